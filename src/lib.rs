@@ -7,8 +7,63 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod flow;
+pub mod fonts;
 pub mod linebreak;
+pub mod pages;
+pub mod render;
+pub mod shape;
 pub mod spec;
 pub mod statement;
 
 pub use error::{Error, Location, Result, Warning};
+
+use std::path::{Path, PathBuf};
+
+pub use flow::Vars;
+
+/// A finished leaflet: the PDF bytes plus what the user should know.
+#[derive(Debug)]
+pub struct Output {
+    /// The PDF file's bytes.
+    pub pdf: Vec<u8>,
+    /// The laid-out pages the PDF was made from.
+    pub document: pages::Document,
+    /// Warnings from every stage.
+    pub warnings: Vec<Warning>,
+}
+
+/// Lays out a statement with a layout: the pages as plain data.
+pub fn typeset(
+    statement: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
+    flow::flow(statement, spec, book, vars)
+}
+
+/// Typesets a statement and writes it as PDF bytes.
+pub fn build(
+    statement: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<Output> {
+    let (document, mut warnings) = typeset(statement, spec, book, vars)?;
+    let pdf = render::render(&document, spec, book)?;
+    let mut all = statement.warnings.clone();
+    all.append(&mut warnings);
+    Ok(Output { pdf, document, warnings: all })
+}
+
+/// Chooses the output file of one job: `DIR/{statement}-{layout}.pdf`, or
+/// `out` itself when it names a `.pdf` file.
+pub fn output_path(out: &Path, statement: &str, layout: &str) -> PathBuf {
+    let is_file = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if is_file {
+        out.to_path_buf()
+    } else {
+        out.join(format!("{statement}-{layout}.pdf"))
+    }
+}

@@ -1,0 +1,1293 @@
+//! Stage 5: paragraphs are broken into lines and the lines flowed into
+//! columns and pages, with the masthead on page 1 and the footer below.
+//!
+//! Every block becomes a list of [`Unit`]s (a line, a rule, a table row) with
+//! the space above it and whether a column may end before it. A column is
+//! filled with units until the next does not fit, then backs up to the last
+//! unit before which a break is allowed: that one rule gives keep-with-next
+//! for headings and the widow and orphan limits.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Location, Result, Warning};
+use crate::fonts::FontBook;
+use crate::linebreak::{self, Item, Mode, Params};
+use crate::pages::{Document, Element, Ink, LineInfo, LineKind, Link, Page, TextRun};
+use crate::shape::{Paragraph, Piece, Shaper, TextStyle};
+use crate::spec::{Align, FooterOn, LayoutSpec};
+use crate::statement::{plain_text, Block, Inline, Meta, Statement};
+
+/// Tolerance for floating-point comparisons of vertical positions.
+const EPS: f32 = 0.01;
+/// Color of links in color mode (a dark blue that stays readable).
+const LINK_INK: Ink = Ink::Accent(0x1a, 0x4a, 0x8a);
+
+/// Values for `{event.KEY}` placeholders, e.g. `name` → `Day of action`.
+pub type Vars = HashMap<String, String>;
+
+/// Lays out a statement with a layout: the whole document, page by page.
+pub fn flow(
+    statement: &Statement,
+    spec: &LayoutSpec,
+    book: &FontBook,
+    vars: &Vars,
+) -> Result<(Document, Vec<Warning>)> {
+    let mut f = Flow::new(statement, spec, book, vars)?;
+    f.run()?;
+    let warnings = std::mem::take(&mut f.warnings);
+    let shaper_warnings = std::mem::take(&mut f.shaper.warnings);
+    let mut all = warnings;
+    all.extend(shaper_warnings);
+    Ok((Document { pages: f.pages, meta: statement.meta.clone(), body_size: spec.body.size }, all))
+}
+
+/// Something stacked in a column: a line, a rule, a table row.
+#[derive(Debug, Clone)]
+struct Unit {
+    /// Height taken in the column.
+    height: f32,
+    /// Space above, dropped at the top of a column.
+    space_before: f32,
+    /// A column may not end right before this unit.
+    keep_with_prev: bool,
+    /// What to draw, relative to the column's left edge and the unit's top.
+    elements: Vec<Element>,
+    /// Clickable areas, relative likewise.
+    links: Vec<Link>,
+    /// Line facts, relative likewise.
+    lines: Vec<LineInfo>,
+}
+
+impl Unit {
+    fn translate(
+        &self,
+        dx: f32,
+        dy: f32,
+        column: usize,
+    ) -> (Vec<Element>, Vec<Link>, Vec<LineInfo>) {
+        let els = self.elements.iter().map(|e| translate(e, dx, dy)).collect();
+        let links =
+            self.links.iter().map(|l| Link { x: l.x + dx, y: l.y + dy, ..l.clone() }).collect();
+        let lines = self
+            .lines
+            .iter()
+            .map(|l| LineInfo { x: l.x + dx, y: l.y + dy, column, ..l.clone() })
+            .collect();
+        (els, links, lines)
+    }
+}
+
+fn translate(e: &Element, dx: f32, dy: f32) -> Element {
+    match e {
+        Element::Text(t) => Element::Text(TextRun { x: t.x + dx, y: t.y + dy, ..t.clone() }),
+        Element::Rule { x0, y0, x1, y1, width, ink } => Element::Rule {
+            x0: x0 + dx,
+            y0: y0 + dy,
+            x1: x1 + dx,
+            y1: y1 + dy,
+            width: *width,
+            ink: *ink,
+        },
+        Element::Rect { x, y, w, h, ink } => {
+            Element::Rect { x: x + dx, y: y + dy, w: *w, h: *h, ink: *ink }
+        }
+    }
+}
+
+/// A line set at its measure: runs relative to the measure's left edge and
+/// the baseline.
+struct SetLine {
+    runs: Vec<TextRun>,
+    links: Vec<(f32, f32, String)>,
+    strikes: Vec<(f32, f32, f32)>,
+    ratio: f32,
+    hyphen: bool,
+    natural: f32,
+    text: String,
+}
+
+/// Vertical metrics of a kind of line.
+#[derive(Debug, Clone, Copy)]
+struct LineMetrics {
+    /// Line height (baseline to baseline).
+    leading: f32,
+    /// Baseline below the line's top.
+    baseline: f32,
+}
+
+/// Context for a block: its indent from the column edge and its measure.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    indent: f32,
+    width: f32,
+    quote_depth: usize,
+}
+
+struct Flow<'a> {
+    st: &'a Statement,
+    spec: &'a LayoutSpec,
+    shaper: Shaper<'a>,
+    vars: &'a Vars,
+    warnings: Vec<Warning>,
+    pages: Vec<Page>,
+    hyphenate: Option<hypher::Lang>,
+    paragraph_no: usize,
+    column_width: f32,
+}
+
+impl<'a> Flow<'a> {
+    fn new(
+        st: &'a Statement,
+        spec: &'a LayoutSpec,
+        book: &'a FontBook,
+        vars: &'a Vars,
+    ) -> Result<Self> {
+        let lang = st.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
+        let hyphenate = if spec.body.hyphenate { hyphenation_lang(&lang) } else { None };
+        for fam in [&spec.body.font, &spec.headings.font, &spec.masthead.font, &spec.body.code_font]
+        {
+            if !book.has_family(fam) {
+                let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
+                return Err(Error::new(
+                    loc,
+                    format!("font family `{fam}` not found"),
+                    format!("available: {}", book.families().join(", ")),
+                ));
+            }
+        }
+        Ok(Flow {
+            st,
+            spec,
+            shaper: Shaper::new(book),
+            vars,
+            warnings: Vec::new(),
+            pages: Vec::new(),
+            hyphenate,
+            paragraph_no: 0,
+            column_width: spec.column_width(),
+        })
+    }
+
+    fn source(&self, line: usize) -> Location {
+        Location::line(&self.st.path, line)
+    }
+
+    fn body_metrics(&self) -> LineMetrics {
+        let face = self.shaper.book().select(&self.spec.body.font, false, false).ok();
+        let (asc, desc) = face
+            .map(|f| (self.shaper.book().face(f).ascender, self.shaper.book().face(f).descender))
+            .unwrap_or((0.8, 0.2));
+        let size = self.spec.body.size;
+        let leading = self.spec.body.leading;
+        LineMetrics { leading, baseline: (leading - (asc + desc) * size) / 2.0 + asc * size }
+    }
+
+    fn metrics_for(&self, family: &str, size: f32, leading: f32) -> LineMetrics {
+        let face = self.shaper.book().select(family, true, false).ok();
+        let (asc, desc) = face
+            .map(|f| (self.shaper.book().face(f).ascender, self.shaper.book().face(f).descender))
+            .unwrap_or((0.8, 0.2));
+        LineMetrics { leading, baseline: (leading - (asc + desc) * size) / 2.0 + asc * size }
+    }
+
+    fn run(&mut self) -> Result<()> {
+        let spec = self.spec;
+        let p = &spec.page;
+        let inner_w = p.width - p.margin.left - p.margin.right;
+
+        // Footer, masthead, then the body as a list of units.
+        let footer = self.footer_units(inner_w)?;
+        let footer_h: f32 = footer.iter().map(|u| u.height + u.space_before).sum();
+        let masthead = if spec.masthead.show { self.masthead_units(inner_w)? } else { Vec::new() };
+        let masthead_h: f32 = masthead.iter().map(|u| u.height + u.space_before).sum();
+
+        let frame = Frame { indent: 0.0, width: self.column_width, quote_depth: 0 };
+        let mut units = Vec::new();
+        let blocks = self.st.blocks.clone();
+        self.blocks(&blocks, frame, &mut units)?;
+
+        let top = p.margin.top;
+        let bottom_full = p.height - p.margin.bottom;
+        let reserve_every = if spec.footer.on == FooterOn::EveryPage { footer_h } else { 0.0 };
+        let first_top = top + masthead_h;
+        if first_top >= bottom_full - reserve_every - self.spec.body.leading * 2.0 {
+            return Err(Error::new(
+                spec.path.as_ref().map(Location::file).unwrap_or_default(),
+                "the masthead and footer leave no room for text on page 1",
+                "use a smaller `masthead.title-size`, a shorter title or smaller margins",
+            ));
+        }
+
+        // Fill pages.
+        let ncol = p.columns.max(1) as usize;
+        let mut placed: Vec<Vec<std::ops::Range<usize>>> = Vec::new(); // page → column → unit range
+        let mut i = 0;
+        let mut page_no = 0;
+        while i < units.len() || page_no == 0 {
+            let ctop = if page_no == 0 { first_top } else { top };
+            let cbottom = bottom_full - reserve_every;
+            let mut cols = Vec::new();
+            for _ in 0..ncol {
+                let end = fill_column(&units, i, cbottom - ctop);
+                cols.push(i..end);
+                i = end;
+            }
+            placed.push(cols);
+            page_no += 1;
+            if page_no > 10_000 {
+                break;
+            }
+        }
+
+        // The footer on the last page only: make room for it there.
+        let last_bottom = bottom_full - footer_h;
+        if spec.footer.on == FooterOn::LastPage && footer_h > 0.0 {
+            let lp = placed.len() - 1;
+            let ctop = if lp == 0 { first_top } else { top };
+            let start = placed[lp].first().map_or(units.len(), |r| r.start);
+            let mut i = start;
+            let mut cols = Vec::new();
+            for _ in 0..ncol {
+                let end = fill_column(&units, i, last_bottom - ctop);
+                cols.push(i..end);
+                i = end;
+            }
+            placed[lp] = cols;
+            while i < units.len() {
+                let mut cols = Vec::new();
+                for _ in 0..ncol {
+                    let end = fill_column(&units, i, last_bottom - top);
+                    cols.push(i..end);
+                    i = end;
+                }
+                placed.push(cols);
+            }
+        }
+
+        // Balance the columns of the last page.
+        if spec.page.balance && ncol > 1 {
+            let lp = placed.len() - 1;
+            let ctop = if lp == 0 { first_top } else { top };
+            let cbottom = if spec.footer.on == FooterOn::EveryPage || footer_h == 0.0 {
+                bottom_full - reserve_every
+            } else {
+                last_bottom
+            };
+            let start = placed[lp].first().map_or(units.len(), |r| r.start);
+            if let Some(cols) = balance(&units, start, ncol, cbottom - ctop, self.spec.body.leading)
+            {
+                placed[lp] = cols;
+            }
+        }
+
+        // Place everything.
+        let col_x: Vec<f32> =
+            (0..ncol).map(|c| p.margin.left + c as f32 * (self.column_width + p.gutter)).collect();
+        let npages = placed.len();
+        for (pi, cols) in placed.iter().enumerate() {
+            let ctop = if pi == 0 { first_top } else { top };
+            let is_last = pi + 1 == npages;
+            let show_footer = footer_h > 0.0 && (spec.footer.on == FooterOn::EveryPage || is_last);
+            let cbottom = if show_footer { bottom_full - footer_h } else { bottom_full };
+            let mut page = Page {
+                width: p.width,
+                height: p.height,
+                elements: Vec::new(),
+                links: Vec::new(),
+                lines: Vec::new(),
+                column_bottom: cbottom,
+                column_top: ctop,
+            };
+            if pi == 0 {
+                let mut y = top;
+                for u in &masthead {
+                    y += u.space_before;
+                    let (e, l, li) = u.translate(p.margin.left, y, 0);
+                    page.elements.extend(e);
+                    page.links.extend(l);
+                    page.lines.extend(li);
+                    y += u.height;
+                }
+            }
+            let mut max_y = ctop;
+            for (c, range) in cols.iter().enumerate() {
+                let mut y = ctop;
+                for (k, u) in units[range.clone()].iter().enumerate() {
+                    if k > 0 {
+                        y += u.space_before;
+                    }
+                    let (e, l, li) = u.translate(col_x[c], y, c);
+                    page.elements.extend(e);
+                    page.links.extend(l);
+                    page.lines.extend(li);
+                    y += u.height;
+                }
+                max_y = max_y.max(y);
+            }
+            if p.column_rule > 0.0 {
+                for cx in &col_x[1..] {
+                    let x = cx - p.gutter / 2.0;
+                    page.elements.push(Element::Rule {
+                        x0: x,
+                        y0: ctop,
+                        x1: x,
+                        y1: max_y.max(ctop + 1.0),
+                        width: p.column_rule,
+                        ink: Ink::Black,
+                    });
+                }
+            }
+            if show_footer {
+                let mut y = bottom_full - footer_h;
+                for u in &footer {
+                    y += u.space_before;
+                    let (e, l, li) = u.translate(p.margin.left, y, 0);
+                    page.elements.extend(e);
+                    page.links.extend(l);
+                    page.lines.extend(li);
+                    y += u.height;
+                }
+            }
+            self.pages.push(page);
+        }
+        Ok(())
+    }
+
+    /// Turns blocks into units.
+    fn blocks(&mut self, blocks: &[Block], frame: Frame, out: &mut Vec<Unit>) -> Result<()> {
+        let mut keep_next = false;
+        for (bi, b) in blocks.iter().enumerate() {
+            let before = out.len();
+            let gap =
+                if out.is_empty() || bi == 0 { 0.0 } else { self.spec.body.paragraph_spacing };
+            match b {
+                Block::Paragraph { content, line } => {
+                    self.paragraph(content, *line, frame, LineKind::Body, out, gap)?;
+                }
+                Block::Heading { level, content, line } => {
+                    let size = self
+                        .spec
+                        .headings
+                        .sizes
+                        .get(usize::from(*level).saturating_sub(1))
+                        .or(self.spec.headings.sizes.last())
+                        .copied()
+                        .unwrap_or(self.spec.body.size * 1.2);
+                    let gap = if out.is_empty() { 0.0 } else { self.spec.headings.space_before };
+                    let n0 = out.len();
+                    self.heading(content, *line, size, frame, out, gap)?;
+                    // No column break inside a heading.
+                    for u in &mut out[n0 + 1..] {
+                        u.keep_with_prev = true;
+                    }
+                }
+                Block::List { start, items, line } => {
+                    self.list(*start, items, *line, frame, out, gap)?;
+                }
+                Block::Quote { blocks, .. } => {
+                    let indent = self.spec.body.size;
+                    let inner = Frame {
+                        indent: frame.indent + indent,
+                        width: (frame.width - indent * 2.0).max(frame.width * 0.5),
+                        quote_depth: frame.quote_depth + 1,
+                    };
+                    let n0 = out.len();
+                    self.blocks(blocks, inner, out)?;
+                    if let Some(u) = out.get_mut(n0) {
+                        u.space_before = u.space_before.max(gap);
+                    }
+                    // A bar in the margin of the quote, the height of each unit.
+                    let x = frame.indent + indent * 0.35;
+                    for u in &mut out[n0..] {
+                        u.elements.push(Element::Rule {
+                            x0: x,
+                            y0: 0.0,
+                            x1: x,
+                            y1: u.height,
+                            width: 0.75,
+                            ink: Ink::Gray(140),
+                        });
+                    }
+                }
+                Block::Rule { .. } => {
+                    let lead = self.spec.body.leading;
+                    let w = frame.width / 3.0;
+                    out.push(Unit {
+                        height: lead,
+                        space_before: gap,
+                        keep_with_prev: false,
+                        elements: vec![Element::Rule {
+                            x0: frame.indent + (frame.width - w) / 2.0,
+                            y0: lead / 2.0,
+                            x1: frame.indent + (frame.width + w) / 2.0,
+                            y1: lead / 2.0,
+                            width: 0.5,
+                            ink: Ink::Black,
+                        }],
+                        links: Vec::new(),
+                        lines: Vec::new(),
+                    });
+                }
+                Block::Code { text, line } => {
+                    self.code(text, *line, frame, out, gap)?;
+                }
+                Block::Table { header, rows, line, .. } => {
+                    self.table(header, rows, *line, frame, out, gap)?;
+                }
+            }
+            if keep_next {
+                if let Some(u) = out.get_mut(before) {
+                    u.keep_with_prev = true;
+                }
+            }
+            keep_next = matches!(b, Block::Heading { .. });
+        }
+        Ok(())
+    }
+
+    fn text_style(
+        &self,
+        size: f32,
+        family: &'a str,
+        bold: bool,
+        hyphenate: bool,
+        measure: f32,
+    ) -> TextStyle<'a> {
+        TextStyle {
+            family,
+            code_family: &self.spec.body.code_font,
+            size,
+            bold,
+            hyphenate: if hyphenate { self.hyphenate } else { None },
+            measure,
+            hang: true,
+            indent: 0.0,
+        }
+    }
+
+    /// Breaks a shaped paragraph and sets its lines.
+    fn set_paragraph(
+        &self,
+        p: &Paragraph,
+        first_width: f32,
+        width: f32,
+        mode: Mode,
+    ) -> Vec<SetLine> {
+        let breaks = linebreak::linebreak(&p.items, &Params { first_width, width, mode });
+        let mut lines = Vec::with_capacity(breaks.len());
+        let mut start = 0;
+        let n = breaks.len();
+        for (k, b) in breaks.iter().enumerate() {
+            let measure = if k == 0 { first_width } else { width };
+            let last = k + 1 == n;
+            lines.push(set_line(p, start, b.index, b.hyphen, measure, mode, last));
+            start = b.index + 1;
+        }
+        lines
+    }
+
+    fn paragraph(
+        &mut self,
+        content: &[Inline],
+        line: usize,
+        frame: Frame,
+        kind: LineKind,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let spec = self.spec;
+        let mut style = self.text_style(spec.body.size, &spec.body.font, false, true, frame.width);
+        style.indent = spec.body.first_line_indent;
+        let src = self.source(line);
+        let p = self.shaper.paragraph(content, &style, &src)?;
+        let mode = if spec.body.align == Align::Justify { Mode::Justify } else { Mode::Ragged };
+        let lines = self.set_paragraph(&p, frame.width, frame.width, mode);
+        let m = self.body_metrics();
+        self.push_lines(lines, m, frame, kind, out, gap, spec.body.orphans, spec.body.widows);
+        Ok(())
+    }
+
+    fn heading(
+        &mut self,
+        content: &[Inline],
+        line: usize,
+        size: f32,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let spec = self.spec;
+        let style = self.text_style(size, &spec.headings.font, true, false, frame.width);
+        let src = self.source(line);
+        let p = self.shaper.paragraph(content, &style, &src)?;
+        let lines = self.set_paragraph(&p, frame.width, frame.width, Mode::Ragged);
+        // Heading lines sit on a leading that is a whole multiple of
+        // nothing in particular: 1.15 × size reads well for display type.
+        let m =
+            self.metrics_for(&spec.headings.font, size, (size * 1.15).max(spec.body.leading * 0.8));
+        let n0 = out.len();
+        self.push_lines(lines, m, frame, LineKind::Heading, out, gap, 1, 1);
+        if out.len() > n0 {
+            if let Some(u) = out.last_mut() {
+                u.height += spec.headings.space_after;
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_lines(
+        &mut self,
+        lines: Vec<SetLine>,
+        m: LineMetrics,
+        frame: Frame,
+        kind: LineKind,
+        out: &mut Vec<Unit>,
+        gap: f32,
+        orphans: u32,
+        widows: u32,
+    ) {
+        let n = lines.len();
+        let pno = self.paragraph_no;
+        self.paragraph_no += 1;
+        for (i, l) in lines.into_iter().enumerate() {
+            // A break before line i leaves i lines behind and n - i ahead.
+            let keep = i > 0 && (i < orphans as usize || n - i < widows as usize);
+            let mut elements = Vec::new();
+            for r in l.runs {
+                elements.push(Element::Text(TextRun { x: r.x + frame.indent, y: m.baseline, ..r }));
+            }
+            for (x0, x1, size) in l.strikes {
+                let y = m.baseline - size * 0.28;
+                elements.push(Element::Rule {
+                    x0: x0 + frame.indent,
+                    y0: y,
+                    x1: x1 + frame.indent,
+                    y1: y,
+                    width: size * 0.05,
+                    ink: Ink::Black,
+                });
+            }
+            let links = l
+                .links
+                .into_iter()
+                .map(|(x0, x1, url)| Link {
+                    x: x0 + frame.indent,
+                    y: 0.0,
+                    w: x1 - x0,
+                    h: m.leading,
+                    url,
+                })
+                .collect();
+            out.push(Unit {
+                height: m.leading,
+                space_before: if i == 0 { gap } else { 0.0 },
+                keep_with_prev: keep,
+                elements,
+                links,
+                lines: vec![LineInfo {
+                    paragraph: pno,
+                    index: i,
+                    count: n,
+                    column: 0,
+                    ratio: l.ratio,
+                    hyphen: l.hyphen,
+                    x: frame.indent,
+                    y: m.baseline,
+                    width: frame.width,
+                    natural: l.natural,
+                    kind,
+                    text: l.text,
+                }],
+            });
+        }
+    }
+
+    fn list(
+        &mut self,
+        start: Option<u64>,
+        items: &[Vec<Block>],
+        _line: usize,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let size = self.spec.body.size;
+        let indent = if start.is_some() { size * 1.6 } else { size * 1.1 };
+        let inner = Frame {
+            indent: frame.indent + indent,
+            width: (frame.width - indent).max(frame.width * 0.5),
+            quote_depth: frame.quote_depth,
+        };
+        let family: &'a str = &self.spec.body.font;
+        for (k, item) in items.iter().enumerate() {
+            let n0 = out.len();
+            self.blocks(item, inner, out)?;
+            if out.len() == n0 {
+                continue;
+            }
+            out[n0].space_before =
+                if k == 0 { gap } else { self.spec.body.paragraph_spacing * 0.5 };
+            // The marker hangs in the list's indent, ending a little before the text.
+            let marker = match start {
+                Some(s) => format!("{}.", s + k as u64),
+                None => "\u{2022}".to_string(),
+            };
+            let style = self.text_style(size, family, false, false, indent);
+            let src = Location::default();
+            let p = self.shaper.paragraph(&[Inline::text(marker)], &style, &src)?;
+            let set = set_line(&p, 0, p.items.len() - 1, false, indent, Mode::Ragged, true);
+            let first = &mut out[n0];
+            let baseline = first.lines.first().map_or(self.body_metrics().baseline, |l| l.y);
+            let gapw = size * 0.45;
+            for r in set.runs {
+                let w = r.width();
+                first.elements.push(Element::Text(TextRun {
+                    x: inner.indent - gapw - w,
+                    y: baseline,
+                    ..r
+                }));
+            }
+        }
+        Ok(())
+    }
+
+    fn code(
+        &mut self,
+        text: &str,
+        line: usize,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let size = self.spec.body.size * 0.85;
+        let family: &'a str = &self.spec.body.code_font;
+        let m = self.metrics_for(family, size, size * 1.25);
+        let src = self.source(line);
+        let lines: Vec<&str> = text.trim_end_matches('\n').split('\n').collect();
+        let n = lines.len();
+        let pno = self.paragraph_no;
+        self.paragraph_no += 1;
+        for (i, l) in lines.iter().enumerate() {
+            let mut style = self.text_style(size, family, false, false, frame.width);
+            style.hang = false;
+            // Keep leading spaces visible: non-breaking spaces survive collapsing.
+            let content = l.replace(' ', "\u{00A0}");
+            let p = self.shaper.paragraph(&[Inline::text(content)], &style, &src)?;
+            let set = self.set_paragraph(&p, frame.width, frame.width, Mode::Ragged);
+            for (j, s) in set.into_iter().enumerate() {
+                let mut elements = Vec::new();
+                for r in s.runs {
+                    elements.push(Element::Text(TextRun {
+                        x: r.x + frame.indent,
+                        y: m.baseline,
+                        ..r
+                    }));
+                }
+                out.push(Unit {
+                    height: m.leading,
+                    space_before: if i == 0 && j == 0 { gap } else { 0.0 },
+                    keep_with_prev: i > 0 && (i < 2 || n - i < 2),
+                    elements,
+                    links: Vec::new(),
+                    lines: vec![LineInfo {
+                        paragraph: pno,
+                        index: i,
+                        count: n,
+                        column: 0,
+                        ratio: 0.0,
+                        hyphen: false,
+                        x: frame.indent,
+                        y: m.baseline,
+                        width: frame.width,
+                        natural: s.natural,
+                        kind: LineKind::Other,
+                        text: s.text,
+                    }],
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn table(
+        &mut self,
+        header: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        line: usize,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let ncols = rows.iter().map(Vec::len).chain([header.len()]).max().unwrap_or(0);
+        if ncols == 0 {
+            return Ok(());
+        }
+        let size = self.spec.body.size * 0.9;
+        let pad = size * 0.3;
+        let cell_w = frame.width / ncols as f32;
+        let family: &'a str = &self.spec.body.font;
+        let m = self.metrics_for(family, size, size * 1.2);
+        let src = self.source(line);
+        let mut all: Vec<(bool, &[Vec<Inline>])> = Vec::new();
+        if !header.is_empty() {
+            all.push((true, header));
+        }
+        for r in rows {
+            all.push((false, r));
+        }
+        let n = all.len();
+        for (ri, (is_header, cells)) in all.into_iter().enumerate() {
+            let mut elements = Vec::new();
+            let mut infos = Vec::new();
+            let mut links = Vec::new();
+            let mut row_lines = 1;
+            let pno = self.paragraph_no;
+            self.paragraph_no += 1;
+            for (ci, cell) in cells.iter().enumerate() {
+                let measure = (cell_w - 2.0 * pad).max(size);
+                let style = self.text_style(size, family, is_header, true, measure);
+                let p = self.shaper.paragraph(cell, &style, &src)?;
+                let set = self.set_paragraph(&p, measure, measure, Mode::Ragged);
+                row_lines = row_lines.max(set.len());
+                let x = frame.indent + ci as f32 * cell_w + pad;
+                for (li, s) in set.into_iter().enumerate() {
+                    let y = pad + m.baseline + li as f32 * m.leading;
+                    for r in s.runs {
+                        elements.push(Element::Text(TextRun { x: r.x + x, y, ..r }));
+                    }
+                    for (x0, x1, url) in s.links {
+                        links.push(Link {
+                            x: x + x0,
+                            y: pad + li as f32 * m.leading,
+                            w: x1 - x0,
+                            h: m.leading,
+                            url,
+                        });
+                    }
+                    infos.push(LineInfo {
+                        paragraph: pno,
+                        index: li,
+                        count: 1,
+                        column: 0,
+                        ratio: 0.0,
+                        hyphen: s.hyphen,
+                        x,
+                        y,
+                        width: measure,
+                        natural: s.natural,
+                        kind: LineKind::Other,
+                        text: s.text,
+                    });
+                }
+            }
+            let h = row_lines as f32 * m.leading + 2.0 * pad;
+            let x0 = frame.indent;
+            let x1 = frame.indent + frame.width;
+            elements.push(Element::Rule {
+                x0,
+                y0: h,
+                x1,
+                y1: h,
+                width: if is_header { 0.8 } else { 0.3 },
+                ink: Ink::Black,
+            });
+            if ri == 0 {
+                elements.push(Element::Rule {
+                    x0,
+                    y0: 0.0,
+                    x1,
+                    y1: 0.0,
+                    width: 0.8,
+                    ink: Ink::Black,
+                });
+            }
+            out.push(Unit {
+                height: h,
+                space_before: if ri == 0 { gap } else { 0.0 },
+                keep_with_prev: ri > 0 && (ri < 2 || n - ri < 2),
+                elements,
+                links,
+                lines: infos,
+            });
+        }
+        Ok(())
+    }
+
+    fn masthead_units(&mut self, width: f32) -> Result<Vec<Unit>> {
+        let spec = self.spec;
+        let meta = self.st.meta.clone();
+        let mut out = Vec::new();
+        let frame = Frame { indent: 0.0, width, quote_depth: 0 };
+        let kicker = fill_placeholders(&spec.masthead.kicker, &meta, self.vars, spec)?;
+        if !kicker.is_empty() {
+            let size = spec.masthead.meta_size * 1.1;
+            let style = self.text_style(size, &spec.headings.font, true, false, width);
+            let p = self.shaper.paragraph(&[Inline::text(kicker)], &style, &Location::default())?;
+            let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+            let m = self.metrics_for(&spec.headings.font, size, size * 1.3);
+            self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, 0.0, 1, 1);
+        }
+        if let Some(title) = meta.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            let size = spec.masthead.title_size;
+            let style = self.text_style(size, &spec.masthead.font, true, false, width);
+            let p = self.shaper.paragraph(&[Inline::text(title)], &style, &Location::default())?;
+            let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+            let m = self.metrics_for(&spec.masthead.font, size, size * 1.08);
+            self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, 0.0, 1, 1);
+        }
+        let msize = spec.masthead.meta_size;
+        if let Some(sub) = meta.subtitle.as_deref().filter(|t| !t.trim().is_empty()) {
+            let size = msize * 1.25;
+            let content = [Inline::Text(crate::statement::Span {
+                text: sub.to_string(),
+                style: crate::statement::Style { italic: true, ..Default::default() },
+                link: None,
+            })];
+            let style = self.text_style(size, &spec.body.font, false, false, width);
+            let p = self.shaper.paragraph(&content, &style, &Location::default())?;
+            let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+            let m = self.metrics_for(&spec.body.font, size, size * 1.3);
+            self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, msize * 0.3, 1, 1);
+        }
+        let byline: Vec<String> = [meta.author.clone(), meta.date.as_deref().map(display_date)]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        if !byline.is_empty() {
+            let content = [Inline::Text(crate::statement::Span {
+                text: byline.join(" \u{00B7} "),
+                style: crate::statement::Style { bold: true, ..Default::default() },
+                link: None,
+            })];
+            let style = self.text_style(msize, &spec.body.font, false, false, width);
+            let p = self.shaper.paragraph(&content, &style, &Location::default())?;
+            let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+            let m = self.metrics_for(&spec.body.font, msize, msize * 1.35);
+            self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, msize * 0.4, 1, 1);
+        }
+        if out.is_empty() {
+            return Ok(out);
+        }
+        // A rule under the masthead, then a line's worth of air.
+        let lead = spec.body.leading;
+        out.push(Unit {
+            height: lead,
+            space_before: lead * 0.3,
+            keep_with_prev: true,
+            elements: vec![Element::Rule {
+                x0: 0.0,
+                y0: 0.0,
+                x1: width,
+                y1: 0.0,
+                width: 1.2,
+                ink: Ink::Black,
+            }],
+            links: Vec::new(),
+            lines: Vec::new(),
+        });
+        Ok(out)
+    }
+
+    fn footer_units(&mut self, width: f32) -> Result<Vec<Unit>> {
+        let spec = self.spec;
+        let text = fill_placeholders(&spec.footer.text, &self.st.meta, self.vars, spec)?;
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let size = spec.footer.size;
+        let link =
+            (!spec.footer.link.trim().is_empty()).then(|| spec.footer.link.trim().to_string());
+        let content = [Inline::Text(crate::statement::Span {
+            text,
+            style: Default::default(),
+            link: link.clone(),
+        })];
+        let style = self.text_style(size, &spec.body.font, false, false, width);
+        let p = self.shaper.paragraph(&content, &style, &Location::default())?;
+        let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+        let m = self.metrics_for(&spec.body.font, size, size * 1.3);
+        let frame = Frame { indent: 0.0, width, quote_depth: 0 };
+        let mut out = Vec::new();
+        out.push(Unit {
+            height: size * 0.6,
+            space_before: size * 0.6,
+            keep_with_prev: false,
+            elements: vec![Element::Rule {
+                x0: 0.0,
+                y0: 0.0,
+                x1: width,
+                y1: 0.0,
+                width: 0.5,
+                ink: Ink::Black,
+            }],
+            links: Vec::new(),
+            lines: Vec::new(),
+        });
+        self.push_lines(lines, m, frame, LineKind::Footer, &mut out, 0.0, 1, 1);
+        Ok(out)
+    }
+}
+
+/// Sets one line: items `start..end` of `p` (end is the break item).
+fn set_line(
+    p: &Paragraph,
+    start: usize,
+    end: usize,
+    hyphen: bool,
+    measure: f32,
+    mode: Mode,
+    last: bool,
+) -> SetLine {
+    // Skip glue and penalties a break leaves at the start of a line.
+    let mut s = start;
+    while s < end && !matches!(p.items[s], Item::Box { .. }) {
+        s += 1;
+    }
+    let mut e = end;
+    // Trailing glue before the break does not count.
+    while e > s && matches!(p.items[e - 1], Item::Glue { .. } | Item::Penalty { .. }) {
+        e -= 1;
+    }
+    let mut natural = 0.0;
+    let mut stretch = 0.0;
+    let mut shrink = 0.0;
+    for it in &p.items[s..e] {
+        match *it {
+            Item::Box { width, .. } => natural += width,
+            Item::Glue { width, stretch: st, shrink: sh } => {
+                natural += width;
+                stretch += st;
+                shrink += sh;
+            }
+            Item::Penalty { .. } => {}
+        }
+    }
+    let hyphen_piece = if hyphen {
+        match (&p.items.get(end), &p.pieces.get(end)) {
+            (Some(Item::Penalty { width, .. }), Some(Piece::Hyphen(run))) => {
+                natural += width;
+                Some(run.clone())
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let hang_start = match p.items.get(s) {
+        Some(Item::Box { hang_start, .. }) => *hang_start,
+        _ => 0.0,
+    };
+    let hang_end = if hyphen {
+        match p.items.get(end) {
+            Some(Item::Penalty { hang_end, .. }) => *hang_end,
+            _ => 0.0,
+        }
+    } else {
+        match e.checked_sub(1).and_then(|k| p.items.get(k)) {
+            Some(Item::Box { hang_end, .. }) => *hang_end,
+            _ => 0.0,
+        }
+    };
+    let target = measure + hang_start + if mode == Mode::Justify { hang_end } else { 0.0 };
+    let ratio = match mode {
+        Mode::Justify if !last || natural > target => {
+            if natural < target && stretch > 0.0 {
+                (target - natural) / stretch
+            } else if natural > target && shrink > 0.0 {
+                ((target - natural) / shrink).max(-1.0)
+            } else {
+                0.0
+            }
+        }
+        _ => {
+            if natural > target && shrink > 0.0 {
+                ((target - natural) / shrink).max(-1.0)
+            } else {
+                0.0
+            }
+        }
+    };
+    let mut runs: Vec<TextRun> = Vec::new();
+    let mut links: Vec<(f32, f32, String)> = Vec::new();
+    let mut strikes: Vec<(f32, f32, f32)> = Vec::new();
+    let mut x = -hang_start;
+    let mut text = String::new();
+    let mut push =
+        |run: &crate::shape::Run, glyph_adv: Option<f32>, x: &mut f32, tag: Option<&str>| {
+            let start_x = *x;
+            let same =
+                runs.last().is_some_and(|r: &TextRun| r.face == run.face && r.size == run.size);
+            if !same {
+                runs.push(TextRun {
+                    x: *x,
+                    y: 0.0,
+                    face: run.face,
+                    size: run.size,
+                    glyphs: Vec::new(),
+                    text: String::new(),
+                    ink: if run.decor.link.is_some() { LINK_INK } else { Ink::Black },
+                });
+            }
+            let Some(r) = runs.last_mut() else { return };
+            for g in &run.glyphs {
+                let mut g2 = g.clone();
+                let t = match tag {
+                    Some(t) => t,
+                    None => p.text.get(g.text.clone()).unwrap_or(""),
+                };
+                let a = r.text.len();
+                if g.text.start != g.text.end || tag.is_some() {
+                    r.text.push_str(t);
+                    text.push_str(t);
+                }
+                g2.text = a..r.text.len();
+                if let Some(adv) = glyph_adv {
+                    g2.advance = adv;
+                }
+                *x += g2.advance;
+                r.glyphs.push(g2);
+            }
+            if let Some(l) = run.decor.link {
+                let url = p.links.get(l).cloned().unwrap_or_default();
+                match links.last_mut() {
+                    Some(last) if last.2 == url && (last.1 - start_x).abs() < 0.01 => last.1 = *x,
+                    _ => links.push((start_x, *x, url)),
+                }
+            }
+            if run.decor.strike {
+                strikes.push((start_x, *x, run.size));
+            }
+        };
+    for k in s..e {
+        match (&p.items[k], &p.pieces[k]) {
+            (Item::Box { .. }, Piece::Word(run)) => push(run, None, &mut x, None),
+            (Item::Box { width, .. }, _) => x += width,
+            (Item::Glue { width, stretch: st, shrink: sh }, piece) => {
+                let w = if ratio >= 0.0 { width + ratio * st } else { width + ratio * sh };
+                match piece {
+                    Piece::Space(run) if run.glyphs.len() == 1 => {
+                        // Links continue across the space only if both sides link.
+                        let mut r = run.clone();
+                        if r.decor.link.is_some() {
+                            let next_link = p.pieces[k + 1..e].iter().find_map(|pc| match pc {
+                                Piece::Word(w) => Some(w.decor.link),
+                                _ => None,
+                            });
+                            if next_link.flatten() != r.decor.link {
+                                r.decor.link = None;
+                            }
+                        }
+                        r.decor.strike = false;
+                        push(&r, Some(w), &mut x, Some(" "))
+                    }
+                    _ => x += w,
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(h) = hyphen_piece {
+        push(&h, None, &mut x, Some("-"));
+    }
+    // Space glyphs are drawn in the font of the run before them; a space
+    // run in another face would start a new run, which is fine.
+    SetLine {
+        runs,
+        links,
+        strikes,
+        ratio,
+        hyphen: hyphen && !last,
+        natural: natural - hang_start - hang_end,
+        text,
+    }
+}
+
+/// Returns the end of the units that fit in a column of `height`, starting
+/// at `start`, ending only where a break is allowed.
+fn fill_column(units: &[Unit], start: usize, height: f32) -> usize {
+    let mut y = 0.0;
+    let mut j = start;
+    while j < units.len() {
+        let u = &units[j];
+        let h = if j == start { 0.0 } else { u.space_before } + u.height;
+        if y + h > height + EPS {
+            break;
+        }
+        y += h;
+        j += 1;
+    }
+    if j >= units.len() || j == start {
+        // Everything fits, or not even one unit does: take one so the flow
+        // always moves on.
+        return if j == start { (start + 1).min(units.len()) } else { j };
+    }
+    // Back up to a unit before which a column may end.
+    let mut k = j;
+    while k > start && units[k].keep_with_prev {
+        k -= 1;
+    }
+    if k == start {
+        j
+    } else {
+        k
+    }
+}
+
+/// Finds the shortest column height at which the units from `start` fit in
+/// `ncol` columns, so the last page's columns end level.
+fn balance(
+    units: &[Unit],
+    start: usize,
+    ncol: usize,
+    max_h: f32,
+    step: f32,
+) -> Option<Vec<std::ops::Range<usize>>> {
+    if start >= units.len() {
+        return None;
+    }
+    let total: f32 = units[start..].iter().map(|u| u.height + u.space_before).sum();
+    let mut h = (total / ncol as f32).min(max_h);
+    let step = (step / 4.0).max(0.5);
+    loop {
+        let mut i = start;
+        let mut cols = Vec::new();
+        for _ in 0..ncol {
+            let end = fill_column(units, i, h);
+            cols.push(i..end);
+            i = end;
+        }
+        if i >= units.len() {
+            return Some(cols);
+        }
+        if h >= max_h {
+            return None;
+        }
+        h = (h + step).min(max_h);
+    }
+}
+
+/// Replaces `{title}`, `{date}`, `{author}` and `{event.KEY}` in `text`.
+pub fn fill_placeholders(
+    text: &str,
+    meta: &Meta,
+    vars: &Vars,
+    spec: &LayoutSpec,
+) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let key = after[..close].trim();
+        let value = match key {
+            "title" => meta.title.clone().unwrap_or_default(),
+            "subtitle" => meta.subtitle.clone().unwrap_or_default(),
+            "author" => meta.author.clone().unwrap_or_default(),
+            "date" => meta.date.as_deref().map(display_date).unwrap_or_default(),
+            k => match k.strip_prefix("event.") {
+                Some(ev) if vars.contains_key(ev) => vars[ev].clone(),
+                _ => {
+                    let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
+                    let known: Vec<String> = ["title", "subtitle", "author", "date"]
+                        .iter()
+                        .map(|s| format!("{{{s}}}"))
+                        .chain(vars.keys().map(|k| format!("{{event.{k}}}")))
+                        .collect();
+                    return Err(Error::new(
+                        loc,
+                        format!("unknown placeholder `{{{key}}}`"),
+                        format!("known here: {}", known.join(" ")),
+                    ));
+                }
+            },
+        };
+        out.push_str(&value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Shows an ISO date (`2026-01-22`) as `22 January 2026`; other text as is.
+pub fn display_date(date: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = date.trim().split('-').collect();
+    if let [y, m, d] = parts[..] {
+        if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
+            if (1..=12).contains(&m) && (1..=31).contains(&d) {
+                return format!("{d} {} {y}", MONTHS[m - 1]);
+            }
+        }
+    }
+    date.to_string()
+}
+
+/// Maps a BCP 47 tag to a hyphenation language.
+fn hyphenation_lang(tag: &str) -> Option<hypher::Lang> {
+    let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+    let b = primary.as_bytes();
+    if b.len() != 2 {
+        return None;
+    }
+    hypher::Lang::from_iso([b[0], b[1]])
+}
+
+/// Plain text of a statement's blocks, in reading order (for tests).
+pub fn statement_words(st: &Statement) -> Vec<String> {
+    fn walk(blocks: &[Block], out: &mut String) {
+        for b in blocks {
+            match b {
+                Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
+                    out.push_str(&plain_text(content));
+                    out.push(' ');
+                }
+                Block::List { items, .. } => {
+                    for it in items {
+                        walk(it, out);
+                    }
+                }
+                Block::Quote { blocks, .. } => walk(blocks, out),
+                Block::Code { text, .. } => {
+                    out.push_str(text);
+                    out.push(' ');
+                }
+                Block::Table { header, rows, .. } => {
+                    for c in header {
+                        out.push_str(&plain_text(c));
+                        out.push(' ');
+                    }
+                    for r in rows {
+                        for c in r {
+                            out.push_str(&plain_text(c));
+                            out.push(' ');
+                        }
+                    }
+                }
+                Block::Rule { .. } => {}
+            }
+        }
+    }
+    let mut s = String::new();
+    walk(&st.blocks, &mut s);
+    s.split_whitespace().map(str::to_string).collect()
+}

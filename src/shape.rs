@@ -1,0 +1,598 @@
+//! Stage 3: inline content becomes shaped glyph runs and the boxes, glue and
+//! penalties the paragraph breaker works on.
+//!
+//! Each word is shaped whole (so kerning and ligatures inside it survive) and
+//! then split at hyphenation points where the shaper says a break is safe.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use harfrust::{Buffer, Direction, ShapeOptions, ShapePlan, ShaperFont};
+use unicode_linebreak::BreakOpportunity;
+
+use crate::error::{Location, Result, Warning};
+use crate::fonts::{FaceId, FontBook};
+use crate::linebreak::{Item, INFINITY};
+use crate::statement::{Inline, Style};
+
+/// Cost of breaking after an explicit hyphen or dash (TeX's \exhyphenpenalty).
+const EXPLICIT_HYPHEN_PENALTY: f32 = 50.0;
+/// Cost of an inserted hyphen (TeX's \hyphenpenalty).
+const HYPHEN_PENALTY: f32 = 50.0;
+/// Space stretch and shrink as fractions of the font's space (TeX-like).
+const SPACE_STRETCH: f32 = 0.5;
+const SPACE_SHRINK: f32 = 1.0 / 3.0;
+
+/// One glyph, positioned relative to the pen, in points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the face.
+    pub id: u16,
+    /// Horizontal advance.
+    pub advance: f32,
+    /// Horizontal offset from the pen.
+    pub dx: f32,
+    /// Vertical offset from the baseline (up is positive).
+    pub dy: f32,
+    /// The characters this glyph stands for (byte range in the paragraph text).
+    pub text: Range<usize>,
+}
+
+/// Visual attributes a run carries to the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Decor {
+    /// Index into [`Paragraph::links`].
+    pub link: Option<usize>,
+    /// Draw a line through the text.
+    pub strike: bool,
+}
+
+/// Glyphs in one face and size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// The face.
+    pub face: FaceId,
+    /// Font size in points.
+    pub size: f32,
+    /// Link and strike-through.
+    pub decor: Decor,
+    /// The glyphs in visual order.
+    pub glyphs: Vec<Glyph>,
+}
+
+impl Run {
+    /// Sums the advances.
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+}
+
+/// What an [`Item`] draws when its line is set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    /// A word or word fragment (for a box).
+    Word(Run),
+    /// An inter-word space (for glue); its glyph is stretched with the glue.
+    Space(Run),
+    /// A hyphen drawn only if the line breaks here (for a flagged penalty).
+    Hyphen(Run),
+    /// Nothing to draw.
+    Empty,
+}
+
+/// A shaped paragraph: the text, the items to break, and what each draws.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paragraph {
+    /// The paragraph's characters.
+    pub text: String,
+    /// Boxes, glue and penalties, ending with a forced break.
+    pub items: Vec<Item>,
+    /// One piece per item.
+    pub pieces: Vec<Piece>,
+    /// Link targets referenced by [`Decor::link`].
+    pub links: Vec<String>,
+    /// Largest font size used (for line height).
+    pub max_size: f32,
+}
+
+/// How a paragraph is to be set.
+#[derive(Debug, Clone)]
+pub struct TextStyle<'a> {
+    /// Family of running text.
+    pub family: &'a str,
+    /// Family for code spans.
+    pub code_family: &'a str,
+    /// Size in points.
+    pub size: f32,
+    /// Set everything bold (headings).
+    pub bold: bool,
+    /// Hyphenation language, or `None` not to hyphenate.
+    pub hyphenate: Option<hypher::Lang>,
+    /// Width of the column (longer words are split).
+    pub measure: f32,
+    /// Let punctuation hang into the margins.
+    pub hang: bool,
+    /// Indent of the first line.
+    pub indent: f32,
+}
+
+/// Shapes paragraphs, caching shaping plans per face.
+pub struct Shaper<'a> {
+    book: &'a FontBook,
+    plans: HashMap<(FaceId, Option<harfrust::Script>, Direction), ShapePlan>,
+    buffer: Option<Buffer>,
+    /// Problems found (missing glyphs), with the line they came from.
+    pub warnings: Vec<Warning>,
+}
+
+impl<'a> Shaper<'a> {
+    /// Creates a shaper over a font book.
+    pub fn new(book: &'a FontBook) -> Self {
+        Shaper { book, plans: HashMap::new(), buffer: Some(Buffer::new()), warnings: Vec::new() }
+    }
+
+    /// Returns the font book.
+    pub fn book(&self) -> &'a FontBook {
+        self.book
+    }
+
+    /// Shapes inline content into a breakable paragraph.
+    pub fn paragraph(
+        &mut self,
+        content: &[Inline],
+        style: &TextStyle,
+        source: &Location,
+    ) -> Result<Paragraph> {
+        let (text, spans, links) = flatten(content);
+        let mut p = Paragraph { text, links, max_size: style.size, ..Paragraph::default() };
+        if style.indent > 0.0 {
+            p.items.push(Item::Box { width: style.indent, hang_start: 0.0, hang_end: 0.0 });
+            p.pieces.push(Piece::Empty);
+        }
+        let text = p.text.clone();
+        let mut seg_start = 0;
+        for (pos, opp) in unicode_linebreak::linebreaks(&text) {
+            let seg = &text[seg_start..pos];
+            let word_len = seg.trim_end_matches(char::is_whitespace).len();
+            let word = seg_start..seg_start + word_len;
+            if !word.is_empty() {
+                self.word(&mut p, word.clone(), &spans, style, source)?;
+            }
+            let ws = &text[seg_start + word_len..pos];
+            let at_end = pos >= text.len();
+            if at_end {
+                break;
+            }
+            let hard = opp == BreakOpportunity::Mandatory;
+            if hard {
+                // A hard line break: end the line here, unjustified.
+                p.items.push(Item::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
+                p.pieces.push(Piece::Empty);
+                p.items.push(Item::Penalty {
+                    width: 0.0,
+                    penalty: -INFINITY,
+                    flagged: false,
+                    hang_end: 0.0,
+                });
+                p.pieces.push(Piece::Empty);
+            } else if !ws.is_empty() {
+                let at = seg_start + word_len;
+                let span = span_at(&spans, at.saturating_sub(1));
+                let run = self.shape(&text, at..at + 1, span, style, source)?;
+                let width = run.width();
+                p.items.push(Item::Glue {
+                    width,
+                    stretch: width * SPACE_STRETCH,
+                    shrink: width * SPACE_SHRINK,
+                });
+                p.pieces.push(Piece::Space(run));
+            } else if !word.is_empty() {
+                // Break after an explicit hyphen or dash: no hyphen added.
+                let flagged = text[word].ends_with(['-', '\u{2010}']);
+                p.items.push(Item::Penalty {
+                    width: 0.0,
+                    penalty: EXPLICIT_HYPHEN_PENALTY,
+                    flagged,
+                    hang_end: 0.0,
+                });
+                p.pieces.push(Piece::Empty);
+            }
+            seg_start = pos;
+        }
+        // The paragraph's end: fill the last line, then force a break.
+        p.items.push(Item::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
+        p.pieces.push(Piece::Empty);
+        p.items.push(Item::Penalty {
+            width: 0.0,
+            penalty: -INFINITY,
+            flagged: false,
+            hang_end: 0.0,
+        });
+        p.pieces.push(Piece::Empty);
+        Ok(p)
+    }
+
+    /// Shapes one word (no spaces inside), splitting it at hyphenation points.
+    fn word(
+        &mut self,
+        p: &mut Paragraph,
+        word: Range<usize>,
+        spans: &[SpanInfo],
+        style: &TextStyle,
+        source: &Location,
+    ) -> Result<()> {
+        let text = p.text.clone();
+        let wtext = &text[word.clone()];
+        let points: Vec<usize> = match style.hyphenate {
+            Some(lang) => hyphen_points(wtext, lang).into_iter().map(|o| word.start + o).collect(),
+            None => Vec::new(),
+        };
+        // Each style span inside the word is shaped on its own.
+        let mut pieces: Vec<(Range<usize>, SpanInfo)> = Vec::new();
+        for s in spans {
+            let a = s.range.start.max(word.start);
+            let b = s.range.end.min(word.end);
+            if a < b {
+                pieces.push((a..b, s.clone()));
+            }
+        }
+        let mut hyphen_run: Option<Run> = None;
+        let n = pieces.len();
+        for (k, (range, span)) in pieces.into_iter().enumerate() {
+            let run = self.shape(&text, range.clone(), span, style, source)?;
+            p.max_size = p.max_size.max(run.size);
+            // Split the run at hyphenation points that fall inside it.
+            let mut fragments = split_run(run, &points, range.clone());
+            // A fragment wider than the column is cut at glyph boundaries.
+            fragments = fragments
+                .into_iter()
+                .flat_map(|(r, hy)| split_wide(r, style.measure, hy))
+                .collect();
+            let nf = fragments.len();
+            for (j, (frag, hyphen_after)) in fragments.into_iter().enumerate() {
+                let last_char = text[frag_range(&frag)].chars().last();
+                let first_char = text[frag_range(&frag)].chars().next();
+                let hang_end = if style.hang {
+                    last_char.map_or(0.0, |c| hang_right(c) * last_adv(&frag))
+                } else {
+                    0.0
+                };
+                let hang_start = if style.hang {
+                    first_char.map_or(0.0, |c| hang_left(c) * first_adv(&frag))
+                } else {
+                    0.0
+                };
+                p.items.push(Item::Box { width: frag.width(), hang_start, hang_end });
+                p.pieces.push(Piece::Word(frag.clone()));
+                let is_last = k + 1 == n && j + 1 == nf;
+                if is_last {
+                    continue;
+                }
+                match hyphen_after {
+                    Cut::Hyphen => {
+                        if hyphen_run.is_none() {
+                            hyphen_run = Some(self.hyphen(frag.face, frag.size, frag.decor)?);
+                        }
+                        let h = hyphen_run.clone().unwrap_or_else(|| frag.clone());
+                        let w = h.width();
+                        let hang = if style.hang { 0.7 * w } else { 0.0 };
+                        p.items.push(Item::Penalty {
+                            width: w,
+                            penalty: HYPHEN_PENALTY,
+                            flagged: true,
+                            hang_end: hang,
+                        });
+                        p.pieces.push(Piece::Hyphen(h));
+                    }
+                    Cut::Plain => {
+                        p.items.push(Item::Penalty {
+                            width: 0.0,
+                            penalty: 0.0,
+                            flagged: false,
+                            hang_end: 0.0,
+                        });
+                        p.pieces.push(Piece::Empty);
+                    }
+                    Cut::None => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Shapes a hyphen in the given face.
+    fn hyphen(&mut self, face: FaceId, size: f32, decor: Decor) -> Result<Run> {
+        let text = "-";
+        let glyphs = self.shape_raw(face, text, 0, size)?;
+        Ok(Run {
+            face,
+            size,
+            decor,
+            glyphs: glyphs
+                .into_iter()
+                .map(|mut g| {
+                    g.text = usize::MAX..usize::MAX;
+                    g
+                })
+                .collect(),
+        })
+    }
+
+    /// Shapes `range` of `text` in the face chosen by `span`'s style.
+    fn shape(
+        &mut self,
+        text: &str,
+        range: Range<usize>,
+        span: SpanInfo,
+        style: &TextStyle,
+        source: &Location,
+    ) -> Result<Run> {
+        let family = if span.style.code { style.code_family } else { style.family };
+        let bold = span.style.bold || style.bold;
+        let face = self.book.select(family, bold, span.style.italic).map_err(|mut e| {
+            e.location = source.clone();
+            e
+        })?;
+        // Code is set slightly smaller so it sits with the body's x-height.
+        let size = if span.style.code { style.size * 0.9 } else { style.size };
+        let glyphs = self.shape_raw(face, &text[range.clone()], range.start, size)?;
+        if glyphs.iter().any(|g| g.id == 0) {
+            let missing: Vec<char> = text[range.clone()]
+                .chars()
+                .filter(|&c| !c.is_whitespace() && !self.book.face(face).covers(c))
+                .collect();
+            if !missing.is_empty() {
+                let list: String =
+                    missing.iter().map(|c| format!("{c} (U+{:04X}) ", *c as u32)).collect();
+                self.warnings.push(Warning::new(
+                    source.clone(),
+                    format!(
+                        "font `{}` has no glyph for {}",
+                        self.book.face(face).family,
+                        list.trim_end()
+                    ),
+                ));
+            }
+        }
+        Ok(Run { face, size, decor: Decor { link: span.link, strike: span.style.strike }, glyphs })
+    }
+
+    /// Shapes a string with one face; glyph text ranges are offset by `base`.
+    fn shape_raw(&mut self, face: FaceId, s: &str, base: usize, size: f32) -> Result<Vec<Glyph>> {
+        let f = self.book.face(face);
+        let shaper = ShaperFont::new(&f.font);
+        let mut buffer = self.buffer.take().unwrap_or_default();
+        buffer.clear();
+        buffer.push_str(s);
+        buffer.set_direction(Direction::LeftToRight);
+        buffer.guess_segment_properties();
+        let key = (face, buffer.script(), buffer.direction());
+        let plan = self.plans.entry(key).or_insert_with(|| {
+            ShapePlan::new(&f.font, key.2, key.1, buffer.language().as_ref().copied(), &[])
+        });
+        let opts = ShapeOptions::new().plan(Some(plan));
+        let shaped = harfrust::shape(&shaper, &mut buffer, opts);
+        if shaped.is_err() {
+            self.buffer = Some(Buffer::new());
+            return Ok(Vec::new());
+        }
+        let scale = size / f.upem;
+        let infos = buffer.glyph_infos();
+        let pos = buffer.glyph_positions();
+        let mut out = Vec::with_capacity(infos.len());
+        for (i, (info, p)) in infos.iter().zip(pos).enumerate() {
+            let start = info.cluster as usize;
+            // The cluster ends where the next different cluster starts.
+            let end = infos[i + 1..]
+                .iter()
+                .map(|g| g.cluster as usize)
+                .find(|&c| c != start)
+                .unwrap_or(s.len());
+            let end = if end <= start { s.len() } else { end };
+            out.push(Glyph {
+                id: u16::try_from(info.glyph_id).unwrap_or(0),
+                advance: p.x_advance as f32 * scale,
+                dx: p.x_offset as f32 * scale,
+                dy: p.y_offset as f32 * scale,
+                text: base + start..base + end,
+            });
+        }
+        // Glyphs of one cluster share its text; only the first keeps it.
+        for i in (1..out.len()).rev() {
+            if out[i].text == out[i - 1].text {
+                out[i].text = out[i].text.end..out[i].text.end;
+            }
+        }
+        buffer.clear();
+        self.buffer = Some(buffer);
+        Ok(out)
+    }
+}
+
+/// How a fragment ends.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cut {
+    /// At a hyphenation point: a hyphen is added if the line breaks here.
+    Hyphen,
+    /// A plain break (an over-long word cut to fit).
+    Plain,
+    /// No break after it.
+    None,
+}
+
+fn frag_range(r: &Run) -> Range<usize> {
+    let valid = r.glyphs.iter().filter(|g| g.text.start != usize::MAX && g.text.end > g.text.start);
+    let start = valid.clone().map(|g| g.text.start).min().unwrap_or(0);
+    let end = valid.map(|g| g.text.end).max().unwrap_or(start);
+    start..end
+}
+
+fn last_adv(r: &Run) -> f32 {
+    r.glyphs.last().map_or(0.0, |g| g.advance)
+}
+
+fn first_adv(r: &Run) -> f32 {
+    r.glyphs.first().map_or(0.0, |g| g.advance)
+}
+
+/// Splits a run at the hyphenation points inside `range`, where the glyph
+/// boundary coincides with the point (not inside a ligature).
+fn split_run(run: Run, points: &[usize], range: Range<usize>) -> Vec<(Run, Cut)> {
+    let inside: Vec<usize> =
+        points.iter().copied().filter(|&p| p > range.start && p < range.end).collect();
+    if inside.is_empty() {
+        return vec![(run, Cut::None)];
+    }
+    let mut out = Vec::new();
+    let empty = Run { glyphs: Vec::new(), ..run.clone() };
+    let mut cur = empty.clone();
+    for g in run.glyphs {
+        if !cur.glyphs.is_empty() && g.text.start != g.text.end && inside.contains(&g.text.start) {
+            let done = std::mem::replace(&mut cur, empty.clone());
+            out.push((done, Cut::Hyphen));
+        }
+        cur.glyphs.push(g);
+    }
+    out.push((cur, Cut::None));
+    out
+}
+
+/// Cuts a fragment wider than `measure` into pieces that fit.
+fn split_wide(run: Run, measure: f32, cut: Cut) -> Vec<(Run, Cut)> {
+    if run.width() <= measure || run.glyphs.len() < 2 || measure <= 0.0 {
+        return vec![(run, cut)];
+    }
+    let mut out = Vec::new();
+    let mut cur = Run { glyphs: Vec::new(), ..run.clone() };
+    let mut w = 0.0;
+    for g in run.glyphs.iter().cloned() {
+        if !cur.glyphs.is_empty() && w + g.advance > measure && g.text.start != g.text.end {
+            let done = std::mem::replace(&mut cur, Run { glyphs: Vec::new(), ..run.clone() });
+            out.push((done, Cut::Plain));
+            w = 0.0;
+        }
+        w += g.advance;
+        cur.glyphs.push(g);
+    }
+    out.push((cur, cut));
+    out
+}
+
+/// How far a character at a line end may hang into the margin, as a share
+/// of its advance (values after microtype's defaults).
+fn hang_right(c: char) -> f32 {
+    match c {
+        '.' | ',' => 0.7,
+        '-' | '\u{2010}' | '\u{00AD}' => 0.7,
+        '\u{2013}' => 0.4,
+        '\u{2014}' => 0.2,
+        '\u{2019}' | '\u{201D}' | '\'' | '"' => 0.7,
+        ':' | ';' => 0.5,
+        '!' | '?' => 0.2,
+        _ => 0.0,
+    }
+}
+
+/// How far a character at a line start may hang into the left margin.
+fn hang_left(c: char) -> f32 {
+    match c {
+        '\u{2018}' | '\u{201C}' | '\'' | '"' => 0.7,
+        '(' | '[' => 0.1,
+        _ => 0.0,
+    }
+}
+
+/// Byte offsets inside `word` where a hyphen may be inserted.
+fn hyphen_points(word: &str, lang: hypher::Lang) -> Vec<usize> {
+    // Only hyphenate plain lower/mixed-case alphabetic words: not acronyms,
+    // numbers or URLs.
+    let core_start = word.find(char::is_alphabetic).unwrap_or(word.len());
+    let core_end = word
+        .rfind(char::is_alphabetic)
+        .map_or(core_start, |i| i + word[i..].chars().next().map_or(1, char::len_utf8));
+    if core_start >= core_end {
+        return Vec::new();
+    }
+    let core = &word[core_start..core_end];
+    if !core.chars().all(char::is_alphabetic) {
+        return Vec::new();
+    }
+    if core.chars().filter(|c| c.is_uppercase()).count() >= 2
+        && core.chars().all(|c| !c.is_lowercase())
+    {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut off = core_start;
+    let syl: Vec<&str> = hypher::hyphenate_bounded(core, lang, 2, 3).collect();
+    for s in &syl[..syl.len().saturating_sub(1)] {
+        off += s.len();
+        out.push(off);
+    }
+    out
+}
+
+/// A style span of the flattened paragraph text.
+#[derive(Debug, Clone, PartialEq)]
+struct SpanInfo {
+    range: Range<usize>,
+    style: Style,
+    link: Option<usize>,
+}
+
+fn span_at(spans: &[SpanInfo], at: usize) -> SpanInfo {
+    spans.iter().find(|s| s.range.contains(&at)).or(spans.last()).cloned().unwrap_or(SpanInfo {
+        range: 0..0,
+        style: Style::default(),
+        link: None,
+    })
+}
+
+/// Joins inline content into one string with style spans; line breaks become `\n`.
+fn flatten(content: &[Inline]) -> (String, Vec<SpanInfo>, Vec<String>) {
+    let mut text = String::new();
+    let mut spans: Vec<SpanInfo> = Vec::new();
+    let mut links: Vec<String> = Vec::new();
+    for i in content {
+        let (s, style, link) = match i {
+            Inline::Text(span) => {
+                let link = span.link.as_ref().map(|l| match links.iter().position(|x| x == l) {
+                    Some(k) => k,
+                    None => {
+                        links.push(l.clone());
+                        links.len() - 1
+                    }
+                });
+                (span.text.as_str(), span.style, link)
+            }
+            Inline::LineBreak => ("\n", Style::default(), None),
+        };
+        let start = text.len();
+        // Collapse runs of white space as the Markdown source would render.
+        for c in s.chars() {
+            let c = if c == '\t' || c == '\r' { ' ' } else { c };
+            if c == ' ' && (text.is_empty() || text.ends_with([' ', '\n'])) {
+                continue;
+            }
+            text.push(c);
+        }
+        if text.len() > start {
+            match spans.last_mut() {
+                Some(last)
+                    if last.style == style && last.link == link && last.range.end == start =>
+                {
+                    last.range.end = text.len()
+                }
+                _ => spans.push(SpanInfo { range: start..text.len(), style, link }),
+            }
+        }
+    }
+    while text.ends_with([' ', '\n']) {
+        text.pop();
+    }
+    for s in &mut spans {
+        s.range.end = s.range.end.min(text.len());
+    }
+    spans.retain(|s| s.range.start < s.range.end);
+    (text, spans, links)
+}

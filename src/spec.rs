@@ -1,9 +1,16 @@
 //! Stage 2: a layout (TOML) becomes a validated [`LayoutSpec`] with every
 //! length resolved to points. Later stages never see raw TOML or units.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::error::Result;
+use crate::error::{Result, Warning};
+
+mod raw;
+mod source;
+#[cfg(test)]
+mod tests;
+mod validate;
+mod words;
 
 /// Points per inch.
 pub const PT_PER_IN: f32 = 72.0;
@@ -37,6 +44,9 @@ pub struct LayoutSpec {
     pub fit: FitSpec,
     /// Print production.
     pub print: PrintSpec,
+    /// Things worth telling the user that do not stop the build (a footer
+    /// link that is not a URL, very small type), each pointing at its key.
+    pub warnings: Vec<Warning>,
 }
 
 /// Page geometry.
@@ -300,19 +310,42 @@ impl Default for LayoutSpec {
                 sheet: None,
                 duplex: Duplex::LongEdge,
             },
+            warnings: Vec::new(),
         }
     }
 }
 
-/// Loads a layout by path or by name from the shipped `layouts/` folder,
-/// applying `overrides` (`key.path=value`, as given to `--set`).
+/// Loads a layout by path or by name, applying `overrides` (`key.path=value`,
+/// as given to `--set`).
+///
+/// A path to an existing file, or anything ending in `.toml`, is read as a
+/// file; otherwise `layouts/NAME.toml` in the working directory; otherwise
+/// the shipped layout of that name. Warnings are in [`LayoutSpec::warnings`].
 pub fn load(name_or_path: &str, overrides: &[String]) -> Result<LayoutSpec> {
-    // Minimal version: defaults only. Replaced by the full loader.
-    let _ = overrides;
-    let mut s = LayoutSpec::default();
-    s.id = Path::new(name_or_path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(s)
+    validate::validate(source::load(source::find(name_or_path)?, overrides)?)
+}
+
+/// Loads a layout from TOML text; `label` names it in error locations and
+/// gives its id. `extends` may name shipped layouts only.
+pub fn load_str(label: &str, text: &str, overrides: &[String]) -> Result<LayoutSpec> {
+    validate::validate(source::load(source::Source::text(label, text), overrides)?)
+}
+
+/// The layouts built into the binary: (id, TOML text), sorted by id.
+pub fn shipped() -> Vec<(&'static str, &'static str)> {
+    source::SHIPPED.to_vec()
+}
+
+/// Every shipped layout, validated, for `handbill layouts`.
+pub fn list() -> Result<Vec<LayoutSpec>> {
+    source::SHIPPED
+        .iter()
+        .map(|(id, text)| validate::validate(source::load(source::Source::builtin(id, text), &[])?))
+        .collect()
+}
+
+/// The named paper sizes `page.size` and `print.sheet` accept, with their
+/// portrait (width, height) in points.
+pub fn papers() -> &'static [(&'static str, f32, f32)] {
+    validate::PAPERS
 }

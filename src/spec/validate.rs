@@ -1,0 +1,646 @@
+//! The one fallible step from the merged raw layout to a [`LayoutSpec`]:
+//! units resolved to points, choices to enums, and every value checked.
+
+use super::raw::{RawLen, RawMargin, RawSides};
+use super::source::{Loaded, Origins};
+use super::words::{did_you_mean, list};
+use super::*;
+use crate::error::{Error, Location, Result, Warning};
+
+/// The units a length may use, for hints.
+const UNITS: &str = "pt, mm, cm, in, em";
+
+/// Paper names and their portrait sizes in points.
+pub(crate) const PAPERS: &[(&str, f32, f32)] = &[
+    ("letter", 8.5 * PT_PER_IN, 11.0 * PT_PER_IN),
+    ("legal", 8.5 * PT_PER_IN, 14.0 * PT_PER_IN),
+    ("tabloid", 11.0 * PT_PER_IN, 17.0 * PT_PER_IN),
+    ("half-letter", 5.5 * PT_PER_IN, 8.5 * PT_PER_IN),
+    ("quarter-letter", 4.25 * PT_PER_IN, 5.5 * PT_PER_IN),
+    ("a3", 297.0 * PT_PER_MM, 420.0 * PT_PER_MM),
+    ("a4", 210.0 * PT_PER_MM, 297.0 * PT_PER_MM),
+    ("a5", 148.0 * PT_PER_MM, 210.0 * PT_PER_MM),
+    ("a6", 105.0 * PT_PER_MM, 148.0 * PT_PER_MM),
+];
+
+/// A parsed length before `em` is resolved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Len {
+    /// Points.
+    Abs(f32),
+    /// Multiples of the body size.
+    Em(f32),
+}
+
+/// Parses `"10pt"`, `"0.5in"`, `"12 mm"`, `"1.5em"`; the error is (message, hint).
+pub(crate) fn parse_len(raw: &RawLen) -> std::result::Result<Len, (String, String)> {
+    match raw {
+        // Zero is zero in any unit, so a bare 0 is accepted.
+        RawLen::Number(n) if *n == 0.0 => Ok(Len::Abs(0.0)),
+        RawLen::Number(n) => Err((format!("{n} has no unit"), format!("write e.g. \"{n}pt\""))),
+        RawLen::Text(s) => parse_len_str(s),
+    }
+}
+
+fn parse_len_str(s: &str) -> std::result::Result<Len, (String, String)> {
+    let t = s.trim();
+    let (num, unit) = t.split_at(t.find(char::is_alphabetic).unwrap_or(t.len()));
+    let num = num.trim();
+    let unit = unit.trim().to_ascii_lowercase();
+    let v = match num.parse::<f32>() {
+        Ok(v) if v.is_finite() => v,
+        _ => {
+            return Err((
+                format!("\"{s}\" is not a length"),
+                format!("write a number and a unit, e.g. \"10pt\"; units: {UNITS}"),
+            ))
+        }
+    };
+    Ok(match unit.as_str() {
+        "pt" => Len::Abs(v),
+        "mm" => Len::Abs(v * PT_PER_MM),
+        "cm" => Len::Abs(v * 10.0 * PT_PER_MM),
+        "in" => Len::Abs(v * PT_PER_IN),
+        "em" => Len::Em(v),
+        "" if v == 0.0 => Len::Abs(0.0),
+        "" => return Err((format!("\"{s}\" has no unit"), format!("write e.g. \"{num}pt\""))),
+        // No "did you mean" here: `px` is near `pt` but means something else.
+        _ => {
+            return Err((
+                format!("unknown unit `{unit}` in \"{s}\""),
+                format!("use one of the units {UNITS}"),
+            ))
+        }
+    })
+}
+
+/// `12.5pt`, for messages.
+fn pt(v: f32) -> String {
+    format!("{}pt", (v * 100.0).round() / 100.0)
+}
+
+/// Validation state: where keys came from, the em size, warnings so far.
+struct Ctx<'a> {
+    origins: &'a Origins,
+    /// Used for values that were never written (defaults).
+    fallback: Location,
+    em: f32,
+    warnings: Vec<Warning>,
+}
+
+impl Ctx<'_> {
+    fn at(&self, path: &str) -> Location {
+        self.origins.get(path).cloned().unwrap_or_else(|| self.fallback.clone())
+    }
+
+    /// The first of `paths` that was written somewhere.
+    fn at_any(&self, paths: &[&str]) -> Location {
+        paths
+            .iter()
+            .find_map(|p| self.origins.get(*p).cloned())
+            .unwrap_or_else(|| self.fallback.clone())
+    }
+
+    fn err(&self, path: &str, message: String, hint: impl Into<String>) -> Error {
+        Error::new(self.at(path), message, hint)
+    }
+
+    fn warn(&mut self, path: &str, message: String) {
+        let at = self.at(path);
+        self.warnings.push(Warning::new(at, message));
+    }
+
+    fn len(&self, path: &str, raw: Option<&RawLen>, default: f32) -> Result<f32> {
+        let Some(raw) = raw else { return Ok(default) };
+        match parse_len(raw) {
+            Ok(Len::Abs(v)) => Ok(v),
+            Ok(Len::Em(v)) => Ok(v * self.em),
+            Err((m, h)) => Err(self.err(path, format!("`{path}`: {m}"), h)),
+        }
+    }
+
+    /// A length for something that must have a size (type, pages).
+    fn positive(&self, path: &str, raw: Option<&RawLen>, default: f32) -> Result<f32> {
+        let v = self.len(path, raw, default)?;
+        if v <= 0.0 {
+            return Err(self.err(
+                path,
+                format!("`{path}` must be larger than zero (it is {})", pt(v)),
+                "write a positive length, e.g. \"10pt\"",
+            ));
+        }
+        Ok(v)
+    }
+
+    /// A length for a space, which may be zero.
+    fn space(&self, path: &str, raw: Option<&RawLen>, default: f32) -> Result<f32> {
+        let v = self.len(path, raw, default)?;
+        if v < 0.0 {
+            return Err(self.err(
+                path,
+                format!("`{path}` cannot be negative (it is {})", pt(v)),
+                "write zero or a positive length, e.g. \"0pt\"",
+            ));
+        }
+        Ok(v)
+    }
+
+    /// A length that must be absolute, like a paper size.
+    fn abs_len(&self, path: &str, s: &str) -> Result<f32> {
+        match parse_len_str(s) {
+            Ok(Len::Abs(v)) => Ok(v),
+            Ok(Len::Em(_)) => Err(self.err(
+                path,
+                format!("`{path}` cannot be in em: paper does not grow with the type"),
+                "use pt, mm, cm or in",
+            )),
+            Err((m, h)) => Err(self.err(path, format!("`{path}`: {m}"), h)),
+        }
+    }
+
+    /// A paper name or "W x H".
+    fn paper(&self, path: &str, s: &str) -> Result<(f32, f32)> {
+        let norm = s.trim().to_lowercase().replace([' ', '_'], "-");
+        if let Some(p) = PAPERS.iter().find(|p| p.0 == norm) {
+            return Ok((p.1, p.2));
+        }
+        let parts: Vec<&str> = s.split(['x', 'X', '×']).map(str::trim).collect();
+        if let [w, h] = parts[..] {
+            // "5.5 x 8.5in": the unit after the height serves both.
+            let w = if w.parse::<f32>().is_ok() {
+                format!("{w}{}", h.trim_start_matches(|c: char| !c.is_alphabetic()))
+            } else {
+                w.to_owned()
+            };
+            return Ok((self.abs_len(path, &w)?, self.abs_len(path, h)?));
+        }
+        let names: Vec<&str> = PAPERS.iter().map(|p| p.0).collect();
+        Err(self.err(
+            path,
+            format!("unknown paper size \"{s}\""),
+            format!(
+                "{}use one of {}, or width x height such as \"140mm x 216mm\"",
+                did_you_mean(&norm, &names),
+                list(&names)
+            ),
+        ))
+    }
+
+    fn choice<T: Copy>(
+        &self,
+        path: &str,
+        raw: Option<&String>,
+        choices: &[(&str, T)],
+        default: T,
+    ) -> Result<T> {
+        let Some(s) = raw else { return Ok(default) };
+        let norm = s.trim().to_ascii_lowercase();
+        if let Some((_, v)) = choices.iter().find(|(n, _)| *n == norm) {
+            return Ok(*v);
+        }
+        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+        Err(self.err(
+            path,
+            format!("`{path}` cannot be \"{s}\""),
+            format!("{}choose one of: {}", did_you_mean(&norm, &names), list(&names)),
+        ))
+    }
+
+    fn count(&self, path: &str, raw: Option<i64>, default: u32, max: u32) -> Result<u32> {
+        let Some(v) = raw else { return Ok(default) };
+        u32::try_from(v).ok().filter(|v| *v <= max).ok_or_else(|| {
+            self.err(
+                path,
+                format!("`{path}` must be a whole number from 0 to {max} (it is {v})"),
+                format!("write e.g. {} = {default}", path.rsplit('.').next().unwrap_or(path)),
+            )
+        })
+    }
+
+    fn font(&self, path: &str, raw: Option<String>, default: &str) -> Result<String> {
+        let Some(s) = raw else { return Ok(default.to_owned()) };
+        let s = s.trim().to_owned();
+        if s.is_empty() {
+            return Err(self.err(
+                path,
+                format!("`{path}` is empty"),
+                format!("name a font family, e.g. \"{default}\""),
+            ));
+        }
+        Ok(s)
+    }
+}
+
+fn is_url(s: &str) -> bool {
+    let rest = ["https://", "http://", "mailto:", "tel:"].iter().find_map(|p| s.strip_prefix(p));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
+}
+
+/// `#rrggbb` or `#rgb` → `#rrggbb`.
+fn color(s: &str) -> Option<String> {
+    let hex = s.trim().strip_prefix('#')?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    match hex.len() {
+        6 => Some(format!("#{}", hex.to_ascii_lowercase())),
+        3 => Some(hex.to_ascii_lowercase().chars().fold("#".to_owned(), |mut a, c| {
+            a.push(c);
+            a.push(c);
+            a
+        })),
+        _ => None,
+    }
+}
+
+/// Turns the merged raw layout into a `LayoutSpec`, or the first problem found.
+pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
+    let Loaded { raw, origins, top } = loaded;
+    let d = LayoutSpec::default();
+    let mut cx = Ctx {
+        origins: &origins,
+        fallback: Location::file(&top.label),
+        em: d.body.size,
+        warnings: Vec::new(),
+    };
+    let page = raw.page.unwrap_or_default();
+    let body = raw.body.unwrap_or_default();
+    let headings = raw.headings.unwrap_or_default();
+    let masthead = raw.masthead.unwrap_or_default();
+    let footer = raw.footer.unwrap_or_default();
+    let fit = raw.fit.unwrap_or_default();
+    let print = raw.print.unwrap_or_default();
+
+    // The body size first: every em depends on it.
+    let size = match body.size.as_ref().map(parse_len) {
+        None => d.body.size,
+        Some(Ok(Len::Abs(v))) => v,
+        Some(Ok(Len::Em(_))) => {
+            return Err(cx.err(
+                "body.size",
+                "`body.size` cannot be in em: em means the body size itself".into(),
+                "write e.g. \"10pt\"",
+            ))
+        }
+        Some(Err((m, h))) => return Err(cx.err("body.size", format!("`body.size`: {m}"), h)),
+    };
+    if size <= 0.0 {
+        return Err(cx.err(
+            "body.size",
+            format!("`body.size` must be larger than zero (it is {})", pt(size)),
+            "write e.g. \"10pt\"",
+        ));
+    }
+    if size < 8.0 {
+        cx.warn(
+            "body.size",
+            format!("body text of {} is hard to read on paper; 9pt or more is usual", pt(size)),
+        );
+    }
+    cx.em = size;
+    // Defaults that go with the type size follow it, so `--set body.size=14pt`
+    // alone still gives matching leading, spacing and headings.
+    let d = d.scaled_to(size);
+
+    // Page.
+    let (mut width, mut height) = match &page.size {
+        Some(s) => cx.paper("page.size", s)?,
+        None => (d.page.width, d.page.height),
+    };
+    if width <= 0.0 || height <= 0.0 {
+        return Err(cx.err(
+            "page.size",
+            format!("`page.size` must be larger than zero (it is {} x {})", pt(width), pt(height)),
+            "write e.g. \"5.5in x 8.5in\"",
+        ));
+    }
+    let landscape = cx.choice(
+        "page.orientation",
+        page.orientation.as_ref(),
+        &[("portrait", Some(false)), ("landscape", Some(true))],
+        None,
+    )?;
+    if landscape == Some(width < height) {
+        std::mem::swap(&mut width, &mut height);
+    }
+    let sides = match page.margin {
+        Some(RawMargin::Sides(s)) => s,
+        Some(RawMargin::All(l)) => RawSides {
+            top: Some(l.clone()),
+            right: Some(l.clone()),
+            bottom: Some(l.clone()),
+            left: Some(l),
+        },
+        None => RawSides::default(),
+    };
+    let margin = Sides {
+        top: cx.space("page.margin.top", sides.top.as_ref(), d.page.margin.top)?,
+        right: cx.space("page.margin.right", sides.right.as_ref(), d.page.margin.right)?,
+        bottom: cx.space("page.margin.bottom", sides.bottom.as_ref(), d.page.margin.bottom)?,
+        left: cx.space("page.margin.left", sides.left.as_ref(), d.page.margin.left)?,
+    };
+    if margin.left + margin.right >= width {
+        return Err(Error::new(
+            cx.at_any(&["page.margin.left", "page.margin.right", "page.size"]),
+            format!(
+                "the left and right margins ({} + {}) are as wide as the page ({})",
+                pt(margin.left),
+                pt(margin.right),
+                pt(width)
+            ),
+            "make the margins smaller or the page larger",
+        ));
+    }
+    if margin.top + margin.bottom >= height {
+        return Err(Error::new(
+            cx.at_any(&["page.margin.top", "page.margin.bottom", "page.size"]),
+            format!(
+                "the top and bottom margins ({} + {}) are as tall as the page ({})",
+                pt(margin.top),
+                pt(margin.bottom),
+                pt(height)
+            ),
+            "make the margins smaller or the page larger",
+        ));
+    }
+    let columns = match page.columns {
+        Some(c) if !(1..=12).contains(&c) => {
+            return Err(cx.err(
+                "page.columns",
+                format!("`page.columns` must be from 1 to 12 (it is {c})"),
+                "write e.g. columns = 2",
+            ))
+        }
+        Some(c) => c as u32,
+        None => d.page.columns,
+    };
+    let gutter = cx.space("page.gutter", page.gutter.as_ref(), d.page.gutter)?;
+    if gutter >= width {
+        return Err(cx.err(
+            "page.gutter",
+            format!("`page.gutter` ({}) is wider than the page ({})", pt(gutter), pt(width)),
+            "the gutter is the space between columns; write e.g. \"0.25in\"",
+        ));
+    }
+    let column_rule =
+        cx.space("page.column-rule", page.column_rule.as_ref(), d.page.column_rule)?;
+    let bleed = cx.space("page.bleed", page.bleed.as_ref(), d.page.bleed)?;
+    let col = (width - margin.left - margin.right - gutter * (columns - 1) as f32) / columns as f32;
+    if col < 5.0 * size {
+        return Err(Error::new(
+            cx.at_any(&["page.columns", "page.gutter", "page.margin.left", "body.size"]),
+            format!(
+                "columns would be {} wide, narrower than 5 em of {} body text ({})",
+                pt(col),
+                pt(size),
+                pt(5.0 * size)
+            ),
+            "use fewer columns or a smaller gutter",
+        ));
+    }
+
+    // Body.
+    let leading = cx.positive("body.leading", body.leading.as_ref(), d.body.leading)?;
+    if leading < 0.5 * size {
+        return Err(cx.err(
+            "body.leading",
+            format!(
+                "`body.leading` ({}) is less than half the type size ({})",
+                pt(leading),
+                pt(size)
+            ),
+            format!(
+                "leading is baseline to baseline; about 1.25 × the size is usual, e.g. \"{}\"",
+                pt(size * 1.25)
+            ),
+        ));
+    }
+    if leading < size {
+        cx.warn(
+            "body.leading",
+            format!(
+                "leading {} is smaller than the type size {}: lines will touch",
+                pt(leading),
+                pt(size)
+            ),
+        );
+    }
+    let language = match body.language {
+        Some(l) if l.trim().is_empty() => {
+            return Err(cx.err(
+                "body.language",
+                "`body.language` is empty".into(),
+                "write a language code such as \"en\"",
+            ))
+        }
+        Some(l) => l.trim().to_owned(),
+        None => d.body.language.clone(),
+    };
+    let body = BodySpec {
+        font: cx.font("body.font", body.font, &d.body.font)?,
+        size,
+        leading,
+        align: cx.choice(
+            "body.align",
+            body.align.as_ref(),
+            &[("justify", Align::Justify), ("left", Align::Left)],
+            d.body.align,
+        )?,
+        hyphenate: body.hyphenate.unwrap_or(d.body.hyphenate),
+        language,
+        paragraph_spacing: cx.space(
+            "body.paragraph-spacing",
+            body.paragraph_spacing.as_ref(),
+            d.body.paragraph_spacing,
+        )?,
+        first_line_indent: cx.space(
+            "body.first-line-indent",
+            body.first_line_indent.as_ref(),
+            d.body.first_line_indent,
+        )?,
+        widows: cx.count("body.widows", body.widows, d.body.widows, 10)?,
+        orphans: cx.count("body.orphans", body.orphans, d.body.orphans, 10)?,
+        grid: body.grid.unwrap_or(d.body.grid),
+        fallback: body.fallback.unwrap_or(d.body.fallback),
+        code_font: cx.font("body.code-font", body.code_font, &d.body.code_font)?,
+    };
+
+    // Headings.
+    let sizes = match &headings.sizes {
+        None => d.headings.sizes.clone(),
+        Some(list) if list.is_empty() => {
+            return Err(cx.err(
+                "headings.sizes",
+                "`headings.sizes` is empty".into(),
+                "give one size per heading level, e.g. [\"20pt\", \"14pt\", \"11pt\"]",
+            ))
+        }
+        Some(list) => list
+            .iter()
+            .map(|l| cx.positive("headings.sizes", Some(l), 0.0))
+            .collect::<Result<_>>()?,
+    };
+    let headings = HeadingSpec {
+        font: cx.font("headings.font", headings.font, &d.headings.font)?,
+        sizes,
+        space_before: cx.space(
+            "headings.space-before",
+            headings.space_before.as_ref(),
+            d.headings.space_before,
+        )?,
+        space_after: cx.space(
+            "headings.space-after",
+            headings.space_after.as_ref(),
+            d.headings.space_after,
+        )?,
+    };
+
+    // Masthead.
+    let background = match masthead.background.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(color(s).ok_or_else(|| {
+            cx.err(
+                "masthead.background",
+                format!("`masthead.background` \"{s}\" is not a color"),
+                "write a hex color such as \"#cc0000\", or \"\" for none",
+            )
+        })?),
+    };
+    let masthead = MastheadSpec {
+        show: masthead.show.unwrap_or(d.masthead.show),
+        // Unset, the masthead uses the heading font, whatever that is.
+        font: cx.font("masthead.font", masthead.font, &headings.font)?,
+        title_size: cx.positive(
+            "masthead.title-size",
+            masthead.title_size.as_ref(),
+            d.masthead.title_size,
+        )?,
+        meta_size: cx.positive(
+            "masthead.meta-size",
+            masthead.meta_size.as_ref(),
+            d.masthead.meta_size,
+        )?,
+        kicker: masthead.kicker.unwrap_or(d.masthead.kicker),
+        background,
+    };
+
+    // Footer.
+    let footer = FooterSpec {
+        text: footer.text.unwrap_or(d.footer.text),
+        link: footer.link.map(|l| l.trim().to_owned()).unwrap_or(d.footer.link),
+        qr: footer.qr.unwrap_or(d.footer.qr),
+        on: cx.choice(
+            "footer.on",
+            footer.on.as_ref(),
+            &[("every-page", FooterOn::EveryPage), ("last-page", FooterOn::LastPage)],
+            d.footer.on,
+        )?,
+        size: cx.positive("footer.size", footer.size.as_ref(), d.footer.size)?,
+    };
+    if !footer.link.is_empty() && !is_url(&footer.link) {
+        let fix = if footer.link.contains("://") {
+            String::new()
+        } else {
+            format!("; write \"https://{}\"", footer.link)
+        };
+        cx.warn(
+            "footer.link",
+            format!(
+                "`footer.link` \"{}\" is not a URL, so it will not be clickable{fix}",
+                footer.link
+            ),
+        );
+    }
+    if footer.qr && footer.link.is_empty() {
+        cx.warn(
+            "footer.qr",
+            "`footer.qr` is on but `footer.link` is empty, so there is no QR code".into(),
+        );
+    }
+
+    // Fit.
+    let fit = FitSpec {
+        pages: cx.count("fit.pages", fit.pages, d.fit.pages, 1000)?,
+        min_size: cx.positive("fit.min-size", fit.min_size.as_ref(), d.fit.min_size)?,
+        max_size: cx.positive("fit.max-size", fit.max_size.as_ref(), d.fit.max_size)?,
+    };
+    if fit.min_size > fit.max_size {
+        return Err(Error::new(
+            cx.at_any(&["fit.min-size", "fit.max-size"]),
+            format!(
+                "`fit.min-size` ({}) is larger than `fit.max-size` ({})",
+                pt(fit.min_size),
+                pt(fit.max_size)
+            ),
+            "swap them, or make min-size smaller",
+        ));
+    }
+
+    // Print.
+    let sheet = match print.sheet.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => {
+            let (sw, sh) = cx.paper("print.sheet", s)?;
+            let fits = |a: f32, b: f32| width <= a + 0.01 && height <= b + 0.01;
+            if !fits(sw, sh) && !fits(sh, sw) {
+                return Err(cx.err(
+                    "print.sheet",
+                    format!(
+                        "the sheet ({} x {}) is smaller than the page ({} x {})",
+                        pt(sw),
+                        pt(sh),
+                        pt(width),
+                        pt(height)
+                    ),
+                    "choose a larger sheet, or sheet = \"\" to print one page per sheet",
+                ));
+            }
+            Some((sw, sh))
+        }
+    };
+    let print = PrintSpec {
+        color: cx.choice(
+            "print.color",
+            print.color.as_ref(),
+            &[("color", ColorMode::Color), ("gray", ColorMode::Gray), ("cmyk", ColorMode::Cmyk)],
+            d.print.color,
+        )?,
+        crop_marks: print.crop_marks.unwrap_or(d.print.crop_marks),
+        sheet,
+        duplex: cx.choice(
+            "print.duplex",
+            print.duplex.as_ref(),
+            &[
+                ("long-edge", Duplex::LongEdge),
+                ("short-edge", Duplex::ShortEdge),
+                ("none", Duplex::None),
+            ],
+            d.print.duplex,
+        )?,
+    };
+
+    Ok(LayoutSpec {
+        name: raw.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| top.id.clone()),
+        description: raw.description.unwrap_or_default(),
+        id: top.id,
+        path: top.path,
+        font_dirs: raw.font_dirs.unwrap_or_default().into_iter().map(PathBuf::from).collect(),
+        page: PageSpec {
+            width,
+            height,
+            margin,
+            columns,
+            gutter,
+            column_rule,
+            bleed,
+            balance: page.balance.unwrap_or(d.page.balance),
+        },
+        body,
+        headings,
+        masthead,
+        footer,
+        fit,
+        print,
+        warnings: cx.warnings,
+    })
+}

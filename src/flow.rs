@@ -297,6 +297,7 @@ impl<'a> Flow<'a> {
                 lines: Vec::new(),
                 column_bottom: cbottom,
                 column_top: ctop,
+                masthead_bottom: if pi == 0 && masthead_h > 0.0 { top + masthead_h } else { 0.0 },
             };
             if pi == 0 {
                 let mut y = top;

@@ -154,6 +154,8 @@ pub struct Page {
     pub column_bottom: f32,
     /// Top of the columns on this page.
     pub column_top: f32,
+    /// Bottom of the masthead (page 1), or 0 where there is none.
+    pub masthead_bottom: f32,
 }
 
 /// A laid-out document.

@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod hyphenate;
 pub mod linebreak;
 pub mod spec;
 pub mod statement;

@@ -80,10 +80,10 @@ const MAX_CONSECUTIVE_HYPHENS: u8 = 2;
 /// A hyphen on the second-last line; TeX's `\finalhyphendemerits`.
 const FINAL_HYPHEN_DEMERITS: f64 = 5_000.0;
 /// Adjacent lines whose fitness classes differ by more than one (a tight line
-/// next to a loose one); TeX's `\adjdemerits` is 10 000. Lower than TeX
-/// because the square of badness already separates such lines strongly; this
-/// is the value that gave the lowest mean ratio change between neighbours on
-/// the test corpus.
+/// next to a loose one); TeX's `\adjdemerits` is 10 000. On the five sample
+/// statements at 15 to 26 em, values from 100 to 10 000 moved the mean ratio
+/// by under 1% and the mean ratio change between neighbours by about 3%, in
+/// opposite directions; this sits between.
 const FITNESS_DEMERITS: f64 = 3_000.0;
 /// Not in the paper (TeX's `\parfillskip` has no minimum): a last line ending
 /// shorter than this share of the measure costs up to

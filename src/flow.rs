@@ -474,7 +474,8 @@ impl<'a> Flow<'a> {
         width: f32,
         mode: Mode,
     ) -> Vec<SetLine> {
-        let breaks = linebreak::linebreak(&p.items, &Params { first_width, width, mode });
+        let params = Params::new(first_width, width, mode).with_em(p.max_size);
+        let breaks = linebreak::linebreak(&p.items, &params);
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
         let n = breaks.len();
@@ -1245,12 +1246,7 @@ pub fn display_date(date: &str) -> String {
 
 /// Maps a BCP 47 tag to a hyphenation language.
 fn hyphenation_lang(tag: &str) -> Option<hypher::Lang> {
-    let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-    let b = primary.as_bytes();
-    if b.len() != 2 {
-        return None;
-    }
-    hypher::Lang::from_iso([b[0], b[1]])
+    crate::hyphenate::lang_for(tag)
 }
 
 /// Plain text of a statement's blocks, in reading order (for tests).

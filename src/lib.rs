@@ -9,6 +9,7 @@
 pub mod error;
 pub mod flow;
 pub mod fonts;
+pub mod hyphenate;
 pub mod linebreak;
 pub mod pages;
 pub mod render;

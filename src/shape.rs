@@ -224,7 +224,7 @@ impl<'a> Shaper<'a> {
         let text = p.text.clone();
         let wtext = &text[word.clone()];
         let points: Vec<usize> = match style.hyphenate {
-            Some(lang) => hyphen_points(wtext, lang).into_iter().map(|o| word.start + o).collect(),
+            Some(lang) => crate::hyphenate::points(wtext, lang).into_iter().map(|o| word.start + o).collect(),
             None => Vec::new(),
         };
         // Each style span inside the word is shaped on its own.
@@ -500,36 +500,6 @@ fn hang_left(c: char) -> f32 {
         '(' | '[' => 0.1,
         _ => 0.0,
     }
-}
-
-/// Byte offsets inside `word` where a hyphen may be inserted.
-fn hyphen_points(word: &str, lang: hypher::Lang) -> Vec<usize> {
-    // Only hyphenate plain lower/mixed-case alphabetic words: not acronyms,
-    // numbers or URLs.
-    let core_start = word.find(char::is_alphabetic).unwrap_or(word.len());
-    let core_end = word
-        .rfind(char::is_alphabetic)
-        .map_or(core_start, |i| i + word[i..].chars().next().map_or(1, char::len_utf8));
-    if core_start >= core_end {
-        return Vec::new();
-    }
-    let core = &word[core_start..core_end];
-    if !core.chars().all(char::is_alphabetic) {
-        return Vec::new();
-    }
-    if core.chars().filter(|c| c.is_uppercase()).count() >= 2
-        && core.chars().all(|c| !c.is_lowercase())
-    {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let mut off = core_start;
-    let syl: Vec<&str> = hypher::hyphenate_bounded(core, lang, 2, 3).collect();
-    for s in &syl[..syl.len().saturating_sub(1)] {
-        off += s.len();
-        out.push(off);
-    }
-    out
 }
 
 /// A style span of the flattened paragraph text.

@@ -711,4 +711,86 @@ mod tests {
         same_words(debris, &s);
         assert_eq!(s.warnings.len(), 2);
     }
+
+    /// Writes `bytes` to a fresh temporary file named `name`.
+    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("handbill-statement-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join(name);
+        if let Err(e) = std::fs::write(&path, bytes) {
+            panic!("cannot write {}: {e}", path.display());
+        }
+        path
+    }
+
+    fn load_ok(name: &str, bytes: &[u8]) -> Statement {
+        let path = temp_file(name, bytes);
+        let r = load(&path);
+        let _ = std::fs::remove_file(&path);
+        match r {
+            Ok(s) => s,
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+
+    fn load_err(name: &str, bytes: &[u8]) -> String {
+        let path = temp_file(name, bytes);
+        let r = load(&path);
+        let _ = std::fs::remove_file(&path);
+        let e = r.err().map(|e| e.to_string()).unwrap_or_default();
+        e.rsplit_once(&format!("{name}: ")).map(|(_, m)| m.to_owned()).unwrap_or(e)
+    }
+
+    #[test]
+    fn load_reads_encodings() {
+        let s = load_ok("bom.md", "\u{FEFF}# Grève\r\n\r\nText".as_bytes());
+        assert_eq!(
+            (s.meta.title.as_deref(), tree(&s.blocks)),
+            (Some("Grève"), "P:Text".to_owned())
+        );
+        assert!(s.warnings.is_empty());
+        assert_eq!(s.name, "bom");
+
+        let mut utf16 = vec![0xFF, 0xFE];
+        "# Huelga\n\nTexto".encode_utf16().for_each(|u| utf16.extend(u.to_le_bytes()));
+        let s = load_ok("utf16.md", &utf16);
+        assert_eq!(s.meta.title.as_deref(), Some("Huelga"));
+        assert_eq!(s.warnings.len(), 1);
+        assert!(s.warnings[0].message.contains("UTF-16"));
+
+        let s = load_ok("latin.txt", b"Gr\xe8ve g\xe9n\xe9rale!\r\n\r\n\x93Now\x94 \x96 today.");
+        assert_eq!(s.meta.title.as_deref(), Some("Grève générale!"));
+        assert_eq!(tree(&s.blocks), "P:“Now” – today.");
+        assert_eq!(s.warnings.len(), 1);
+        assert!(s.warnings[0]
+            .message
+            .starts_with("the statement is not UTF-8; read it as Windows-1252"));
+    }
+
+    #[test]
+    fn load_refuses_what_is_not_a_statement() {
+        assert_eq!(load_err("empty.md", b""), "the statement is empty — write some text");
+        assert_eq!(
+            load_err("blank.md", b"\xEF\xBB\xBF \r\n\t\n"),
+            "the statement is empty — write some text"
+        );
+        assert!(load_err("pic.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+            .starts_with("this is not a text file"));
+        // A sparse file: over the limit without writing 20 MiB.
+        let big = temp_file("big.md", b"");
+        let sized = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&big)
+            .and_then(|f| f.set_len(MAX_STATEMENT_BYTES + 1));
+        let e = load(&big).err().map(|e| e.to_string()).unwrap_or_default();
+        let _ = std::fs::remove_file(&big);
+        assert!(sized.is_ok());
+        assert!(
+            e.contains("big.md: the statement is 20.0 MiB, over the limit of 20 MiB — "),
+            "{e}"
+        );
+        let nowhere = load(Path::new("/nonexistent/handbill/none.md")).err().map(|e| e.to_string());
+        assert!(nowhere.is_some_and(|e| e.contains("cannot read the statement")
+            && e.ends_with("check the path and spelling")));
+    }
 }

@@ -214,8 +214,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Statement> {
     let (mut blocks, mut md_warnings) = markdown::convert(path, &source, &line_map);
     warnings.append(&mut md_warnings);
     title::take_title(&mut meta, &mut blocks, is_plain);
-    title::tidy(&mut blocks);
     title::join_split_paragraphs(path, &mut blocks, &mut warnings);
+    title::tidy(&mut blocks);
+    limit_warnings(&mut warnings);
     if blocks.is_empty() && meta.title.is_none() {
         let hint = if body_start > 0 {
             "write the statement below the closing `+++` line"
@@ -231,6 +232,40 @@ pub fn parse(path: &Path, text: &str) -> Result<Statement> {
         blocks,
         warnings,
     })
+}
+
+/// How many warnings with the same message are listed one by one.
+const SAME_WARNINGS_SHOWN: usize = 10;
+
+/// Keeps the first few warnings of each kind and sums up the rest, so a
+/// page of pasted images does not bury the other messages.
+fn limit_warnings(warnings: &mut Vec<Warning>) {
+    let mut seen: Vec<(String, usize, Option<Warning>)> = Vec::new();
+    let mut kept = Vec::with_capacity(warnings.len());
+    for w in warnings.drain(..) {
+        match seen.iter_mut().find(|(m, ..)| *m == w.message) {
+            Some((_, n, last)) => {
+                *n += 1;
+                if *n <= SAME_WARNINGS_SHOWN {
+                    kept.push(w);
+                } else {
+                    *last = Some(w);
+                }
+            }
+            None => {
+                seen.push((w.message.clone(), 1, None));
+                kept.push(w);
+            }
+        }
+    }
+    for (message, n, last) in seen {
+        if let Some(last) = last {
+            let more = n - SAME_WARNINGS_SHOWN;
+            let loc = crate::error::Location { line: None, col: None, ..last.location };
+            kept.push(Warning::new(loc, format!("{more} more like this: {message}")));
+        }
+    }
+    *warnings = kept;
 }
 
 #[cfg(test)]
@@ -792,5 +827,74 @@ mod tests {
         let nowhere = load(Path::new("/nonexistent/handbill/none.md")).err().map(|e| e.to_string());
         assert!(nowhere.is_some_and(|e| e.contains("cannot read the statement")
             && e.ends_with("check the path and spelling")));
+    }
+
+    #[test]
+    fn random_markdown_soup_does_not_panic() {
+        const PIECES: &[&str] = &[
+            "#",
+            "# ",
+            "*",
+            "**",
+            "_",
+            "`",
+            "```",
+            "~~",
+            "[",
+            "]",
+            "(",
+            ")",
+            "![",
+            "<",
+            ">",
+            "> ",
+            "- ",
+            "• ",
+            "1. ",
+            "|",
+            "---",
+            "\\",
+            "\n",
+            "\n\n",
+            "  ",
+            "\t",
+            "+++",
+            "[^a]",
+            "[^a]: ",
+            "<br>",
+            "<div>",
+            "&amp;",
+            "word",
+            "é",
+            "’",
+            "English",
+            "Loading",
+            "24 January 2026",
+            "\r",
+            "\u{A0}",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = (seed >> 33) % 60;
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let i = usize::try_from((seed >> 33) % PIECES.len() as u64).unwrap_or(0);
+                text.push_str(PIECES[i]);
+            }
+            if let Ok(s) = parse(Path::new("fuzz.md"), &text) {
+                assert!(depth(&s.blocks) <= markdown::MAX_DEPTH);
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_warnings_are_summed_up() {
+        let s = st(&format!("# T\n\n{}", "![Photo](b.png)\n\n".repeat(25)));
+        let w = warns(&s);
+        assert_eq!(w.len(), 11);
+        assert_eq!(w[9], "s.md:21: image skipped: alt text kept");
+        assert_eq!(w[10], "s.md: 15 more like this: image skipped: alt text kept");
     }
 }

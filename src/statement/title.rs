@@ -193,34 +193,32 @@ pub(super) fn join_split_paragraphs(
     blocks: &mut Vec<Block>,
     warnings: &mut Vec<Warning>,
 ) {
-    let mut i = 1;
-    while i < blocks.len() {
-        let joinable = match (&blocks[i - 1], &blocks[i]) {
-            (Block::Paragraph { content: a, .. }, Block::Paragraph { content: b, .. }) => {
-                let end = super::plain_text(a).trim_end().chars().last();
-                let start = super::plain_text(b).trim_start().chars().next();
-                matches!(a.last(), Some(Inline::Text(_)))
-                    && end.is_some_and(char::is_alphanumeric)
-                    && start.is_some_and(char::is_lowercase)
-            }
-            _ => false,
-        };
-        if !joinable {
-            i += 1;
-            continue;
-        }
-        let next = blocks.remove(i);
-        if let (Block::Paragraph { content: a, .. }, Block::Paragraph { content: b, line }) =
-            (&mut blocks[i - 1], next)
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    for block in blocks.drain(..) {
+        if let (Some(Block::Paragraph { content: a, .. }), Block::Paragraph { content: b, line }) =
+            (out.last_mut(), &block)
         {
-            warnings.push(Warning::new(
-                Location::line(path, line),
-                "joined a paragraph that was split mid-sentence by a blank line",
-            ));
-            a.push(Inline::text(" "));
-            a.extend(b);
+            let end = match a.last() {
+                Some(Inline::Text(s)) => s.text.trim_end().chars().last(),
+                _ => None,
+            };
+            let start = match b.first() {
+                Some(Inline::Text(s)) => s.text.trim_start().chars().next(),
+                _ => None,
+            };
+            if end.is_some_and(char::is_alphanumeric) && start.is_some_and(char::is_lowercase) {
+                warnings.push(Warning::new(
+                    Location::line(path, *line),
+                    "joined a paragraph that was split mid-sentence by a blank line",
+                ));
+                a.push(Inline::text(" "));
+                a.extend(b.iter().cloned());
+                continue;
+            }
         }
+        out.push(block);
     }
+    *blocks = out;
 }
 
 /// Turns soft breaks into spaces, merges runs of equal style and trims the

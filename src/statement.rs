@@ -513,6 +513,19 @@ mod tests {
     }
 
     #[test]
+    fn plain_title_with_byline_lines_right_under_it() {
+        let s = st("Hands off Venezuela!\nBy Jane Doe\nMarch 3, 2026\n\nText.");
+        assert_eq!(s.meta.title.as_deref(), Some("Hands off Venezuela!"));
+        assert_eq!(s.meta.author.as_deref(), Some("Jane Doe"));
+        assert_eq!(s.meta.date.as_deref(), Some("March 3, 2026"));
+        assert_eq!(tree(&s.blocks), "P:Text.");
+        // Not a byline: the lines stay a paragraph.
+        let s = st("Hands off Venezuela!\nWe say no\n\nText.");
+        assert_eq!(s.meta.title, None);
+        assert_eq!(tree(&s.blocks), "P:Hands off Venezuela! We say no|P:Text.");
+    }
+
+    #[test]
     fn plain_first_line_must_look_like_a_title() {
         let s = st("This is a first sentence.\n\nSecond.");
         assert_eq!(s.meta.title, None);

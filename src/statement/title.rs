@@ -24,8 +24,19 @@ pub(super) fn take_title(meta: &mut Meta, blocks: &mut Vec<Block>, plain: bool) 
     let found = blocks.iter().position(|b| matches!(b, Block::Heading { level: 1, .. }));
     let idx = match found {
         Some(i) => i,
-        None if plain => match blocks.first().and_then(lines_of) {
-            Some(lines) if lines.len() == 1 && looks_like_title(&lines[0]) => 0,
+        None if plain => match blocks.first().and_then(lines_of).as_deref() {
+            Some([title]) if looks_like_title(title) => 0,
+            // Title, author and date on consecutive lines, no blank between.
+            Some([title, byline @ ..]) if looks_like_title(title) && byline.len() <= 2 => {
+                let Some((author, date)) = read_byline(byline) else { return };
+                if clashes(meta, &author, &date) {
+                    return;
+                }
+                meta.title = Some(title.clone());
+                fill(meta, author, date);
+                blocks.remove(0);
+                return;
+            }
             _ => return,
         },
         None => return,
@@ -53,34 +64,46 @@ fn looks_like_title(line: &str) -> bool {
 /// Takes author and date lines at `blocks[idx]` (one paragraph of two
 /// lines, two one-line paragraphs, or a date alone).
 fn take_byline(meta: &mut Meta, blocks: &mut Vec<Block>, idx: usize) {
-    let Some(first) = blocks.get(idx).and_then(lines_of) else { return };
-    let (author, date, used) = match first.as_slice() {
-        [a, d] => (Some(a.clone()), d.clone(), 1),
-        [one] if parse_date(one).is_some() => (None, one.clone(), 1),
-        [a] => match blocks.get(idx + 1).and_then(lines_of).as_deref() {
-            Some([d]) => (Some(a.clone()), d.clone(), 2),
+    let Some(mut lines) = blocks.get(idx).and_then(lines_of) else { return };
+    let mut used = 1;
+    if lines.len() == 1 && parse_date(&lines[0]).is_none() {
+        // An author paragraph, then a date paragraph.
+        match blocks.get(idx + 1).and_then(lines_of) {
+            Some(next) if next.len() == 1 => lines.extend(next),
             _ => return,
-        },
-        _ => return,
-    };
-    if parse_date(&date).is_none() {
+        }
+        used = 2;
+    }
+    let Some((author, date)) = read_byline(&lines) else { return };
+    if clashes(meta, &author, &date) {
         return;
     }
-    let author = match author {
-        Some(a) => match author_name(&a) {
-            Some(name) => Some(name),
-            None => return,
-        },
-        None => None,
-    };
-    // Keep lines that would contradict what the front matter says.
-    let clash = |have: &Option<String>, found: &Option<String>| matches!((have, found), (Some(h), Some(f)) if h != f);
-    if clash(&meta.author, &author) || clash(&meta.date, &Some(date.clone())) {
-        return;
+    fill(meta, author, date);
+    blocks.drain(idx..idx + used);
+}
+
+/// Reads `[date]` or `[author, date]` lines.
+fn read_byline(lines: &[String]) -> Option<(Option<String>, String)> {
+    match lines {
+        [date] => parse_date(date).map(|_| (None, date.clone())),
+        [author, date] => {
+            parse_date(date)?;
+            Some((Some(author_name(author)?), date.clone()))
+        }
+        _ => None,
     }
+}
+
+/// Tells whether found author or date lines differ from the front matter;
+/// then they stay in the text.
+fn clashes(meta: &Meta, author: &Option<String>, date: &str) -> bool {
+    matches!((&meta.author, author), (Some(h), Some(f)) if h != f)
+        || meta.date.as_deref().is_some_and(|d| d != date)
+}
+
+fn fill(meta: &mut Meta, author: Option<String>, date: String) {
     meta.author = meta.author.take().or(author);
     meta.date = meta.date.take().or(Some(date));
-    blocks.drain(idx..idx + used);
 }
 
 /// Cleans an author line: short, no final period, not a date; "By " dropped.

@@ -463,6 +463,7 @@ impl<'a> Flow<'a> {
             measure,
             hang: true,
             indent: 0.0,
+            letter_space: true,
         }
     }
 
@@ -552,9 +553,13 @@ impl<'a> Flow<'a> {
         let n = lines.len();
         let pno = self.paragraph_no;
         self.paragraph_no += 1;
+        let mut after_hyphen = false;
         for (i, l) in lines.into_iter().enumerate() {
-            // A break before line i leaves i lines behind and n - i ahead.
-            let keep = i > 0 && (i < orphans as usize || n - i < widows as usize);
+            // A break before line i leaves i lines behind and n - i ahead; a
+            // word split across columns is hard to read, so a column does
+            // not end on a hyphen either.
+            let keep = i > 0 && (i < orphans as usize || n - i < widows as usize || after_hyphen);
+            after_hyphen = l.hyphen;
             let mut elements = Vec::new();
             for r in l.runs {
                 elements.push(Element::Text(TextRun { x: r.x + frame.indent, y: m.baseline, ..r }));
@@ -642,13 +647,13 @@ impl<'a> Flow<'a> {
             let first = &mut out[n0];
             let baseline = first.lines.first().map_or(self.body_metrics().baseline, |l| l.y);
             let gapw = size * 0.45;
-            for r in set.runs {
+            // The marker goes first so it reads before the item's text.
+            for (k, r) in set.runs.into_iter().enumerate() {
                 let w = r.width();
-                first.elements.push(Element::Text(TextRun {
-                    x: inner.indent - gapw - w,
-                    y: baseline,
-                    ..r
-                }));
+                first.elements.insert(
+                    k,
+                    Element::Text(TextRun { x: inner.indent - gapw - w, y: baseline, ..r }),
+                );
             }
         }
         Ok(())
@@ -955,7 +960,10 @@ fn set_line(
     let mut natural = 0.0;
     let mut stretch = 0.0;
     let mut shrink = 0.0;
-    for it in &p.items[s..e] {
+    let mut word_stretch = 0.0;
+    let mut word_shrink = 0.0;
+    let mut glyphs = 0usize;
+    for (it, piece) in p.items[s..e].iter().zip(&p.pieces[s..e]) {
         match *it {
             Item::Box { width, .. } => natural += width,
             Item::Glue { width, stretch: st, shrink: sh } => {
@@ -964,6 +972,14 @@ fn set_line(
                 shrink += sh;
             }
             Item::Penalty { .. } => {}
+        }
+        match piece {
+            Piece::Space { word_stretch: a, word_shrink: b, .. } => {
+                word_stretch += a;
+                word_shrink += b;
+            }
+            Piece::Word(run) => glyphs += run.glyphs.len(),
+            _ => {}
         }
     }
     let hyphen_piece = if hyphen {
@@ -1011,65 +1027,91 @@ fn set_line(
             }
         }
     };
+    // The adjustment is shared by letter-spacing (never more than the
+    // words' allowance) and the spaces; per glyph and per unit of space
+    // stretch or shrink.
+    let (letter, space_ratio) = if ratio >= 0.0 {
+        let total = ratio * stretch;
+        let letters = (ratio.min(1.0) * word_stretch).min(total);
+        let space_st = stretch - word_stretch;
+        (letters, if space_st > 0.0 { (total - letters) / space_st } else { 0.0 })
+    } else {
+        let total = ratio * shrink;
+        let letters = (ratio.max(-1.0) * word_shrink).max(total);
+        let space_sh = shrink - word_shrink;
+        (letters, if space_sh > 0.0 { (total - letters) / space_sh } else { 0.0 })
+    };
+    let per_glyph = if glyphs > 0 { letter / glyphs as f32 } else { 0.0 };
     let mut runs: Vec<TextRun> = Vec::new();
     let mut links: Vec<(f32, f32, String)> = Vec::new();
     let mut strikes: Vec<(f32, f32, f32)> = Vec::new();
     let mut x = -hang_start;
     let mut text = String::new();
-    let mut push =
-        |run: &crate::shape::Run, glyph_adv: Option<f32>, x: &mut f32, tag: Option<&str>| {
-            let start_x = *x;
-            let same =
-                runs.last().is_some_and(|r: &TextRun| r.face == run.face && r.size == run.size);
-            if !same {
-                runs.push(TextRun {
-                    x: *x,
-                    y: 0.0,
-                    face: run.face,
-                    size: run.size,
-                    glyphs: Vec::new(),
-                    text: String::new(),
-                    ink: if run.decor.link.is_some() { LINK_INK } else { Ink::Black },
-                });
+    let mut push = |run: &crate::shape::Run,
+                    glyph_adv: Option<f32>,
+                    extra: f32,
+                    x: &mut f32,
+                    tag: Option<&str>| {
+        let start_x = *x;
+        let same = runs.last().is_some_and(|r: &TextRun| r.face == run.face && r.size == run.size);
+        if !same {
+            runs.push(TextRun {
+                x: *x,
+                y: 0.0,
+                face: run.face,
+                size: run.size,
+                glyphs: Vec::new(),
+                text: String::new(),
+                ink: if run.decor.link.is_some() { LINK_INK } else { Ink::Black },
+            });
+        }
+        let Some(r) = runs.last_mut() else { return };
+        for g in &run.glyphs {
+            let mut g2 = g.clone();
+            let t = match tag {
+                Some(t) => t,
+                None => p.text.get(g.text.clone()).unwrap_or(""),
+            };
+            let a = r.text.len();
+            if g.text.start != g.text.end || tag.is_some() {
+                r.text.push_str(t);
+                text.push_str(t);
             }
-            let Some(r) = runs.last_mut() else { return };
-            for g in &run.glyphs {
-                let mut g2 = g.clone();
-                let t = match tag {
-                    Some(t) => t,
-                    None => p.text.get(g.text.clone()).unwrap_or(""),
-                };
-                let a = r.text.len();
-                if g.text.start != g.text.end || tag.is_some() {
-                    r.text.push_str(t);
-                    text.push_str(t);
-                }
-                g2.text = a..r.text.len();
-                if let Some(adv) = glyph_adv {
-                    g2.advance = adv;
-                }
-                *x += g2.advance;
-                r.glyphs.push(g2);
+            g2.text = a..r.text.len();
+            if let Some(adv) = glyph_adv {
+                g2.advance = adv;
             }
-            if let Some(l) = run.decor.link {
-                let url = p.links.get(l).cloned().unwrap_or_default();
-                match links.last_mut() {
-                    Some(last) if last.2 == url && (last.1 - start_x).abs() < 0.01 => last.1 = *x,
-                    _ => links.push((start_x, *x, url)),
-                }
+            g2.advance += extra;
+            *x += g2.advance;
+            r.glyphs.push(g2);
+        }
+        if let Some(l) = run.decor.link {
+            let url = p.links.get(l).cloned().unwrap_or_default();
+            match links.last_mut() {
+                Some(last) if last.2 == url && (last.1 - start_x).abs() < 0.01 => last.1 = *x,
+                _ => links.push((start_x, *x, url)),
             }
-            if run.decor.strike {
-                strikes.push((start_x, *x, run.size));
-            }
-        };
+        }
+        if run.decor.strike {
+            strikes.push((start_x, *x, run.size));
+        }
+    };
     for k in s..e {
         match (&p.items[k], &p.pieces[k]) {
-            (Item::Box { .. }, Piece::Word(run)) => push(run, None, &mut x, None),
+            (Item::Box { .. }, Piece::Word(run)) => push(run, None, per_glyph, &mut x, None),
             (Item::Box { width, .. }, _) => x += width,
             (Item::Glue { width, stretch: st, shrink: sh }, piece) => {
-                let w = if ratio >= 0.0 { width + ratio * st } else { width + ratio * sh };
+                let (wst, wsh) = match piece {
+                    Piece::Space { word_stretch, word_shrink, .. } => (*word_stretch, *word_shrink),
+                    _ => (0.0, 0.0),
+                };
+                let w = if ratio >= 0.0 {
+                    width + space_ratio * (st - wst)
+                } else {
+                    width + space_ratio * (sh - wsh)
+                };
                 match piece {
-                    Piece::Space(run) if run.glyphs.len() == 1 => {
+                    Piece::Space { run, .. } if run.glyphs.len() == 1 => {
                         // Links continue across the space only if both sides link.
                         let mut r = run.clone();
                         if r.decor.link.is_some() {
@@ -1082,7 +1124,7 @@ fn set_line(
                             }
                         }
                         r.decor.strike = false;
-                        push(&r, Some(w), &mut x, Some(" "))
+                        push(&r, Some(w), 0.0, &mut x, Some(" "))
                     }
                     _ => x += w,
                 }
@@ -1091,7 +1133,7 @@ fn set_line(
         }
     }
     if let Some(h) = hyphen_piece {
-        push(&h, None, &mut x, Some("-"));
+        push(&h, None, 0.0, &mut x, Some("-"));
     }
     // Space glyphs are drawn in the font of the run before them; a space
     // run in another face would start a new run, which is fine.
@@ -1107,8 +1149,15 @@ fn set_line(
 }
 
 /// Returns the end of the units that fit in a column of `height`, starting
-/// at `start`, ending only where a break is allowed.
+/// at `start`, ending only where a break is allowed. If no allowed break
+/// fits, the rules give way (a column must end somewhere).
 fn fill_column(units: &[Unit], start: usize, height: f32) -> usize {
+    fill_column_with(units, start, height, false)
+}
+
+/// Like [`fill_column`]; with `strict`, returns `start` (nothing placed)
+/// rather than break a keep rule.
+fn fill_column_with(units: &[Unit], start: usize, height: f32, strict: bool) -> usize {
     let mut y = 0.0;
     let mut j = start;
     while j < units.len() {
@@ -1123,14 +1172,14 @@ fn fill_column(units: &[Unit], start: usize, height: f32) -> usize {
     if j >= units.len() || j == start {
         // Everything fits, or not even one unit does: take one so the flow
         // always moves on.
-        return if j == start { (start + 1).min(units.len()) } else { j };
+        return if j == start && !strict { (start + 1).min(units.len()) } else { j };
     }
     // Back up to a unit before which a column may end.
     let mut k = j;
     while k > start && units[k].keep_with_prev {
         k -= 1;
     }
-    if k == start {
+    if k == start && !strict {
         j
     } else {
         k
@@ -1156,7 +1205,7 @@ fn balance(
         let mut i = start;
         let mut cols = Vec::new();
         for _ in 0..ncol {
-            let end = fill_column(units, i, h);
+            let end = fill_column_with(units, i, h, true);
             cols.push(i..end);
             i = end;
         }

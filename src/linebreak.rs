@@ -97,7 +97,7 @@ const SHORT_LAST_LINE_DEMERITS: f64 = 8_000.0;
 /// ratios 1.0 is badness 100 and 2.0 badness 800. Unlike TeX's first pass,
 /// ours already considers hyphens: the items always hold them and the
 /// demerits decide.
-const TOLERANCES: [f64; 2] = [1.0, 2.0];
+const TOLERANCES: [f64; 2] = [2.0, 3.0];
 /// Badness is capped here so that very underfull lines in the last pass still
 /// compare (TeX caps at 10 000, which makes all bad lines equal).
 const MAX_BADNESS: f64 = 1.0e6;

@@ -495,6 +495,10 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
         Some(bottom) if y < bottom => Ink::Gray(255),
         _ => ink,
     };
+    let qr_square = qr_area(page, index, cx).zip(cx.qr).map(|(a, (_, module))| {
+        let quiet = qr::QUIET_ZONE as f32 * module;
+        Area { x: a.x - quiet, y: a.y - quiet, w: a.w + quiet, h: a.h + quiet }
+    });
     for el in &page.elements {
         match el {
             Element::Text(run) => {
@@ -502,9 +506,10 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
                 draw_text(s, run, ink, cx.book, cx.mode);
             }
             Element::Rule { x0, y0, x1, y1, width, ink } => {
+                let (x0, x1) = clear_of_qr(*x0, *y0, *x1, *y1, qr_square);
                 let mut pb = PathBuilder::new();
-                pb.move_to(*x0, *y0);
-                pb.line_to(*x1, *y1);
+                pb.move_to(x0, *y0);
+                pb.line_to(x1, *y1);
                 if let Some(path) = pb.finish() {
                     s.set_fill(None);
                     s.set_stroke(Some(Stroke {
@@ -532,6 +537,23 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
     }
     if let (Some((m, module)), Some(area)) = (cx.qr, qr_area(page, index, cx)) {
         draw_qr(s, m, *module, area.x, area.y, cx.mode);
+    }
+}
+
+/// A horizontal rule (the footer's) that runs into the QR code's square
+/// stops at its quiet zone, so the code still scans.
+fn clear_of_qr(x0: f32, y0: f32, x1: f32, y1: f32, square: Option<Area>) -> (f32, f32) {
+    let Some(q) = square else { return (x0, x1) };
+    let level = (y0 - y1).abs() < 0.01;
+    let across = y0 >= q.y && y0 <= q.y + q.h;
+    if level && across && x0.max(x1) > q.x {
+        if x0 <= x1 {
+            (x0, x1.min(q.x))
+        } else {
+            (x0.min(q.x), x1)
+        }
+    } else {
+        (x0, x1)
     }
 }
 

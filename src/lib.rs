@@ -1,7 +1,8 @@
 //! handbill typesets statements (Markdown) into print-ready leaflets (PDF).
 //!
 //! The pipeline runs one way, one module per stage:
-//! [`statement`] → [`spec`] → `shape` → [`linebreak`] → `flow` → `render`.
+//! [`statement`] → [`spec`] → `shape` → [`linebreak`] → `flow` → `render`
+//! (which ends with [`impose`] for n-up sheets).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -10,8 +11,10 @@ pub mod error;
 pub mod flow;
 pub mod fonts;
 pub mod hyphenate;
+pub mod impose;
 pub mod linebreak;
 pub mod pages;
+pub mod qr;
 pub mod render;
 pub mod shape;
 pub mod spec;
@@ -52,9 +55,11 @@ pub fn build(
     vars: &Vars,
 ) -> Result<Output> {
     let (document, mut warnings) = typeset(statement, spec, book, vars)?;
-    let pdf = render::render(&document, spec, book)?;
+    let (pdf, mut printing) =
+        render::render_with(&document, spec, book, &render::RenderOptions::default())?;
     let mut all = statement.warnings.clone();
     all.append(&mut warnings);
+    all.append(&mut printing);
     Ok(Output { pdf, document, warnings: all })
 }
 

@@ -9,17 +9,20 @@ use std::path::Path;
 use krilla::action::LinkAction;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::{cmyk, luma, rgb};
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Transform};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, LineCap, Paint, Stroke};
+use krilla::surface::Surface;
 use krilla::text::GlyphId;
 use krilla::{Document as PdfDocument, SerializeSettings};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result, Warning};
 use crate::fonts::FontBook;
-use crate::pages::{Document, Element, Ink, TextRun};
+use crate::impose::{self, Area, SheetSide};
+use crate::pages::{Document, Element, Ink, LineKind, Page, TextRun};
+use crate::qr::{self, Matrix};
 use crate::shape::Glyph;
 use crate::spec::{ColorMode, LayoutSpec};
 
@@ -61,93 +64,139 @@ fn paint(ink: Ink, mode: ColorMode) -> Paint {
         (Ink::Black, _) => luma::Color::black().into(),
         (Ink::Gray(v), ColorMode::Cmyk) => cmyk::Color::new(0, 0, 0, 255 - v).into(),
         (Ink::Gray(v), _) => luma::Color::new(v).into(),
+        // Links and accents print black on a copier: a gray would be
+        // dithered and read worse.
         (Ink::Accent(..), ColorMode::Gray) => luma::Color::black().into(),
         (Ink::Accent(r, g, b), ColorMode::Color) => rgb::Color::new(r, g, b).into(),
-        (Ink::Accent(r, g, b), ColorMode::Cmyk) => {
-            let (r, g, b) = (f32::from(r) / 255.0, f32::from(g) / 255.0, f32::from(b) / 255.0);
-            let k = 1.0 - r.max(g).max(b);
-            let d = (1.0 - k).max(1e-6);
-            let c = |v: f32| (((1.0 - v - k) / d) * 255.0).round().clamp(0.0, 255.0) as u8;
-            cmyk::Color::new(c(r), c(g), c(b), (k * 255.0).round() as u8).into()
-        }
+        (Ink::Accent(r, g, b), ColorMode::Cmyk) => to_cmyk(r, g, b).into(),
+    }
+}
+
+/// A naive RGB to CMYK conversion (no profile): enough for accents.
+fn to_cmyk(r: u8, g: u8, b: u8) -> cmyk::Color {
+    let (r, g, b) = (f32::from(r) / 255.0, f32::from(g) / 255.0, f32::from(b) / 255.0);
+    let k = 1.0 - r.max(g).max(b);
+    let d = (1.0 - k).max(1e-6);
+    let c = |v: f32| (((1.0 - v - k) / d) * 255.0).round().clamp(0.0, 255.0) as u8;
+    cmyk::Color::new(c(r), c(g), c(b), (k * 255.0).round() as u8)
+}
+
+/// Perceived lightness of an sRGB color, 0 = black .. 1 = white (Rec. 709
+/// weights on the encoded values, which is what a gray of "the same
+/// lightness" on a copier needs).
+pub fn luminance(r: u8, g: u8, b: u8) -> f32 {
+    (0.2126 * f32::from(r) + 0.7152 * f32::from(g) + 0.0722 * f32::from(b)) / 255.0
+}
+
+/// Parses `#rrggbb` (or `rrggbb`, or `#rgb`).
+fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
+    let h = s.trim().trim_start_matches('#');
+    let h =
+        if h.len() == 3 { h.chars().flat_map(|c| [c, c]).collect::<String>() } else { h.into() };
+    if h.len() != 6 || !h.is_ascii() {
+        return None;
+    }
+    let v = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+    Some((v(0)?, v(2)?, v(4)?))
+}
+
+/// The paint of a background band: in gray mode a gray of the same
+/// lightness, so a red band stays a dark band on a copier.
+fn band_paint(r: u8, g: u8, b: u8, mode: ColorMode) -> Paint {
+    match mode {
+        ColorMode::Gray => luma::Color::new((luminance(r, g, b) * 255.0).round() as u8).into(),
+        ColorMode::Color => rgb::Color::new(r, g, b).into(),
+        ColorMode::Cmyk => to_cmyk(r, g, b).into(),
+    }
+}
+
+/// Crop and cut marks: registration black (all inks, so they show on every
+/// plate), or plain black in gray mode.
+fn mark_paint(mode: ColorMode) -> Paint {
+    match mode {
+        ColorMode::Gray => luma::Color::black().into(),
+        _ => cmyk::Color::new(255, 255, 255, 255).into(),
     }
 }
 
 fn fill(ink: Ink, mode: ColorMode) -> Fill {
-    Fill { paint: paint(ink, mode), opacity: NormalizedF32::ONE, rule: FillRule::NonZero }
+    fill_with(paint(ink, mode))
+}
+
+fn fill_with(paint: Paint) -> Fill {
+    Fill { paint, opacity: NormalizedF32::ONE, rule: FillRule::NonZero }
+}
+
+/// Width of crop and cut marks: a hairline that still prints.
+pub const MARK_WIDTH: f32 = 0.25;
+/// Room beyond the bleed for crop marks.
+pub const MARK_ROOM: f32 = 18.0;
+/// Gap between the bleed edge and a crop mark.
+pub const MARK_OFFSET: f32 = 3.0;
+
+/// How to write the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Compress content streams (off only to read the PDF in tests).
+    pub compress: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { compress: true }
+    }
 }
 
 /// Writes a laid-out document as PDF bytes.
 ///
-/// Pages get MediaBox = trim size plus bleed, with TrimBox and BleedBox set.
-/// No timestamps are written, so the same input gives the same bytes.
+/// See [`render_with`].
 pub fn render(doc: &Document, spec: &LayoutSpec, book: &FontBook) -> Result<Vec<u8>> {
-    let settings = SerializeSettings { xmp_metadata: false, ..SerializeSettings::default() };
+    render_with(doc, spec, book, &RenderOptions::default()).map(|(pdf, _)| pdf)
+}
+
+/// Writes a laid-out document as PDF bytes, with the warnings of this stage
+/// (a QR code without room).
+///
+/// Single pages: MediaBox = trim + bleed (+ room for crop marks when
+/// `print.crop-marks` is on), TrimBox = the trim, BleedBox = trim + bleed.
+///
+/// With `print.sheet` the pages are imposed (see [`crate::impose`]): every
+/// PDF page is one side of a sheet carrying identical copies of one leaflet
+/// page, with cut marks. There MediaBox = TrimBox = the sheet, since the
+/// sheet is what the printer prints; the copies are marked by cut marks.
+///
+/// No timestamps are written, so the same input gives the same bytes.
+pub fn render_with(
+    doc: &Document,
+    spec: &LayoutSpec,
+    book: &FontBook,
+    opts: &RenderOptions,
+) -> Result<(Vec<u8>, Vec<Warning>)> {
+    let settings = SerializeSettings {
+        xmp_metadata: false,
+        compress_content_streams: opts.compress,
+        ..SerializeSettings::default()
+    };
     let mut pdf = PdfDocument::new_with(settings);
-    let mode = spec.print.color;
-    let bleed = spec.page.bleed.max(0.0);
-    for page in &doc.pages {
-        let (w, h) = (page.width + 2.0 * bleed, page.height + 2.0 * bleed);
-        let trim = Rect::from_xywh(bleed, bleed, page.width, page.height);
-        let Some(settings) = PageSettings::from_wh(w, h) else {
-            return Err(Error::file(
-                "<layout>",
-                "page size must be greater than zero",
-                "check `page.size`",
-            ));
-        };
-        let settings = settings.with_trim_box(trim).with_bleed_box(Rect::from_xywh(0.0, 0.0, w, h));
-        let mut p = pdf.start_page_with(settings);
-        {
-            let mut s = p.surface();
-            s.push_transform(&krilla::geom::Transform::from_translate(bleed, bleed));
-            for el in &page.elements {
-                match el {
-                    Element::Text(run) => draw_text(&mut s, run, book, mode),
-                    Element::Rule { x0, y0, x1, y1, width, ink } => {
-                        let mut pb = PathBuilder::new();
-                        pb.move_to(*x0, *y0);
-                        pb.line_to(*x1, *y1);
-                        if let Some(path) = pb.finish() {
-                            s.set_fill(None);
-                            s.set_stroke(Some(Stroke {
-                                paint: paint(*ink, mode),
-                                width: *width,
-                                line_cap: LineCap::Butt,
-                                ..Stroke::default()
-                            }));
-                            s.draw_path(&path);
-                            s.set_stroke(None);
-                        }
-                    }
-                    Element::Rect { x, y, w, h, ink } => {
-                        let mut pb = PathBuilder::new();
-                        if let Some(r) = Rect::from_xywh(*x, *y, *w, *h) {
-                            pb.push_rect(r);
-                        }
-                        if let Some(path) = pb.finish() {
-                            s.set_stroke(None);
-                            s.set_fill(Some(fill(*ink, mode)));
-                            s.draw_path(&path);
-                        }
-                    }
-                }
-            }
-            s.pop();
-            s.finish();
-        }
-        for l in &page.links {
-            if let Some(rect) =
-                Rect::from_xywh(l.x + bleed, l.y + bleed, l.w.max(0.1), l.h.max(0.1))
-            {
-                let target = Target::Action(LinkAction::new(l.url.clone()).into());
-                p.add_annotation(Annotation::new_link(
-                    LinkAnnotation::new(rect, target),
-                    Some(l.url.clone()),
-                ));
+    let qr = qr::code(spec);
+    let mut warnings = qr::warnings(spec);
+    if let Some(code) = &qr {
+        warnings.extend(qr_overlaps(doc, spec, code));
+    }
+    let cx = Ctx { spec, book, mode: spec.print.color, qr: qr.as_ref() };
+    let (pw, ph) =
+        doc.pages.first().map_or((spec.page.width, spec.page.height), |p| (p.width, p.height));
+    match impose::impose(doc.pages.len(), pw, ph, spec) {
+        Some(sides) => {
+            for side in &sides {
+                render_side(&mut pdf, doc, side, &cx)?;
             }
         }
-        p.finish();
+        None => {
+            for (i, page) in doc.pages.iter().enumerate() {
+                render_single(&mut pdf, page, i, &cx)?;
+            }
+        }
     }
     let mut meta = Metadata::new().creator("handbill".into());
     if let Some(t) = &doc.meta.title {
@@ -159,22 +208,440 @@ pub fn render(doc: &Document, spec: &LayoutSpec, book: &FontBook) -> Result<Vec<
     let lang = doc.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
     meta = meta.language(lang);
     pdf.set_metadata(meta);
-    pdf.finish().map_err(|e| {
+    let bytes = pdf.finish().map_err(|e| {
         Error::file(
             "<pdf>",
             format!("could not write the PDF: {e:?}"),
             "this is a bug in handbill; please report it",
         )
+    })?;
+    Ok((bytes, warnings))
+}
+
+/// What every page drawing needs.
+struct Ctx<'a> {
+    spec: &'a LayoutSpec,
+    book: &'a FontBook,
+    mode: ColorMode,
+    qr: Option<&'a (Matrix, f32)>,
+}
+
+fn size_error() -> Error {
+    Error::file("<layout>", "page size must be greater than zero", "check `page.size`")
+}
+
+fn rect(a: &Area) -> Option<Rect> {
+    Rect::from_xywh(a.x, a.y, a.w, a.h)
+}
+
+/// One leaflet page on its own PDF page, with bleed and crop marks.
+fn render_single(pdf: &mut PdfDocument, page: &Page, index: usize, cx: &Ctx) -> Result<()> {
+    let bleed = cx.spec.page.bleed.max(0.0);
+    let room = if cx.spec.print.crop_marks { MARK_ROOM } else { 0.0 };
+    let off = bleed + room;
+    let (w, h) = (page.width + 2.0 * off, page.height + 2.0 * off);
+    let trim = Area { x: off, y: off, w: page.width, h: page.height };
+    let bleed_area =
+        Area { x: room, y: room, w: page.width + 2.0 * bleed, h: page.height + 2.0 * bleed };
+    let settings = PageSettings::from_wh(w, h)
+        .ok_or_else(size_error)?
+        .with_trim_box(rect(&trim))
+        .with_bleed_box(rect(&bleed_area));
+    let mut p = pdf.start_page_with(settings);
+    {
+        let mut s = p.surface();
+        s.push_transform(&Transform::from_translate(off, off));
+        draw_page(&mut s, page, index, cx);
+        s.pop();
+        if cx.spec.print.crop_marks {
+            let marks = crop_marks(&trim, bleed + MARK_OFFSET, room - MARK_OFFSET - 0.5);
+            stroke_marks(&mut s, &marks, cx.mode);
+        }
+        s.finish();
+    }
+    for l in &page.links {
+        let area = Area { x: l.x + off, y: l.y + off, w: l.w.max(0.1), h: l.h.max(0.1) };
+        add_link(&mut p, &area, &l.url);
+    }
+    if let Some(area) = qr_area(page, index, cx) {
+        let area = Area { x: area.x + off, y: area.y + off, ..area };
+        add_link(&mut p, &area, cx.spec.footer.link.trim());
+    }
+    p.finish();
+    Ok(())
+}
+
+/// One side of an imposed sheet: every copy, then the cut marks.
+fn render_side(pdf: &mut PdfDocument, doc: &Document, side: &SheetSide, cx: &Ctx) -> Result<()> {
+    let sheet = Area { x: 0.0, y: 0.0, w: side.width, h: side.height };
+    let settings = PageSettings::from_wh(side.width, side.height)
+        .ok_or_else(size_error)?
+        .with_trim_box(rect(&sheet));
+    let mut p = pdf.start_page_with(settings);
+    {
+        let mut s = p.surface();
+        for pl in &side.placements {
+            let Some(page) = doc.pages.get(pl.page) else { continue };
+            let clip = rect(&pl.clip).map(|r| {
+                let mut pb = PathBuilder::new();
+                pb.push_rect(r);
+                pb.finish()
+            });
+            let clipped = if let Some(Some(path)) = clip {
+                s.push_clip_path(&path, &FillRule::NonZero);
+                true
+            } else {
+                false
+            };
+            let t = pl.transform;
+            s.push_transform(&Transform::from_row(t.a, t.b, t.c, t.d, t.e, t.f));
+            draw_page(&mut s, page, pl.page, cx);
+            s.pop();
+            if clipped {
+                s.pop();
+            }
+        }
+        stroke_marks(&mut s, &cut_marks(doc, side), cx.mode);
+        s.finish();
+    }
+    for pl in &side.placements {
+        let Some(page) = doc.pages.get(pl.page) else { continue };
+        for l in &page.links {
+            let area = impose::bounds(&pl.transform, l.x, l.y, l.w.max(0.1), l.h.max(0.1));
+            add_link(&mut p, &area, &l.url);
+        }
+        if let Some(a) = qr_area(page, pl.page, cx) {
+            add_link(
+                &mut p,
+                &impose::bounds(&pl.transform, a.x, a.y, a.w, a.h),
+                cx.spec.footer.link.trim(),
+            );
+        }
+    }
+    p.finish();
+    Ok(())
+}
+
+fn add_link(p: &mut krilla::page::Page, area: &Area, url: &str) {
+    if url.is_empty() {
+        return;
+    }
+    if let Some(r) = rect(area) {
+        let target = Target::Action(LinkAction::new(url.to_owned()).into());
+        p.add_annotation(Annotation::new_link(
+            LinkAnnotation::new(r, target),
+            Some(url.to_owned()),
+        ));
+    }
+}
+
+/// A straight mark from (x0, y0) to (x1, y1).
+type Mark = (f32, f32, f32, f32);
+
+/// Crop marks at the four corners of `trim`: two per corner, on the trim
+/// lines' extensions, starting `offset` outside the trim and `len` long.
+pub fn crop_marks(trim: &Area, offset: f32, len: f32) -> Vec<Mark> {
+    let len = len.max(3.0);
+    let (l, t, r, b) = (trim.x, trim.y, trim.x + trim.w, trim.y + trim.h);
+    let mut out = Vec::new();
+    for (x, sx) in [(l, -1.0), (r, 1.0)] {
+        for (y, sy) in [(t, -1.0), (b, 1.0)] {
+            // Horizontal mark on the line y, out to the side.
+            out.push((x + sx * offset, y, x + sx * (offset + len), y));
+            // Vertical mark on the line x, out above or below.
+            out.push((x, y + sy * offset, x, y + sy * (offset + len)));
+        }
+    }
+    out
+}
+
+/// Cut marks of an imposed sheet: short ticks on every cut line, at the
+/// sheet edges, outside the copies' trims where the sheet leaves room, and
+/// otherwise inside the copies' margins, where there is no content.
+fn cut_marks(doc: &Document, side: &SheetSide) -> Vec<Mark> {
+    const LEN: f32 = 12.0;
+    const OFFSET: f32 = 3.0;
+    let (sw, sh) = (side.width, side.height);
+    let trims: Vec<Area> = side.placements.iter().map(|p| p.trim).collect();
+    // The copies as a block.
+    let top = trims.iter().map(|a| a.y).fold(sh, f32::min);
+    let bottom = trims.iter().map(|a| a.y + a.h).fold(0.0, f32::max);
+    let left = trims.iter().map(|a| a.x).fold(sw, f32::min);
+    let right = trims.iter().map(|a| a.x + a.w).fold(0.0, f32::max);
+    // How far a tick may reach into a copy without touching content: the
+    // smallest white space between the trim and what is drawn.
+    let inset = doc.pages.iter().map(page_white_margin).fold(f32::MAX, f32::min);
+    let inside = (inset * 0.6).min(LEN);
+    let mut out = Vec::new();
+    for &x in &side.cuts_x {
+        out.push(edge_tick(x, top, 0.0, true, inside, LEN, OFFSET));
+        out.push(edge_tick(x, bottom, sh, true, inside, LEN, OFFSET));
+    }
+    for &y in &side.cuts_y {
+        out.push(edge_tick(y, left, 0.0, false, inside, LEN, OFFSET));
+        out.push(edge_tick(y, right, sw, false, inside, LEN, OFFSET));
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// A tick on the cut line at `pos` (x when `vertical`), between the block's
+/// edge `block` and the sheet's edge `edge`: in the free strip if there is
+/// one, else reaching `inside` into the copies from the sheet edge.
+fn edge_tick(
+    pos: f32,
+    block: f32,
+    edge: f32,
+    vertical: bool,
+    inside: f32,
+    len: f32,
+    offset: f32,
+) -> Option<Mark> {
+    let free = (block - edge).abs();
+    let dir = if edge > block { 1.0 } else { -1.0 };
+    let (a, b) = if free >= offset + 4.0 {
+        (block + dir * offset, block + dir * (offset + len).min(free))
+    } else if inside >= 2.0 {
+        (edge - dir * inside, edge)
+    } else {
+        return None;
+    };
+    Some(if vertical { (pos, a, pos, b) } else { (a, pos, b, pos) })
+}
+
+/// The white space between a page's trim and its nearest mark.
+fn page_white_margin(page: &Page) -> f32 {
+    let mut m = f32::MAX;
+    for e in &page.elements {
+        let (l, t, r, b) = match e {
+            Element::Text(run) => {
+                (run.x, run.y - run.size, run.x + run.width(), run.y + run.size * 0.3)
+            }
+            Element::Rule { x0, y0, x1, y1, .. } => {
+                (x0.min(*x1), y0.min(*y1), x0.max(*x1), y0.max(*y1))
+            }
+            Element::Rect { x, y, w, h, .. } => (*x, *y, x + w, y + h),
+        };
+        m = m.min(l).min(t).min(page.width - r).min(page.height - b);
+    }
+    m.max(0.0)
+}
+
+fn stroke_marks(s: &mut Surface, marks: &[Mark], mode: ColorMode) {
+    let mut pb = PathBuilder::new();
+    for &(x0, y0, x1, y1) in marks {
+        pb.move_to(x0, y0);
+        pb.line_to(x1, y1);
+    }
+    if let Some(path) = pb.finish() {
+        s.set_fill(None);
+        s.set_stroke(Some(Stroke {
+            paint: mark_paint(mode),
+            width: MARK_WIDTH,
+            line_cap: LineCap::Butt,
+            ..Stroke::default()
+        }));
+        s.draw_path(&path);
+        s.set_stroke(None);
+    }
+}
+
+/// The masthead band on page 1: (color, bottom edge), if the layout has one.
+fn band(page: &Page, index: usize, spec: &LayoutSpec) -> Option<((u8, u8, u8), f32)> {
+    if index != 0 || page.masthead_bottom <= 0.0 {
+        return None;
+    }
+    let color = parse_hex(spec.masthead.background.as_deref()?)?;
+    // The masthead ends with a rule and a line of air; the band stops a
+    // little below the rule, so the first line of text stays clear of it.
+    let rule = page
+        .elements
+        .iter()
+        .filter_map(|e| match e {
+            Element::Rule { y0, y1, .. } if y0.max(*y1) < page.masthead_bottom => Some(y0.max(*y1)),
+            _ => None,
+        })
+        .fold(None, |m: Option<f32>, y| Some(m.map_or(y, |m| m.max(y))));
+    let air = spec.body.leading * 0.4;
+    let bottom = rule.map_or(page.masthead_bottom, |y| (y + air).min(page.masthead_bottom));
+    Some((color, bottom))
+}
+
+/// Draws one leaflet page in its own coordinates (trim top-left origin):
+/// background band, elements, QR code.
+fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
+    let bleed = cx.spec.page.bleed.max(0.0);
+    let band = band(page, index, cx.spec);
+    let mut on_band = None;
+    if let Some(((r, g, b), bottom)) = band {
+        // From the top of the bleed (or the trim edge without bleed), full
+        // width plus bleed on both sides.
+        if let Some(rect) =
+            Rect::from_xywh(-bleed, -bleed, page.width + 2.0 * bleed, bottom + bleed)
+        {
+            let mut pb = PathBuilder::new();
+            pb.push_rect(rect);
+            if let Some(path) = pb.finish() {
+                s.set_stroke(None);
+                s.set_fill(Some(fill_with(band_paint(r, g, b, cx.mode))));
+                s.draw_path(&path);
+            }
+        }
+        if luminance(r, g, b) < 0.5 {
+            on_band = Some(bottom);
+        }
+    }
+    // Text and rules on a dark band turn white.
+    let ink_at = |ink: Ink, y: f32| match on_band {
+        Some(bottom) if y < bottom => Ink::Gray(255),
+        _ => ink,
+    };
+    let qr_square = qr_area(page, index, cx).zip(cx.qr).map(|(a, (_, module))| {
+        let quiet = qr::QUIET_ZONE as f32 * module;
+        Area { x: a.x - quiet, y: a.y - quiet, w: a.w + quiet, h: a.h + quiet }
+    });
+    for el in &page.elements {
+        match el {
+            Element::Text(run) => {
+                let ink = ink_at(run.ink, run.y);
+                draw_text(s, run, ink, cx.book, cx.mode);
+            }
+            Element::Rule { x0, y0, x1, y1, width, ink } => {
+                let (x0, x1) = clear_of_qr(*x0, *y0, *x1, *y1, qr_square);
+                let mut pb = PathBuilder::new();
+                pb.move_to(x0, *y0);
+                pb.line_to(x1, *y1);
+                if let Some(path) = pb.finish() {
+                    s.set_fill(None);
+                    s.set_stroke(Some(Stroke {
+                        paint: paint(ink_at(*ink, y0.max(*y1)), cx.mode),
+                        width: *width,
+                        line_cap: LineCap::Butt,
+                        ..Stroke::default()
+                    }));
+                    s.draw_path(&path);
+                    s.set_stroke(None);
+                }
+            }
+            Element::Rect { x, y, w, h, ink } => {
+                let mut pb = PathBuilder::new();
+                if let Some(r) = Rect::from_xywh(*x, *y, *w, *h) {
+                    pb.push_rect(r);
+                }
+                if let Some(path) = pb.finish() {
+                    s.set_stroke(None);
+                    s.set_fill(Some(fill(ink_at(*ink, *y), cx.mode)));
+                    s.draw_path(&path);
+                }
+            }
+        }
+    }
+    if let (Some((m, module)), Some(area)) = (cx.qr, qr_area(page, index, cx)) {
+        draw_qr(s, m, *module, area.x, area.y, cx.mode);
+    }
+}
+
+/// A horizontal rule (the footer's) that runs into the QR code's square
+/// stops at its quiet zone, so the code still scans.
+fn clear_of_qr(x0: f32, y0: f32, x1: f32, y1: f32, square: Option<Area>) -> (f32, f32) {
+    let Some(q) = square else { return (x0, x1) };
+    let level = (y0 - y1).abs() < 0.01;
+    let across = y0 >= q.y && y0 <= q.y + q.h;
+    if level && across && x0.max(x1) > q.x {
+        if x0 <= x1 {
+            (x0, x1.min(q.x))
+        } else {
+            (x0.min(q.x), x1)
+        }
+    } else {
+        (x0, x1)
+    }
+}
+
+/// Where the dark modules of the QR code go on a page (page coordinates),
+/// or `None` where the page has no footer or the layout no code.
+fn qr_area(page: &Page, _index: usize, cx: &Ctx) -> Option<Area> {
+    let (m, module) = cx.qr?;
+    if !page.lines.iter().any(|l| l.kind == LineKind::Footer) {
+        return None;
+    }
+    let side = m.width as f32 * *module;
+    let margin = &cx.spec.page.margin;
+    Some(Area {
+        x: page.width - margin.right - side,
+        y: page.height - margin.bottom - side,
+        w: side,
+        h: side,
     })
 }
 
-fn draw_text(s: &mut krilla::surface::Surface, run: &TextRun, book: &FontBook, mode: ColorMode) {
+/// The dark modules as filled rectangles, one per horizontal run, in one
+/// path: small files, and no hairline gaps between modules.
+fn draw_qr(s: &mut Surface, m: &Matrix, module: f32, x: f32, y: f32, mode: ColorMode) {
+    let mut pb = PathBuilder::new();
+    for (row, col, n) in m.runs() {
+        if let Some(r) = Rect::from_xywh(
+            x + col as f32 * module,
+            y + row as f32 * module,
+            n as f32 * module,
+            module,
+        ) {
+            pb.push_rect(r);
+        }
+    }
+    if let Some(path) = pb.finish() {
+        s.set_stroke(None);
+        s.set_fill(Some(fill(Ink::Black, mode)));
+        s.draw_path(&path);
+    }
+}
+
+/// Warns when the QR code (with its quiet zone) covers text: the footer
+/// has not made room for it.
+fn qr_overlaps(doc: &Document, spec: &LayoutSpec, code: &(Matrix, f32)) -> Vec<Warning> {
+    let (m, module) = code;
+    let quiet = qr::QUIET_ZONE as f32 * module;
+    let side = m.width as f32 * module;
+    let mut bad = Vec::new();
+    for (i, page) in doc.pages.iter().enumerate() {
+        if !page.lines.iter().any(|l| l.kind == LineKind::Footer) {
+            continue;
+        }
+        let r = page.width - spec.page.margin.right;
+        let b = page.height - spec.page.margin.bottom;
+        let (l, t) = (r - side - quiet, b - side - quiet);
+        let hit = page.elements.iter().any(|e| match e {
+            Element::Text(run) => {
+                let (x0, x1) = (run.x, run.x + run.width());
+                let (y0, y1) = (run.y - run.size * 0.75, run.y + run.size * 0.25);
+                x1 > l && x0 < r && y1 > t && y0 < b
+            }
+            _ => false,
+        });
+        if hit {
+            bad.push((i + 1).to_string());
+        }
+    }
+    if bad.is_empty() {
+        return Vec::new();
+    }
+    let at = spec.path.as_ref().map(Location::file).unwrap_or_default();
+    vec![Warning::new(
+        at,
+        format!(
+            "the footer's QR code covers text on page {}; the footer needs {:.0} mm of room for it — use `footer.on = \"last-page\"` or larger margins",
+            bad.join(", "),
+            qr::qr_size(spec) / crate::spec::PT_PER_MM
+        ),
+    )]
+}
+
+fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: ColorMode) {
     if run.glyphs.is_empty() || run.size <= 0.0 {
         return;
     }
     let face = book.face(run.face);
     s.set_stroke(None);
-    s.set_fill(Some(fill(run.ink, mode)));
+    s.set_fill(Some(fill(ink, mode)));
     let glyphs: Vec<PdfGlyph> =
         run.glyphs.iter().map(|g| PdfGlyph { glyph: g, size: run.size }).collect();
     s.draw_glyphs(

@@ -196,8 +196,12 @@ impl<'a> Flow<'a> {
         let inner_w = p.width - p.margin.left - p.margin.right;
 
         // Footer, masthead, then the body as a list of units.
-        let footer = self.footer_units(inner_w)?;
-        let footer_h: f32 = footer.iter().map(|u| u.height + u.space_before).sum();
+        // A QR code sits at the footer's right end: the footer text gets
+        // the rest of the width, and the footer is at least as tall as it.
+        let qr = crate::qr::qr_size(spec);
+        let footer = self.footer_units(inner_w, qr)?;
+        let footer_text_h: f32 = footer.iter().map(|u| u.height + u.space_before).sum();
+        let footer_h = if footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
         let masthead = if spec.masthead.show { self.masthead_units(inner_w)? } else { Vec::new() };
         let masthead_h: f32 = masthead.iter().map(|u| u.height + u.space_before).sum();
 
@@ -339,7 +343,8 @@ impl<'a> Flow<'a> {
                 }
             }
             if show_footer {
-                let mut y = bottom_full - footer_h;
+                // Bottom-aligned: the text ends on the bottom margin.
+                let mut y = bottom_full - footer_text_h;
                 for u in &footer {
                     y += u.space_before;
                     let (e, l, li) = u.translate(p.margin.left, y, 0);
@@ -897,7 +902,9 @@ impl<'a> Flow<'a> {
         Ok(out)
     }
 
-    fn footer_units(&mut self, width: f32) -> Result<Vec<Unit>> {
+    fn footer_units(&mut self, full_width: f32, qr: f32) -> Result<Vec<Unit>> {
+        let gap = if qr > 0.0 { self.spec.footer.size } else { 0.0 };
+        let width = (full_width - qr - gap).max(full_width * 0.3);
         let spec = self.spec;
         let text = fill_placeholders(&spec.footer.text, &self.st.meta, self.vars, spec)?;
         if text.trim().is_empty() {

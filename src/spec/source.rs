@@ -17,9 +17,12 @@ pub(crate) type Origins = HashMap<String, Location>;
 
 /// The layouts embedded in the binary, so it works from any folder.
 pub(crate) const SHIPPED: &[(&str, &str)] = &[
+    ("a4-1sheet", include_str!("../../layouts/a4-1sheet.toml")),
     ("a4-2col", include_str!("../../layouts/a4-2col.toml")),
+    ("a6-4up", include_str!("../../layouts/a6-4up.toml")),
     ("half-letter", include_str!("../../layouts/half-letter.toml")),
     ("half-letter-2up", include_str!("../../layouts/half-letter-2up.toml")),
+    ("letter-1sheet", include_str!("../../layouts/letter-1sheet.toml")),
     ("letter-2col", include_str!("../../layouts/letter-2col.toml")),
     ("tabloid-3col", include_str!("../../layouts/tabloid-3col.toml")),
 ];

@@ -331,7 +331,7 @@ fn extends_a_shipped_layout_by_name() {
     assert_eq!((s.name.as_str(), s.description.as_str()), ("t", ""));
     assert_eq!(
         err("extends = \"leter-2col\"\n"),
-        "t.toml:1:1: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-2col, half-letter, half-letter-2up, letter-2col, tabloid-3col; or give the path of a .toml file"
+        "t.toml:1:1: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, half-letter, half-letter-2up, letter-1sheet, letter-2col, tabloid-3col; or give the path of a .toml file"
     );
 }
 
@@ -453,7 +453,7 @@ fn bad_sets() {
 fn finding_layouts() {
     assert_eq!(
         load("leter-2col", &[]).unwrap_err().to_string(),
-        "leter-2col: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-2col, half-letter, half-letter-2up, letter-2col, tabloid-3col; or give the path of a .toml file"
+        "leter-2col: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, half-letter, half-letter-2up, letter-1sheet, letter-2col, tabloid-3col; or give the path of a .toml file"
     );
     let e = load("no/such/file.toml", &[]).unwrap_err().to_string();
     assert!(e.starts_with("no/such/file.toml: cannot read the layout file"), "{e}");
@@ -521,4 +521,24 @@ fn windows_files_with_bom_and_crlf() {
         err("\u{feff}[page]\r\ncolums = 1\r\n").split(" —").next().unwrap(),
         "t.toml:2:1: unknown key `colums` in [page]"
     );
+}
+
+#[test]
+fn every_layout_file_is_shipped() {
+    // The binary embeds layouts/ by hand; this fails when the two drift apart.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/layouts");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<String> = shipped().iter().map(|(id, _)| id.to_string()).collect();
+    assert_eq!(on_disk, embedded);
+    for (id, text) in shipped() {
+        let disk = std::fs::read_to_string(format!("{dir}/{id}.toml")).unwrap();
+        assert_eq!(disk, *text, "{id} is stale");
+    }
 }

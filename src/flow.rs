@@ -32,13 +32,32 @@ pub fn flow(
     book: &FontBook,
     vars: &Vars,
 ) -> Result<(Document, Vec<Warning>)> {
-    let mut f = Flow::new(statement, spec, book, vars)?;
-    f.run()?;
-    let warnings = std::mem::take(&mut f.warnings);
-    let shaper_warnings = std::mem::take(&mut f.shaper.warnings);
-    let mut all = warnings;
-    all.extend(shaper_warnings);
-    Ok((Document { pages: f.pages, meta: statement.meta.clone(), body_size: spec.body.size }, all))
+    flow_with(&mut Shaper::new(book), statement, spec, vars)
+}
+
+/// Like [`flow`], with a shaper that may be reused across passes (its cache
+/// of shaped words makes later passes at other sizes cheap).
+pub fn flow_with<'b>(
+    shaper: &mut Shaper<'b>,
+    statement: &Statement,
+    spec: &LayoutSpec,
+    vars: &Vars,
+) -> Result<(Document, Vec<Warning>)> {
+    let sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
+    let mut f = match Flow::new(statement, spec, sh, vars) {
+        Ok(f) => f,
+        Err((e, sh)) => {
+            *shaper = sh;
+            return Err(e);
+        }
+    };
+    let result = f.run();
+    let mut all = std::mem::take(&mut f.warnings);
+    all.append(&mut f.shaper.warnings);
+    let pages = std::mem::take(&mut f.pages);
+    *shaper = f.shaper;
+    result?;
+    Ok((Document { pages, meta: statement.meta.clone(), body_size: spec.body.size }, all))
 }
 
 /// Something stacked in a column: a line, a rule, a table row.
@@ -123,10 +142,10 @@ struct Frame {
     quote_depth: usize,
 }
 
-struct Flow<'a> {
+struct Flow<'a, 'b> {
     st: &'a Statement,
     spec: &'a LayoutSpec,
-    shaper: Shaper<'a>,
+    shaper: Shaper<'b>,
     vars: &'a Vars,
     warnings: Vec<Warning>,
     pages: Vec<Page>,
@@ -135,30 +154,33 @@ struct Flow<'a> {
     column_width: f32,
 }
 
-impl<'a> Flow<'a> {
+impl<'a, 'b> Flow<'a, 'b> {
+    #[allow(clippy::result_large_err)]
     fn new(
         st: &'a Statement,
         spec: &'a LayoutSpec,
-        book: &'a FontBook,
+        shaper: Shaper<'b>,
         vars: &'a Vars,
-    ) -> Result<Self> {
+    ) -> std::result::Result<Self, (Error, Shaper<'b>)> {
+        let book = shaper.book();
         let lang = st.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
         let hyphenate = if spec.body.hyphenate { hyphenation_lang(&lang) } else { None };
         for fam in [&spec.body.font, &spec.headings.font, &spec.masthead.font, &spec.body.code_font]
         {
             if !book.has_family(fam) {
                 let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
-                return Err(Error::new(
+                let e = Error::new(
                     loc,
                     format!("font family `{fam}` not found"),
                     format!("available: {}", book.families().join(", ")),
-                ));
+                );
+                return Err((e, shaper));
             }
         }
         Ok(Flow {
             st,
             spec,
-            shaper: Shaper::new(book),
+            shaper,
             vars,
             warnings: Vec::new(),
             pages: Vec::new(),

@@ -140,6 +140,8 @@ pub struct Shaper<'a> {
     book: &'a FontBook,
     plans: HashMap<(FaceId, Option<harfrust::Script>, Direction), ShapePlan>,
     buffer: Option<Buffer>,
+    /// Shaped words at 1 pt, by face and text.
+    cache: HashMap<(FaceId, String), Vec<Glyph>>,
     /// Problems found (missing glyphs), with the line they came from.
     pub warnings: Vec<Warning>,
 }
@@ -147,7 +149,13 @@ pub struct Shaper<'a> {
 impl<'a> Shaper<'a> {
     /// Creates a shaper over a font book.
     pub fn new(book: &'a FontBook) -> Self {
-        Shaper { book, plans: HashMap::new(), buffer: Some(Buffer::new()), warnings: Vec::new() }
+        Shaper {
+            book,
+            plans: HashMap::new(),
+            buffer: Some(Buffer::new()),
+            cache: HashMap::new(),
+            warnings: Vec::new(),
+        }
     }
 
     /// Returns the font book.
@@ -397,6 +405,31 @@ impl<'a> Shaper<'a> {
 
     /// Shapes a string with one face; glyph text ranges are offset by `base`.
     fn shape_raw(&mut self, face: FaceId, s: &str, base: usize, size: f32) -> Result<Vec<Glyph>> {
+        // Shaping scales linearly with size: shape each word once at 1 pt,
+        // then scale. Fitting re-breaks at many sizes and gains the most.
+        let key = (face, s.to_string());
+        let unit = match self.cache.get(&key) {
+            Some(g) => g,
+            None => {
+                let g = self.shape_unit(face, s)?;
+                self.cache.entry(key).or_insert(g)
+            }
+        };
+        Ok(unit
+            .iter()
+            .map(|g| Glyph {
+                id: g.id,
+                advance: g.advance * size,
+                dx: g.dx * size,
+                dy: g.dy * size,
+                text: g.text.start + base..g.text.end + base,
+            })
+            .collect())
+    }
+
+    /// Shapes a string at 1 pt with text ranges relative to its start.
+    fn shape_unit(&mut self, face: FaceId, s: &str) -> Result<Vec<Glyph>> {
+        let (base, size) = (0, 1.0);
         let f = self.book.face(face);
         let shaper = ShaperFont::new(&f.font);
         let mut buffer = self.buffer.take().unwrap_or_default();

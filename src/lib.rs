@@ -6,9 +6,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod campaign;
 pub mod error;
 pub mod flow;
 pub mod fonts;
+pub mod jobs;
 pub mod linebreak;
 pub mod pages;
 pub mod render;

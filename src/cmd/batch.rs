@@ -114,11 +114,12 @@ impl Reporter {
                     )),
                     Ok(_) => {}
                     Err(e) => {
-                        let msg = e.to_string();
-                        let first =
-                            self.errors_told.lock().map_or(true, |mut s| s.insert(msg.clone()));
+                        // Keyed without the hint: the same cause may list
+                        // its suggestions in another order from job to job.
+                        let key = format!("{}: {}", e.location, e.message);
+                        let first = self.errors_told.lock().map_or(true, |mut s| s.insert(key));
                         if first {
-                            self.line(format!("error: {msg}"));
+                            self.line(format!("error: {e}"));
                         }
                         if self.bar.is_none() {
                             self.line(format!("[{done}/{total}] failed {}", r.output.display()));

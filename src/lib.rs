@@ -7,11 +7,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod campaign;
 pub mod error;
 pub mod flow;
 pub mod fonts;
 pub mod hyphenate;
 pub mod impose;
+pub mod jobs;
 pub mod linebreak;
 pub mod pages;
 pub mod qr;

@@ -34,6 +34,22 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
     },
+    /// Build a campaign: statements × layouts × local events, on all cores.
+    ///
+    /// Example: handbill batch campaigns/example.toml --out build/ --jobs 4 --shard 1/3
+    Batch {
+        /// The campaign file (TOML; see docs/campaigns.md).
+        campaign: PathBuf,
+        /// Folder the campaign's `output` pattern is relative to (default: the campaign's folder).
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core).
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Run only every N-th job starting at K (1-based), e.g. --shard 2/4.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<handbill::jobs::Shard>,
+    },
     /// Validate statements and layouts, print warnings, write nothing.
     ///
     /// Example: handbill check statements/my-statement.md layouts/my-event.toml
@@ -57,6 +73,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { statements, layouts, out, sets } => {
             cmd::build::build(&statements, &layouts, &out, &sets)
+        }
+        Command::Batch { campaign, out, jobs, shard } => {
+            cmd::batch::batch(&campaign, out.as_deref(), jobs.map(usize::from), shard)
         }
         Command::Check { files } => cmd::check::check(&files),
         Command::Layouts => cmd::layouts::list_layouts(),

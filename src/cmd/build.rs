@@ -1,21 +1,17 @@
-//! `handbill build`: statements × layouts → PDFs.
+//! `handbill build`: statements × layouts → PDFs, through the same job
+//! engine as `handbill batch`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use handbill::{spec, statement, Error, Vars};
+use handbill::jobs::{Layout, Plan};
+use handbill::{Error, Location};
 
-use super::{load_book, report};
+use super::batch::run_plan;
+use super::report;
 
 /// Runs `handbill build`.
 pub fn build(statements: &[PathBuf], layouts: &[String], out: &Path, sets: &[String]) -> ExitCode {
-    let book = match load_book() {
-        Ok(b) => b,
-        Err(e) => {
-            report(&e);
-            return ExitCode::from(1);
-        }
-    };
     let jobs = statements.len() * layouts.len();
     if jobs > 1 && out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
         report(&Error::file(
@@ -25,94 +21,15 @@ pub fn build(statements: &[PathBuf], layouts: &[String], out: &Path, sets: &[Str
         ));
         return ExitCode::from(2);
     }
-    let mut failed = 0;
-    let mut specs = Vec::new();
-    for l in layouts {
-        match spec::load(l, sets) {
-            Ok(s) => {
-                for w in &s.warnings {
-                    eprintln!("warning: {w}");
-                }
-                specs.push(s)
-            }
-            Err(e) => {
-                report(&e);
-                failed += statements.len();
-            }
+    let layouts = layouts.iter().map(|l| Layout::load(l, sets)).collect();
+    let plan = Plan::new(statements.to_vec(), layouts, Vec::new(), Location::file(out), |n| {
+        handbill::output_path(out, n.statement, n.layout)
+    });
+    match plan {
+        Ok(plan) => run_plan(&plan, None),
+        Err(e) => {
+            report(&e);
+            ExitCode::from(2)
         }
-    }
-    let vars = Vars::new();
-    for path in statements {
-        let st = match statement::load(path) {
-            Ok(s) => s,
-            Err(e) => {
-                report(&e);
-                failed += specs.len();
-                continue;
-            }
-        };
-        for sp in &specs {
-            let mut book_here;
-            let book_ref = if sp.font_dirs.is_empty() {
-                &book
-            } else {
-                book_here = match load_book() {
-                    Ok(b) => b,
-                    Err(e) => {
-                        report(&e);
-                        failed += 1;
-                        continue;
-                    }
-                };
-                if let Err(e) = book_here.add_dirs(&sp.font_dirs) {
-                    report(&e);
-                    failed += 1;
-                    continue;
-                }
-                &book_here
-            };
-            let target = handbill::output_path(out, &st.name, &sp.id);
-            if is_same_file(&target, path)
-                || sp.path.as_deref().is_some_and(|p| is_same_file(&target, p))
-            {
-                report(&Error::file(
-                    &target,
-                    "the output would overwrite an input file",
-                    "choose another --out",
-                ));
-                failed += 1;
-                continue;
-            }
-            match handbill::build(&st, sp, book_ref, &vars) {
-                Ok(o) => {
-                    for w in &o.warnings {
-                        eprintln!("warning: {w}");
-                    }
-                    if let Err(e) = handbill::render::write_atomic(&target, &o.pdf) {
-                        report(&e);
-                        failed += 1;
-                        continue;
-                    }
-                    eprintln!("wrote {} ({} pages)", target.display(), o.document.pages.len());
-                }
-                Err(e) => {
-                    report(&e);
-                    failed += 1;
-                }
-            }
-        }
-    }
-    if failed > 0 {
-        eprintln!("{failed} of {jobs} jobs failed");
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-fn is_same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
     }
 }

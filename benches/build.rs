@@ -1,0 +1,79 @@
+//! `cargo bench`: one flyer end to end, and a whole batch.
+//!
+//! Kept to small sample counts so the run stays under about a minute.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use handbill::fonts::{self, FontBook};
+use handbill::jobs::{self, Layout, Options, Plan};
+use handbill::{spec, statement, Location, Vars};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn statements() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("statements"))
+        .expect("statements folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Statement text → parsed → laid out → PDF bytes, fonts and layout loaded.
+fn flyer(c: &mut Criterion) {
+    let book = FontBook::load(&fonts::default_dirs()).expect("fonts");
+    let spec = spec::load("letter-2col", &[]).expect("layout");
+    let path = statements()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("general-strike-against-ice"));
+    let path = path.expect("statement");
+    let text = std::fs::read_to_string(&path).expect("statement text");
+    let vars = Vars::new();
+    let mut g = c.benchmark_group("flyer");
+    g.sample_size(20).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    g.bench_function("letter-2col end to end", |b| {
+        b.iter(|| {
+            let st = statement::parse(&path, black_box(&text)).expect("parse");
+            let out = handbill::build(&st, &spec, &book, &vars).expect("build");
+            black_box(out.pdf.len())
+        })
+    });
+    g.finish();
+}
+
+/// Every statement × every shipped layout, written to a temporary folder.
+fn batch(c: &mut Criterion) {
+    let book = FontBook::load(&fonts::default_dirs()).expect("fonts");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().to_path_buf();
+    let make_plan = || {
+        let layouts = spec::shipped().into_iter().map(|(id, _)| Layout::load(id, &[])).collect();
+        Plan::new(statements(), layouts, Vec::new(), Location::default(), |n| {
+            out.join(format!("{}-{}.pdf", n.statement, n.layout))
+        })
+        .expect("plan")
+    };
+    let n = make_plan().jobs.len();
+    let options = Options::default();
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(1));
+    g.bench_function(format!("5 statements x all layouts ({n} jobs)"), |b| {
+        b.iter(|| {
+            let summary = jobs::run(&make_plan(), &book, &options, &|_| {});
+            assert_eq!(summary.failed(), 0);
+            black_box(summary.pages())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, flyer, batch);
+criterion_main!(benches);

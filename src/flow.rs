@@ -1278,7 +1278,11 @@ pub fn fill_placeholders(
                     let known: Vec<String> = ["title", "subtitle", "author", "date"]
                         .iter()
                         .map(|s| format!("{{{s}}}"))
-                        .chain(vars.keys().map(|k| format!("{{event.{k}}}")))
+                        .chain({
+                            let mut keys: Vec<&String> = vars.keys().collect();
+                            keys.sort();
+                            keys.into_iter().map(|k| format!("{{event.{k}}}"))
+                        })
                         .collect();
                     return Err(Error::new(
                         loc,

@@ -257,48 +257,7 @@ impl Options {
     }
 }
 
-/// A calendar date and time (UTC), as a PDF creation date needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CreationDate {
-    /// Year, e.g. 2026.
-    pub year: u16,
-    /// 1..=12.
-    pub month: u8,
-    /// 1..=31.
-    pub day: u8,
-    /// 0..=23.
-    pub hour: u8,
-    /// 0..=59.
-    pub minute: u8,
-    /// 0..=59.
-    pub second: u8,
-}
-
-impl CreationDate {
-    /// Converts Unix seconds to a UTC date (proleptic Gregorian calendar).
-    pub fn from_unix(secs: u64) -> CreationDate {
-        let days = (secs / 86_400) as i64;
-        let rem = secs % 86_400;
-        // Days to civil date (H. Hinnant's algorithm), exact for all u64 / 86400.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        CreationDate {
-            year: year.clamp(0, i64::from(u16::MAX)) as u16,
-            month,
-            day,
-            hour: (rem / 3600) as u8,
-            minute: (rem % 3600 / 60) as u8,
-            second: (rem % 60) as u8,
-        }
-    }
-}
+pub use crate::render::CreationDate;
 
 /// What one finished job produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -413,7 +372,15 @@ pub fn run(
         plan.inputs.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let done = AtomicUsize::new(0);
     let total = plan.jobs.len();
-    let ctx = Ctx { plan, book, books: &books, statements: &statements, inputs: &inputs, progress };
+    let ctx = Ctx {
+        plan,
+        book,
+        books: &books,
+        statements: &statements,
+        inputs: &inputs,
+        progress,
+        creation_date: options.creation_date.map(CreationDate::from_unix),
+    };
 
     let work = || -> Vec<JobReport> {
         plan.jobs
@@ -462,6 +429,7 @@ struct Ctx<'a> {
     statements: &'a [StatementSlot],
     inputs: &'a HashSet<PathBuf>,
     progress: &'a (dyn Fn(Progress<'_>) + Sync),
+    creation_date: Option<CreationDate>,
 }
 
 impl Ctx<'_> {
@@ -485,7 +453,10 @@ impl Ctx<'_> {
         let empty = Vars::new();
         let vars = job.event.map_or(&empty, |i| &self.plan.events[i].vars);
         let (document, warnings) = crate::typeset(st, spec, book, vars)?;
-        let pdf = crate::render::render(&document, spec, book)?;
+        let opts =
+            crate::render::RenderOptions { compress: true, creation_date: self.creation_date };
+        let (pdf, printing) = crate::render::render_with(&document, spec, book, &opts)?;
+        let warnings: Vec<Warning> = warnings.into_iter().chain(printing).collect();
         for w in &warnings {
             (self.progress)(Progress::Warning { warning: w, output: Some(&job.output) });
         }

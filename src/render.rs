@@ -139,11 +139,57 @@ pub const MARK_OFFSET: f32 = 3.0;
 pub struct RenderOptions {
     /// Compress content streams (off only to read the PDF in tests).
     pub compress: bool,
+    /// A creation date to record (from `SOURCE_DATE_EPOCH`); none by
+    /// default, so reruns give the same bytes.
+    pub creation_date: Option<CreationDate>,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { compress: true }
+        RenderOptions { compress: true, creation_date: None }
+    }
+}
+
+/// A calendar date and time (UTC), as a PDF creation date needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreationDate {
+    /// Year, e.g. 2026.
+    pub year: u16,
+    /// 1..=12.
+    pub month: u8,
+    /// 1..=31.
+    pub day: u8,
+    /// 0..=23.
+    pub hour: u8,
+    /// 0..=59.
+    pub minute: u8,
+    /// 0..=59.
+    pub second: u8,
+}
+
+impl CreationDate {
+    /// Converts Unix seconds to a UTC date (proleptic Gregorian calendar).
+    pub fn from_unix(secs: u64) -> CreationDate {
+        let days = (secs / 86_400) as i64;
+        let rem = secs % 86_400;
+        // Days to civil date (H. Hinnant's algorithm), exact for all u64 / 86400.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        CreationDate {
+            year: year.clamp(0, i64::from(u16::MAX)) as u16,
+            month,
+            day,
+            hour: (rem / 3600) as u8,
+            minute: (rem % 3600 / 60) as u8,
+            second: (rem % 60) as u8,
+        }
     }
 }
 
@@ -207,6 +253,16 @@ pub fn render_with(
     }
     let lang = doc.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
     meta = meta.language(lang);
+    if let Some(d) = opts.creation_date {
+        meta = meta.creation_date(
+            krilla::metadata::DateTime::new(d.year)
+                .month(d.month)
+                .day(d.day)
+                .hour(d.hour)
+                .minute(d.minute)
+                .second(d.second),
+        );
+    }
     pdf.set_metadata(meta);
     let bytes = pdf.finish().map_err(|e| {
         Error::file(

@@ -225,12 +225,25 @@ impl<'a, 'b> Flow<'a, 'b> {
         let footer_text_h: f32 = footer.iter().map(|u| u.height + u.space_before).sum();
         let footer_h = if footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
         let masthead = if spec.masthead.show { self.masthead_units(inner_w)? } else { Vec::new() };
+        // (Adjusted below when the layout keeps text on a baseline grid.)
         let masthead_h: f32 = masthead.iter().map(|u| u.height + u.space_before).sum();
 
         let frame = Frame { indent: 0.0, width: self.column_width, quote_depth: 0 };
         let mut units = Vec::new();
         let blocks = self.st.blocks.clone();
         self.blocks(&blocks, frame, &mut units)?;
+        let mut masthead = masthead;
+        let mut masthead_h = masthead_h;
+        if spec.body.grid {
+            let lead = spec.body.leading;
+            snap_to_grid(&mut units, lead);
+            // The columns of page 1 start on the grid too.
+            let extra = (masthead_h / lead).ceil() * lead - masthead_h;
+            if let Some(u) = masthead.last_mut() {
+                u.height += extra;
+                masthead_h += extra;
+            }
+        }
 
         let top = p.margin.top;
         let bottom_full = p.height - p.margin.bottom;
@@ -1174,6 +1187,37 @@ fn set_line(
         hyphen: hyphen && !last,
         natural: natural - hang_start - hang_end,
         text,
+    }
+}
+
+/// Puts every body line on the grid of the body leading: spaces become
+/// whole lines, and runs of other units (headings, code, tables) are padded
+/// to a whole number of lines.
+fn snap_to_grid(units: &mut [Unit], lead: f32) {
+    if lead <= 0.0 {
+        return;
+    }
+    let is_body = |u: &Unit| {
+        u.lines.len() == 1 && u.lines[0].kind == LineKind::Body && (u.height - lead).abs() < EPS
+    };
+    let mut i = 0;
+    while i < units.len() {
+        units[i].space_before = (units[i].space_before / lead).round() * lead;
+        if is_body(&units[i]) {
+            i += 1;
+            continue;
+        }
+        // A run of off-grid units: pad its last unit.
+        let start = i;
+        let mut total = units[i].height;
+        i += 1;
+        while i < units.len() && !is_body(&units[i]) {
+            total += units[i].space_before + units[i].height;
+            i += 1;
+        }
+        let pad = (total / lead - 1e-3).ceil() * lead - total;
+        units[i - 1].height += pad.max(0.0);
+        let _ = start;
     }
 }
 

@@ -26,9 +26,13 @@ fn build(layout: &str, set: &[&str]) -> Built {
     let book =
         handbill::fonts::FontBook::load(&handbill::fonts::default_dirs()).expect("fonts load");
     let out = handbill::build(&st, &spec, &book, &handbill::Vars::new()).expect("builds");
-    let (pdf, _) =
-        render::render_with(&out.document, &spec, &book, &RenderOptions { compress: false, ..RenderOptions::default() })
-            .expect("renders");
+    let (pdf, _) = render::render_with(
+        &out.document,
+        &spec,
+        &book,
+        &RenderOptions { compress: false, ..RenderOptions::default() },
+    )
+    .expect("renders");
     Built { pdf, document: out.document, spec, warnings: out.warnings }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod campaign;
 pub mod error;
+pub mod fit;
 pub mod flow;
 pub mod fonts;
 pub mod hyphenate;
@@ -46,7 +47,12 @@ pub fn typeset(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
-    flow::flow(statement, spec, book, vars)
+    let mut shaper = shape::Shaper::new(book);
+    if spec.fit.pages > 0 {
+        let f = fit::fit(&mut shaper, statement, spec, vars)?;
+        return Ok((f.document, f.warnings));
+    }
+    flow::flow_with(&mut shaper, statement, spec, vars)
 }
 
 /// Typesets a statement and writes it as PDF bytes.

@@ -11,6 +11,7 @@ pub mod flow;
 pub mod fonts;
 pub mod linebreak;
 pub mod pages;
+pub mod preview;
 pub mod render;
 pub mod shape;
 pub mod spec;

@@ -177,16 +177,33 @@ impl<'a> Rasterizer<'a> {
                 self.glyphs.insert(key, raster);
             }
             if let Some((m, bitmap)) = self.glyphs.get(&key) {
+                // fontdue draws at whole pixels; the fraction of the pen position is
+                // spread over neighbouring pixels (bilinear), so glyphs sit where the
+                // PDF puts them instead of up to half a pixel off.
+                let fx = (pen + g.dx) * scale;
+                // fontdue's rows sit half a pixel below the grid PDF renderers use
+                // (measured against pdftoppm), hence the half-pixel lift.
+                let fy = (run.y - g.dy) * scale - 0.5;
+                let (ox, oy) = (fx - fx.floor(), fy - fy.floor());
                 // fontdue puts the bitmap's bottom edge `ymin` pixels above the baseline.
-                let left = ((pen + g.dx) * scale).round() as i64 + i64::from(m.xmin);
-                let baseline = ((run.y - g.dy) * scale).round() as i64;
-                let top = baseline - i64::from(m.ymin) - m.height as i64;
+                let left = fx.floor() as i64 + i64::from(m.xmin);
+                let top = fy.floor() as i64 - i64::from(m.ymin) - m.height as i64;
+                let (w, h) = (m.width + 1, m.height + 1);
+                let mut acc = vec![0f32; w * h];
                 for by in 0..m.height {
                     for bx in 0..m.width {
-                        let c = bitmap[by * m.width + bx];
-                        if c > 0 {
-                            img.blend(left + bx as i64, top + by as i64, ink, f32::from(c) / 255.0);
+                        let c = f32::from(bitmap[by * m.width + bx]) / 255.0;
+                        if c > 0.0 {
+                            acc[by * w + bx] += c * (1.0 - ox) * (1.0 - oy);
+                            acc[by * w + bx + 1] += c * ox * (1.0 - oy);
+                            acc[(by + 1) * w + bx] += c * (1.0 - ox) * oy;
+                            acc[(by + 1) * w + bx + 1] += c * ox * oy;
                         }
+                    }
+                }
+                for (i, &a) in acc.iter().enumerate() {
+                    if a > 0.0 {
+                        img.blend(left + (i % w) as i64, top + (i / w) as i64, ink, a);
                     }
                 }
             }

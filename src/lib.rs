@@ -17,6 +17,7 @@ pub mod impose;
 pub mod jobs;
 pub mod linebreak;
 pub mod pages;
+pub mod preview;
 pub mod qr;
 pub mod render;
 pub mod shape;

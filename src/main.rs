@@ -66,6 +66,36 @@ enum Command {
     ///
     /// Example: handbill fonts
     Fonts,
+    /// Start a new folder with a sample statement, layout and campaign.
+    ///
+    /// Example: handbill init my-leaflet
+    Init {
+        /// The folder to create (or an empty one).
+        dir: PathBuf,
+    },
+    /// Draw the pages as PNG pictures (one per page), without making a PDF.
+    ///
+    /// Example: handbill preview statement.md --layout letter-2col --out preview/
+    Preview {
+        /// Statement files (Markdown or plain text).
+        #[arg(required = true)]
+        statements: Vec<PathBuf>,
+        /// A layout name (see `handbill layouts`) or a .toml file; repeatable.
+        #[arg(long = "layout", short = 'l', required = true)]
+        layouts: Vec<String>,
+        /// Output folder; files are named {statement}-{layout}-{page}.png.
+        #[arg(long, short = 'o', default_value = ".")]
+        out: PathBuf,
+        /// Resolution in dots per inch.
+        #[arg(long, default_value_t = handbill::preview::DEFAULT_DPI)]
+        dpi: f32,
+        /// Also write one PNG with small pictures of every page.
+        #[arg(long, value_name = "FILE")]
+        contact_sheet: Option<PathBuf>,
+        /// Override one layout key, e.g. --set body.size=11pt; repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,5 +110,16 @@ fn main() -> ExitCode {
         Command::Check { files } => cmd::check::check(&files),
         Command::Layouts => cmd::layouts::list_layouts(),
         Command::Fonts => cmd::fonts::list_fonts(),
+        Command::Init { dir } => cmd::init::init(&dir),
+        Command::Preview { statements, layouts, out, dpi, contact_sheet, sets } => {
+            cmd::preview::preview(&cmd::preview::Args {
+                statements: &statements,
+                layouts: &layouts,
+                out: &out,
+                dpi,
+                contact_sheet: contact_sheet.as_deref(),
+                sets: &sets,
+            })
+        }
     }
 }

@@ -1,21 +1,97 @@
-//! `handbill fonts`: list font families.
+//! `handbill fonts`: the font families found, their styles, and the scripts
+//! each can set.
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use super::{load_book, report};
+use handbill::fonts::{Face, FontBook};
+
+use std::fmt::Write as _;
+
+use super::{load_book, print_out, report};
+
+/// Scripts and a few letters each that a font must have to count as
+/// covering it (common letters, so a font with only one stray glyph of a
+/// script does not count).
+pub const SCRIPTS: &[(&str, &[char])] = &[
+    ("Latin", &['A', 'z', 'é', 'ß', 'ñ']),
+    ("Latin Extended", &['ő', 'ł', 'ș', 'ğ', 'ř']),
+    ("Greek", &['Α', 'λ', 'ω']),
+    ("Cyrillic", &['Д', 'ж', 'я']),
+    ("Armenian", &['Ա', 'ն']),
+    ("Hebrew", &['א', 'ש', 'ת']),
+    ("Arabic", &['ا', 'ب', 'ع', 'ی']),
+    ("Devanagari", &['क', 'ह', 'ि']),
+    ("Bengali", &['ক', 'ব']),
+    ("Tamil", &['க', 'த']),
+    ("Thai", &['ก', 'ข']),
+    ("Georgian", &['ა', 'ბ']),
+    ("Ethiopic", &['ሀ', 'አ', 'ወ']),
+    ("CJK (Chinese)", &['中', '国', '人']),
+    ("Japanese kana", &['あ', 'カ']),
+    ("Korean", &['한', '글']),
+];
+
+/// The scripts `face` covers.
+pub fn scripts_of(face: &Face) -> Vec<&'static str> {
+    SCRIPTS.iter().filter(|(_, cs)| cs.iter().all(|&c| face.covers(c))).map(|(n, _)| *n).collect()
+}
 
 /// Runs `handbill fonts`.
 pub fn list_fonts() -> ExitCode {
-    match load_book() {
-        Ok(book) => {
-            for fam in book.families() {
-                println!("{fam}");
-            }
-            ExitCode::SUCCESS
-        }
+    let book = match load_book() {
+        Ok(b) => b,
         Err(e) => {
             report(&e);
-            ExitCode::from(1)
+            return ExitCode::from(1);
         }
+    };
+    print_out(&print_families(&book));
+    ExitCode::SUCCESS
+}
+
+fn print_families(book: &FontBook) -> String {
+    let mut o = String::new();
+    let mut families: BTreeMap<String, Vec<&Face>> = BTreeMap::new();
+    for f in book.faces() {
+        families.entry(f.family.clone()).or_default().push(f);
     }
+    if families.is_empty() {
+        let _ =
+            writeln!(o, "No fonts found. Put .ttf or .otf files in ./fonts or set HANDBILL_FONTS.");
+        return o;
+    }
+    let mut covered = std::collections::BTreeSet::new();
+    for (family, mut faces) in families {
+        faces.sort_by_key(|f| (f.italic, f.weight));
+        let styles: Vec<&str> = faces.iter().map(|f| f.style.as_str()).collect();
+        // A family covers what its upright regular face covers.
+        let scripts = faces.first().map(|f| scripts_of(f)).unwrap_or_default();
+        covered.extend(scripts.iter().copied());
+        let folder = faces
+            .first()
+            .and_then(|f| f.path.parent())
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let _ = writeln!(o, "{family}");
+        let _ = writeln!(o, "    styles:  {}", styles.join(", "));
+        let _ = writeln!(
+            o,
+            "    scripts: {}",
+            if scripts.is_empty() { "none of the tested ones".into() } else { scripts.join(", ") }
+        );
+        let _ = writeln!(o, "    from:    {folder}");
+    }
+    let missing: Vec<&str> =
+        SCRIPTS.iter().map(|(n, _)| *n).filter(|n| !covered.contains(n)).collect();
+    if !missing.is_empty() {
+        o.push('\n');
+        let _ = writeln!(o, "No font here covers: {}.", missing.join(", "));
+        let _ =
+            writeln!(o,
+            "For those, put a font (e.g. from the Noto family) in ./fonts or in a folder named \
+             by `font-dirs` in the layout, and add its family to `body.fallback`."
+        );
+    }
+    o
 }

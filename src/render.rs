@@ -88,8 +88,27 @@ pub fn luminance(r: u8, g: u8, b: u8) -> f32 {
     (0.2126 * f32::from(r) + 0.7152 * f32::from(g) + 0.0722 * f32::from(b)) / 255.0
 }
 
+/// Contrast ratio (WCAG, 1..21) of the masthead text on a band of this
+/// color: white text on a dark band, black on a light one, as drawn here.
+pub fn text_contrast_on((r, g, b): (u8, u8, u8)) -> f32 {
+    let lin = |c: u8| {
+        let c = f32::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    if luminance(r, g, b) < 0.5 {
+        1.05 / (l + 0.05)
+    } else {
+        (l + 0.05) / 0.05
+    }
+}
+
 /// Parses `#rrggbb` (or `rrggbb`, or `#rgb`).
-fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
+pub fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
     let h = s.trim().trim_start_matches('#');
     let h =
         if h.len() == 3 { h.chars().flat_map(|c| [c, c]).collect::<String>() } else { h.into() };

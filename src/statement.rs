@@ -11,9 +11,10 @@ mod markdown;
 mod plain;
 mod title;
 
-/// The largest statement file accepted: 20 MiB. A leaflet's text is a few
-/// kilobytes; anything this big is the wrong file.
-pub const MAX_STATEMENT_BYTES: u64 = 20 * 1024 * 1024;
+/// The largest statement file accepted: 2 MiB (about 300,000 words, some
+/// 600 Letter pages). A leaflet's text is a few kilobytes; anything this big
+/// is the wrong file, and refusing it at once beats minutes of layout.
+pub const MAX_STATEMENT_BYTES: u64 = 2 * 1024 * 1024;
 
 /// A parsed statement, ready for layout.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -834,7 +835,7 @@ mod tests {
         let _ = std::fs::remove_file(&big);
         assert!(sized.is_ok());
         assert!(
-            e.contains("big.md: the statement is 20.0 MiB, over the limit of 20 MiB — "),
+            e.contains("big.md: the statement is 2.0 MiB, over the limit of 2 MiB — "),
             "{e}"
         );
         let nowhere = load(Path::new("/nonexistent/handbill/none.md")).err().map(|e| e.to_string());

@@ -109,7 +109,8 @@ fn broken_jobs_fail_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let campaign = small_campaign(tmp.path());
     // Not text at all: every job of this statement fails.
-    fs::write(tmp.path().join("st/zz-broken.md"), [0xff, 0xfe, 0x00, 0x9c, 0x80]).unwrap();
+    let png = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n', 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R'];
+    fs::write(tmp.path().join("st/zz-broken.md"), png.repeat(8)).unwrap();
     // A layout whose kicker names a key no event has: its jobs fail.
     fs::write(
         tmp.path().join("typo.toml"),
@@ -136,7 +137,7 @@ fn broken_jobs_fail_alone() {
             .any(|l| l.starts_with("pdf/one/zz-broken-letter-2col.pdf ") && l.contains("FAILED")),
         "{all}"
     );
-    assert!(all.contains("not UTF-8"), "{all}");
+    assert!(all.contains("not a text file"), "{all}");
     assert!(all.contains("unknown placeholder `{event.venue}`"), "{all}");
     // Errors print one line each, once per cause.
     assert_eq!(all.matches("error: ").count(), 2, "{all}");

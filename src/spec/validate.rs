@@ -506,6 +506,19 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             )
         })?),
     };
+    if let Some(bg) = background.as_deref().and_then(crate::render::parse_hex) {
+        // The render stage sets masthead text white on a dark band, black on
+        // a light one; in between neither reads well (WCAG asks 4.5:1).
+        let contrast = crate::render::text_contrast_on(bg);
+        if contrast < 4.5 {
+            cx.warn(
+                "masthead.background",
+                format!(
+                    "gray text on gray: the masthead text would have a contrast of only                      {contrast:.1}:1 on `masthead.background`; choose a darker or lighter color"
+                ),
+            );
+        }
+    }
     let masthead = MastheadSpec {
         show: masthead.show.unwrap_or(d.masthead.show),
         // Unset, the masthead uses the heading font, whatever that is.

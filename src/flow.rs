@@ -1185,7 +1185,7 @@ fn set_line(
         strikes,
         ratio,
         hyphen: hyphen && !last,
-        natural: natural - hang_start - hang_end,
+        natural: x - if mode == Mode::Justify { hang_end } else { 0.0 },
         text,
     }
 }

@@ -834,10 +834,7 @@ mod tests {
         let e = load(&big).err().map(|e| e.to_string()).unwrap_or_default();
         let _ = std::fs::remove_file(&big);
         assert!(sized.is_ok());
-        assert!(
-            e.contains("big.md: the statement is 2.0 MiB, over the limit of 2 MiB — "),
-            "{e}"
-        );
+        assert!(e.contains("big.md: the statement is 2.0 MiB, over the limit of 2 MiB — "), "{e}");
         let nowhere = load(Path::new("/nonexistent/handbill/none.md")).err().map(|e| e.to_string());
         assert!(nowhere.is_some_and(|e| e.contains("cannot read the statement")
             && e.ends_with("check the path and spelling")));

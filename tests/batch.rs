@@ -109,7 +109,8 @@ fn broken_jobs_fail_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let campaign = small_campaign(tmp.path());
     // Not text at all: every job of this statement fails.
-    let png = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n', 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R'];
+    let png =
+        [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n', 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R'];
     fs::write(tmp.path().join("st/zz-broken.md"), png.repeat(8)).unwrap();
     // A layout whose kicker names a key no event has: its jobs fail.
     fs::write(

@@ -270,8 +270,6 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "linebreak.rs: lines come out up to ~10pt wider than their measure (see \
-                overfull_ragged_line); run with --ignored once that is fixed"]
     fn random_statements_stay_within_the_measure(md in markdown(), sets in overrides()) {
         let st = statement::parse(Path::new("random.md"), &md).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let sp = match spec::load("letter-2col", &sets) {
@@ -392,9 +390,6 @@ fn lay_out_and_check(md: &str, sets: &[&str]) -> Result<(), String> {
 }
 
 #[test]
-#[ignore = "linebreak.rs: a ragged-right line is set 7pt wider than its 274.5pt measure \
-            although it has spaces to break at; the greedy breaker must not accept a line \
-            whose natural width exceeds the measure while a break point before it exists"]
 fn overfull_ragged_line() {
     let md = "a\n\naaaaaaaawhvk\n\n*ufrtczbd ddnc* [vyfbmf xnvvi](https://redsex.org) \
               iddvkxtphkcbqqhqxfaoyqbv mfdjxfu https://umt.org/wigawtyqvayv wcpyhyaouvaynlv \

@@ -270,10 +270,7 @@ mod tests {
     fn oversize_is_refused_with_the_limit() {
         let e = check_size(Path::new("big.md"), MAX_STATEMENT_BYTES + 1).err();
         let e = e.map(|e| e.to_string()).unwrap_or_default();
-        assert!(
-            e.starts_with("big.md: the statement is 2.0 MiB, over the limit of 2 MiB"),
-            "{e}"
-        );
+        assert!(e.starts_with("big.md: the statement is 2.0 MiB, over the limit of 2 MiB"), "{e}");
         assert!(check_size(Path::new("ok.md"), MAX_STATEMENT_BYTES).is_ok());
     }
 

@@ -19,6 +19,8 @@ const STEP: f32 = 0.05;
 const MAX_PASSES: usize = 8;
 /// Aim a little short of full, so the first guess usually fits.
 const TARGET_SLACK: f32 = 0.04;
+/// Smaller sizes tried when the best one leaves the last page unbalanced.
+const MAX_BALANCE_STEPS: usize = 4;
 
 /// A finished fit.
 #[derive(Debug)]
@@ -43,6 +45,24 @@ pub fn fill(doc: &Document) -> f32 {
         .map(|l| l.y)
         .fold(last.column_top, f32::max);
     (doc.pages.len() - 1) as f32 + ((bottom - last.column_top) / height).clamp(0.0, 1.0)
+}
+
+/// Tells whether the columns of the last page end within one line of each
+/// other.
+pub fn balanced(doc: &Document, leading: f32) -> bool {
+    let Some(last) = doc.pages.last() else { return true };
+    let mut bottoms: Vec<f32> = Vec::new();
+    for l in last.lines.iter().filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
+    {
+        if bottoms.len() <= l.column {
+            bottoms.resize(l.column + 1, f32::MIN);
+        }
+        bottoms[l.column] = bottoms[l.column].max(l.y);
+    }
+    let used: Vec<f32> = bottoms.into_iter().filter(|&b| b > f32::MIN).collect();
+    let hi = used.iter().copied().fold(f32::MIN, f32::max);
+    let lo = used.iter().copied().fold(f32::MAX, f32::min);
+    used.len() < 2 || hi - lo <= leading + 0.5
 }
 
 /// Finds the largest body size in `[fit.min-size, fit.max-size]` at which
@@ -100,6 +120,28 @@ pub fn fit(
             next = lo;
         }
         size = next;
+    }
+    // At the largest fitting size the last page is often full, and keep
+    // rules may then leave its columns two lines apart; a step or two
+    // smaller breaks the text differently and usually balances.
+    if let Some((size, doc, _)) = &fits {
+        let mut s = *size;
+        if spec.page.balance
+            && spec.page.columns > 1
+            && !balanced(doc, spec.body.leading * s / spec.body.size)
+        {
+            for _ in 0..MAX_BALANCE_STEPS {
+                s = snap(s - STEP);
+                if s <= lo - 1e-3 || (s - lo).abs() < 1e-3 && s >= *size {
+                    break;
+                }
+                let (d, w) = run(s, &mut passes)?;
+                if d.pages.len() == n && balanced(&d, spec.body.leading * s / spec.body.size) {
+                    fits = Some((s, d, w));
+                    break;
+                }
+            }
+        }
     }
     match fits {
         Some((size, document, mut warnings)) => {

@@ -69,6 +69,9 @@ struct Unit {
     space_before: f32,
     /// A column may not end right before this unit.
     keep_with_prev: bool,
+    /// The keep is only a preference (the line before ends with a hyphen):
+    /// balancing may give it up.
+    soft_keep: bool,
     /// What to draw, relative to the column's left edge and the unit's top.
     elements: Vec<Element>,
     /// Clickable areas, relative likewise.
@@ -457,6 +460,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                         height: lead,
                         space_before: gap,
                         keep_with_prev: false,
+                        soft_keep: false,
                         elements: vec![Element::Rule {
                             x0: frame.indent + (frame.width - w) / 2.0,
                             y0: lead / 2.0,
@@ -598,7 +602,9 @@ impl<'a, 'b> Flow<'a, 'b> {
             // A break before line i leaves i lines behind and n - i ahead; a
             // word split across columns is hard to read, so a column does
             // not end on a hyphen either.
-            let keep = i > 0 && (i < orphans as usize || n - i < widows as usize || after_hyphen);
+            let hard = i > 0 && (i < orphans as usize || n - i < widows as usize);
+            let keep = hard || (i > 0 && after_hyphen);
+            let soft = keep && !hard;
             after_hyphen = l.hyphen;
             let mut elements = Vec::new();
             for r in l.runs {
@@ -630,6 +636,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                 height: m.leading,
                 space_before: if i == 0 { gap } else { 0.0 },
                 keep_with_prev: keep,
+                soft_keep: soft,
                 elements,
                 links,
                 lines: vec![LineInfo {
@@ -735,6 +742,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                     height: m.leading,
                     space_before: if i == 0 && j == 0 { gap } else { 0.0 },
                     keep_with_prev: i > 0 && (i < 2 || n - i < 2),
+                    soft_keep: false,
                     elements,
                     links: Vec::new(),
                     lines: vec![LineInfo {
@@ -853,6 +861,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                 height: h,
                 space_before: if ri == 0 { gap } else { 0.0 },
                 keep_with_prev: ri > 0 && (ri < 2 || n - ri < 2),
+                soft_keep: false,
                 elements,
                 links,
                 lines: infos,
@@ -923,6 +932,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             height: lead,
             space_before: lead * 0.3,
             keep_with_prev: true,
+            soft_keep: false,
             elements: vec![Element::Rule {
                 x0: 0.0,
                 y0: 0.0,
@@ -963,6 +973,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             height: size * 0.6,
             space_before: size * 0.6,
             keep_with_prev: false,
+            soft_keep: false,
             elements: vec![Element::Rule {
                 x0: 0.0,
                 y0: 0.0,
@@ -1114,6 +1125,16 @@ fn set_line(
                 Some(t) => t,
                 None => p.text.get(g.text.clone()).unwrap_or(""),
             };
+            // No-break spaces share the space glyph, whose text in the PDF
+            // can be only one character: write them as spaces, which is
+            // what a reader copying the text wants anyway.
+            let spaced;
+            let t = if t.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
+                spaced = t.replace(['\u{a0}', '\u{202f}', '\u{2007}'], " ");
+                spaced.as_str()
+            } else {
+                t
+            };
             let a = r.text.len();
             if g.text.start != g.text.end || tag.is_some() {
                 r.text.push_str(t);
@@ -1231,6 +1252,17 @@ fn fill_column(units: &[Unit], start: usize, height: f32) -> usize {
 /// Like [`fill_column`]; with `strict`, returns `start` (nothing placed)
 /// rather than break a keep rule.
 fn fill_column_with(units: &[Unit], start: usize, height: f32, strict: bool) -> usize {
+    fill_column_rules(units, start, height, strict, false)
+}
+
+/// Like [`fill_column_with`]; with `ignore_soft`, soft keeps do not count.
+fn fill_column_rules(
+    units: &[Unit],
+    start: usize,
+    height: f32,
+    strict: bool,
+    ignore_soft: bool,
+) -> usize {
     let mut y = 0.0;
     let mut j = start;
     while j < units.len() {
@@ -1249,7 +1281,7 @@ fn fill_column_with(units: &[Unit], start: usize, height: f32, strict: bool) -> 
     }
     // Back up to a unit before which a column may end.
     let mut k = j;
-    while k > start && units[k].keep_with_prev {
+    while k > start && units[k].keep_with_prev && !(ignore_soft && units[k].soft_keep) {
         k -= 1;
     }
     if k == start && !strict {
@@ -1272,24 +1304,71 @@ fn balance(
         return None;
     }
     let total: f32 = units[start..].iter().map(|u| u.height + u.space_before).sum();
-    let mut h = (total / ncol as f32).min(max_h);
+    let h = (total / ncol as f32).min(max_h);
+    let line = step;
     let step = (step / 4.0).max(0.5);
+    // The first height at which everything fits may leave the last column
+    // longer (keep rules stop the first ones early): keep trying taller
+    // columns for a while and take the most even split. Soft keeps (no
+    // column ending on a hyphen) give way only if that is what it takes to
+    // end within a line.
+    let strict = balance_with(units, start, ncol, h, max_h, step, false);
+    if strict.as_ref().is_some_and(|(spread, _)| *spread <= line + EPS) {
+        return strict.map(|(_, c)| c);
+    }
+    let relaxed = balance_with(units, start, ncol, h, max_h, step, true);
+    match (strict, relaxed) {
+        (Some(a), Some(b)) => Some(if b.0 + line < a.0 { b.1 } else { a.1 }),
+        (a, b) => a.or(b).map(|(_, c)| c),
+    }
+}
+
+/// Tries column heights from `h` up to `max_h`; returns the most even split
+/// found and its spread (tallest minus shortest column).
+fn balance_with(
+    units: &[Unit],
+    start: usize,
+    ncol: usize,
+    mut h: f32,
+    max_h: f32,
+    step: f32,
+    ignore_soft: bool,
+) -> Option<(f32, Vec<std::ops::Range<usize>>)> {
+    let mut best: Option<(f32, Vec<std::ops::Range<usize>>)> = None;
+    let mut tries_after_fit = 0;
     loop {
         let mut i = start;
         let mut cols = Vec::new();
+        let mut heights = Vec::new();
         for _ in 0..ncol {
-            let end = fill_column_with(units, i, h, true);
+            let end = fill_column_rules(units, i, h, true, ignore_soft);
+            let used: f32 = units[i..end]
+                .iter()
+                .enumerate()
+                .map(|(k, u)| u.height + if k > 0 { u.space_before } else { 0.0 })
+                .sum();
+            heights.push(used);
             cols.push(i..end);
             i = end;
         }
         if i >= units.len() {
-            return Some(cols);
+            let filled: Vec<f32> = heights.iter().copied().filter(|&x| x > 0.0).collect();
+            let spread = filled.iter().copied().fold(0.0, f32::max)
+                - filled.iter().copied().fold(f32::MAX, f32::min);
+            if best.as_ref().is_none_or(|(b, _)| spread < *b - EPS) {
+                best = Some((spread, cols));
+            }
+            tries_after_fit += 1;
+            if spread <= step || tries_after_fit > 40 {
+                break;
+            }
         }
         if h >= max_h {
-            return None;
+            break;
         }
         h = (h + step).min(max_h);
     }
+    best
 }
 
 /// Replaces `{title}`, `{date}`, `{author}` and `{event.KEY}` in `text`.

@@ -1,0 +1,348 @@
+//! Every statement with every shipped layout: built, then checked the way a
+//! reader and a print shop would — by reading the PDF back — and the flow
+//! rules checked on the laid-out pages.
+//!
+//! The PDF checks use poppler's `pdftotext`, `pdffonts` and `pdfinfo`
+//! (`.ci/run` installs them). Without them the PDF half is skipped with a
+//! message, except under CI, where their absence fails the test.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use handbill::fonts::{default_dirs, FontBook};
+use handbill::pages::{Document, LineKind};
+use handbill::spec::{self, LayoutSpec};
+use handbill::statement::{self, Statement};
+use handbill::{build, Vars};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn book() -> &'static FontBook {
+    static BOOK: OnceLock<FontBook> = OnceLock::new();
+    BOOK.get_or_init(|| FontBook::load(&default_dirs()).expect("fonts load"))
+}
+
+fn statements() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("statements"))
+        .expect("statements/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    v.sort();
+    assert_eq!(v.len(), 5, "expected the five statements");
+    v
+}
+
+fn layouts() -> Vec<LayoutSpec> {
+    spec::shipped()
+        .iter()
+        .map(|(id, _)| spec::load(id, &[]).unwrap_or_else(|e| panic!("{id}: {e}")))
+        .collect()
+}
+
+/// Lower-cased runs of letters and digits, as a reader sees words.
+fn tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn statement_tokens(st: &Statement) -> Vec<String> {
+    tokens(&handbill::flow::statement_words(st).join(" "))
+}
+
+/// Words of `pdftotext -raw` (content order), with words split by an inserted
+/// hyphen at a line end joined again when the joined word is in `vocab`.
+fn pdf_tokens(text: &str, vocab: &HashSet<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut pending_hyphen = false;
+    for line in text.lines() {
+        let mut toks = tokens(line);
+        if pending_hyphen && !toks.is_empty() {
+            if let Some(last) = out.pop() {
+                let joined = format!("{last}{}", toks[0]);
+                if vocab.contains(&joined) {
+                    out.push(joined);
+                    toks.remove(0);
+                } else if let Some(i) = split_in_two(&joined, vocab) {
+                    out.push(joined[..i].to_string());
+                    out.push(joined[i..].to_string());
+                    toks.remove(0);
+                } else {
+                    out.push(last);
+                }
+            }
+        }
+        pending_hyphen = line.trim_end().ends_with(['-', '\u{2010}']);
+        // pdftotext drops some spaces (U+202F, no-break spaces) between
+        // words: split a token that is no word of the statement into two
+        // that are (not the part before a line-end hyphen, which the next
+        // line completes).
+        let n = toks.len();
+        for (k, t) in toks.into_iter().enumerate() {
+            let keep = vocab.contains(&t) || (pending_hyphen && k + 1 == n);
+            match if keep { None } else { split_in_two(&t, vocab) } {
+                Some(i) => {
+                    out.push(t[..i].to_string());
+                    out.push(t[i..].to_string());
+                }
+                None => out.push(t),
+            }
+        }
+    }
+    out
+}
+
+/// Where `t` splits into two words of `vocab`, if it does.
+fn split_in_two(t: &str, vocab: &HashSet<String>) -> Option<usize> {
+    t.char_indices()
+        .skip(1)
+        .map(|(i, _)| i)
+        .find(|&i| vocab.contains(&t[..i]) && vocab.contains(&t[i..]))
+}
+
+/// Index of the first word of `want` that is missing from `have` when both
+/// are read in order, or `None` when every word is there in order.
+fn first_missing(want: &[String], have: &[String]) -> Option<usize> {
+    let mut j = 0;
+    for (i, w) in want.iter().enumerate() {
+        while j < have.len() && &have[j] != w {
+            j += 1;
+        }
+        if j == have.len() {
+            return Some(i);
+        }
+        j += 1;
+    }
+    None
+}
+
+fn tool(name: &str) -> bool {
+    let found = Command::new(name).arg("-v").output().is_ok();
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "{name} (poppler-utils) is required under CI");
+        eprintln!("{name} not installed: skipping the PDF read-back checks");
+    }
+    found
+}
+
+fn run(cmd: &str, args: &[&str]) -> String {
+    let o = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    assert!(o.status.success(), "{cmd} {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Reads `(MediaBox, TrimBox)` of page 1 from `pdfinfo -box`.
+fn boxes(pdf: &Path) -> ([f32; 4], [f32; 4]) {
+    let info = run("pdfinfo", &["-box", pdf.to_str().unwrap()]);
+    let get = |name: &str| -> [f32; 4] {
+        let line = info.lines().find(|l| l.starts_with(name)).expect(name);
+        let v: Vec<f32> =
+            line[name.len() + 1..].split_whitespace().map(|x| x.parse().unwrap()).collect();
+        [v[0], v[1], v[2], v[3]]
+    };
+    (get("MediaBox"), get("TrimBox"))
+}
+
+#[test]
+fn every_statement_with_every_layout_reads_back_whole() {
+    let pdf_tools = tool("pdftotext") && tool("pdffonts") && tool("pdfinfo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for path in statements() {
+        let st = statement::load(&path).expect("statement parses");
+        let want = statement_tokens(&st);
+        let vocab: HashSet<String> = want.iter().cloned().collect();
+        for sp in layouts() {
+            let case = format!("{} × {}", st.name, sp.id);
+            let out =
+                build(&st, &sp, book(), &Vars::new()).unwrap_or_else(|e| panic!("{case}: {e}"));
+            assert!(!out.document.pages.is_empty(), "{case}: no pages");
+            // The laid-out pages hold every word in order (before any PDF).
+            let laid: String = out
+                .document
+                .pages
+                .iter()
+                .flat_map(|p| &p.lines)
+                .filter(|l| matches!(l.kind, LineKind::Body | LineKind::Heading | LineKind::Other))
+                .map(|l| {
+                    if l.hyphen {
+                        l.text.trim_end_matches('-').to_string()
+                    } else {
+                        format!("{} ", l.text)
+                    }
+                })
+                .collect();
+            if let Some(i) = first_missing(&want, &tokens(&laid)) {
+                panic!("{case}: laid-out pages lose `{}` (word {i})", want[i]);
+            }
+            if !pdf_tools {
+                continue;
+            }
+            let file = dir.path().join(format!("{}-{}.pdf", st.name, sp.id));
+            std::fs::write(&file, &out.pdf).expect("write pdf");
+            let f = file.to_str().unwrap();
+            // Words, in content order.
+            let text = run("pdftotext", &["-raw", "-enc", "UTF-8", f, "-"]);
+            let have = pdf_tokens(&text, &vocab);
+            if let Some(i) = first_missing(&want, &have) {
+                let ctx = want[i.saturating_sub(5)..(i + 5).min(want.len())].join(" ");
+                panic!("{case}: word {i} `{}` not found in order in the PDF (…{ctx}…)", want[i]);
+            }
+            // Fonts: all embedded and subset.
+            let fonts = run("pdffonts", &[f]);
+            let rows: Vec<&str> = fonts.lines().skip(2).collect();
+            assert!(!rows.is_empty(), "{case}: no fonts");
+            for r in rows {
+                let cols: Vec<&str> = r.split_whitespace().collect();
+                let n = cols.len();
+                assert!(
+                    n >= 6 && cols[n - 5] == "yes" && cols[n - 4] == "yes",
+                    "{case}: font not embedded+subset: {r}"
+                );
+                assert!(cols[0].contains('+'), "{case}: font name without subset tag: {r}");
+            }
+            // Boxes: the trim is the layout's page (or sheet when imposed).
+            let (media, trim) = boxes(&file);
+            let (w, h) = sp.print.sheet.unwrap_or((sp.page.width, sp.page.height));
+            let tw = trim[2] - trim[0];
+            let th = trim[3] - trim[1];
+            let fits = |a: f32, b: f32| (a - b).abs() < 0.5;
+            assert!(
+                (fits(tw, w) && fits(th, h)) || (fits(tw, h) && fits(th, w)),
+                "{case}: trim {tw}×{th}, want {w}×{h}"
+            );
+            let bleed = if sp.print.sheet.is_some() { 0.0 } else { sp.page.bleed };
+            assert!(
+                media[2] - media[0] >= tw + 2.0 * bleed - 0.5,
+                "{case}: media smaller than trim + bleed"
+            );
+        }
+    }
+}
+
+/// The lines of each column of a page, top to bottom (masthead and footer
+/// left out).
+fn columns(doc: &Document, page: usize) -> Vec<Vec<&handbill::pages::LineInfo>> {
+    let p = &doc.pages[page];
+    let mut cols: Vec<Vec<&handbill::pages::LineInfo>> = Vec::new();
+    for l in p.lines.iter().filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer)) {
+        if cols.len() <= l.column {
+            cols.resize(l.column + 1, Vec::new());
+        }
+        cols[l.column].push(l);
+    }
+    for c in &mut cols {
+        c.sort_by(|a, b| a.y.total_cmp(&b.y));
+    }
+    cols
+}
+
+#[test]
+fn flow_rules_hold_on_every_statement_and_layout() {
+    let (mut balance_cases, mut balanced_cases) = (0, 0);
+    for path in statements() {
+        let st = statement::load(&path).expect("statement parses");
+        for sp in layouts() {
+            let case = format!("{} × {}", st.name, sp.id);
+            let (doc, _) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect(&case);
+            let n = doc.pages.len();
+            for pi in 0..n {
+                let cols = columns(&doc, pi);
+                let last_page = pi + 1 == n;
+                for (ci, col) in cols.iter().enumerate() {
+                    let (Some(first), Some(last)) = (col.first(), col.last()) else { continue };
+                    let at = format!("{case}, page {} column {}", pi + 1, ci + 1);
+                    let end_of_flow = last_page && ci + 1 == cols.len();
+                    if !end_of_flow {
+                        assert!(
+                            last.kind != LineKind::Heading,
+                            "{at}: ends with a heading: {}",
+                            last.text
+                        );
+                        if last.kind == LineKind::Body && last.count > 1 {
+                            assert!(
+                                last.index + 1 >= 2 || last.index + 1 == last.count,
+                                "{at}: orphan: {}",
+                                last.text
+                            );
+                        }
+                    }
+                    if first.kind == LineKind::Body && first.count > 1 && first.index > 0 {
+                        assert!(first.count - first.index >= 2, "{at}: widow: {}", first.text);
+                        assert!(
+                            first.index >= 2,
+                            "{at}: paragraph split after its first line: {}",
+                            first.text
+                        );
+                    }
+                }
+                // The last page's columns end level (within one line).
+                if last_page && cols.len() > 1 && sp.page.balance {
+                    let bottoms: Vec<f32> =
+                        cols.iter().filter_map(|c| c.last().map(|l| l.y)).collect();
+                    if bottoms.len() == cols.len() {
+                        let hi = bottoms.iter().copied().fold(f32::MIN, f32::max);
+                        let lo = bottoms.iter().copied().fold(f32::MAX, f32::min);
+                        // One line of the size actually used (fitting may
+                        // have scaled it), plus a paragraph gap.
+                        let k = doc.body_size / sp.body.size;
+                        let line = (sp.body.leading + sp.body.paragraph_spacing) * k + 0.5;
+                        let spread = hi - lo;
+                        balance_cases += 1;
+                        if spread <= line {
+                            balanced_cases += 1;
+                        } else {
+                            eprintln!(
+                                "{case}: last page columns {:.1} lines apart",
+                                spread / (sp.body.leading * k)
+                            );
+                        }
+                        // Widow, orphan and keep rules may forbid the even
+                        // split; never more than two lines apart.
+                        assert!(
+                            spread <= 2.0 * line,
+                            "{case}: last page columns end at {bottoms:?}"
+                        );
+                    }
+                }
+                // Nothing outside its column.
+                for l in &doc.pages[pi].lines {
+                    assert!(
+                        l.natural <= l.width + 0.6 * sp.body.size.max(10.0),
+                        "{case}: overfull: {}",
+                        l.text
+                    );
+                }
+            }
+        }
+    }
+    // Most last pages end within one line.
+    assert!(balance_cases > 0);
+    assert!(
+        balanced_cases * 4 >= balance_cases * 3,
+        "only {balanced_cases} of {balance_cases} last pages balanced within one line"
+    );
+}
+
+#[test]
+fn laid_out_lines_expose_ratio_and_hyphen() {
+    let path = &statements()[1];
+    let st = statement::load(path).expect("parses");
+    let sp = spec::load("letter-2col", &[]).expect("layout");
+    let (doc, _) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect("typesets");
+    let body: Vec<_> =
+        doc.pages.iter().flat_map(|p| &p.lines).filter(|l| l.kind == LineKind::Body).collect();
+    assert!(body.iter().any(|l| l.hyphen), "no hyphenated line at all");
+    // Justified lines are stretched or shrunk within the breaker's limits.
+    for l in body.iter().filter(|l| l.index + 1 < l.count) {
+        assert!(l.ratio >= -1.0 && l.ratio <= 3.0, "ratio {} on `{}`", l.ratio, l.text);
+    }
+    // A hyphenated line's text ends with the hyphen the reader sees.
+    for l in body.iter().filter(|l| l.hyphen) {
+        assert!(l.text.ends_with('-'), "{}", l.text);
+    }
+}

@@ -18,6 +18,7 @@ pub mod linebreak;
 pub mod pages;
 pub mod qr;
 pub mod render;
+pub mod script;
 pub mod shape;
 pub mod spec;
 pub mod statement;

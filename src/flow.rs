@@ -235,7 +235,12 @@ impl<'a, 'b> Flow<'a, 'b> {
 
         let frame = Frame { indent: 0.0, width: self.column_width, quote_depth: 0 };
         let mut units = Vec::new();
-        let blocks = self.st.blocks.clone();
+        let mut blocks = self.st.blocks.clone();
+        // The layout's quotes, unless the statement asked for its own.
+        if self.st.meta.quotes.is_none() && spec.body.quotes != crate::statement::Quotes::Auto {
+            let lang = self.st.meta.lang.as_deref().unwrap_or(&spec.body.language);
+            crate::statement::localize_quotes(&mut blocks, lang, spec.body.quotes);
+        }
         self.blocks(&blocks, frame, &mut units)?;
         let mut masthead = masthead;
         let mut masthead_h = masthead_h;

@@ -85,20 +85,6 @@ pub enum Bilingual {
     FrontBack,
 }
 
-/// Which quotation marks smart quotes become.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Quotes {
-    /// The marks of the statement's language.
-    #[default]
-    Auto,
-    /// “English” ‘quotes’.
-    Curly,
-    /// « Guillemets » (French spacing for French).
-    Guillemets,
-    /// „German“ ‚quotes‘.
-    Low,
-}
-
 /// Four lengths.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Sides {
@@ -152,7 +138,7 @@ pub struct BodySpec {
     /// statement's language.
     pub dir: crate::script::Dir,
     /// Quotation marks when the statement asks for none.
-    pub quotes: Quotes,
+    pub quotes: crate::statement::Quotes,
     /// Font for inline and block code.
     pub code_font: String,
 }
@@ -316,7 +302,7 @@ impl Default for LayoutSpec {
                 grid: false,
                 fallback: Vec::new(),
                 dir: crate::script::Dir::Auto,
-                quotes: Quotes::Auto,
+                quotes: crate::statement::Quotes::Auto,
                 code_font: "Source Code Pro".into(),
             },
             headings: HeadingSpec {

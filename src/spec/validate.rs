@@ -7,6 +7,7 @@ use super::words::{did_you_mean, list};
 use super::*;
 use crate::error::{Error, Location, Result, Warning};
 use crate::script::Dir;
+use crate::statement::Quotes;
 
 /// The units a length may use, for hints.
 const UNITS: &str = "pt, mm, cm, in, em";

@@ -1310,7 +1310,15 @@ impl PendingRun {
             order.sort_by_key(|&i| self.sources[i].0);
         }
         let mut text = String::new();
+        let mut prev: Option<(std::ops::Range<usize>, std::ops::Range<usize>)> = None;
         for i in order {
+            // Glyphs of one cluster share its text.
+            if let (Source::Text(r), Some((pr, out))) = (&self.sources[i].1, &prev) {
+                if r == pr && r.start < r.end {
+                    self.run.glyphs[i].text = out.clone();
+                    continue;
+                }
+            }
             let a = text.len();
             match &self.sources[i].1 {
                 Source::Tag(t) => text.push_str(t),
@@ -1320,6 +1328,9 @@ impl PendingRun {
                 Source::Text(_) => {}
             }
             self.run.glyphs[i].text = a..text.len();
+            if let Source::Text(r) = &self.sources[i].1 {
+                prev = Some((r.clone(), a..text.len()));
+            }
         }
         // Readers put glyphs in reading order by position, which breaks
         // right-to-left words apart: one cluster for the whole run makes

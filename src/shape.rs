@@ -488,6 +488,16 @@ impl<'a> Shaper<'a> {
                 it.script,
                 it.level,
             )?;
+            let mut glyphs = glyphs;
+            // Boxes for characters no font has: all glyphs one cluster, so
+            // the characters go to the text layer as one ActualText span
+            // (readers drop what the .notdef glyph itself maps to).
+            if glyphs.iter().any(|g| g.id == 0) {
+                let r = it.range.clone();
+                for g in glyphs.iter_mut() {
+                    g.text = r.clone();
+                }
+            }
             runs.push(Run { face: it.face, size, decor, level: it.level, glyphs });
         }
         Ok(runs)

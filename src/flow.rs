@@ -13,6 +13,7 @@ use crate::error::{Error, Location, Result, Warning};
 use crate::fonts::FontBook;
 use crate::linebreak::{self, Item, Mode, Params};
 use crate::pages::{Document, Element, Ink, LineInfo, LineKind, Link, Page, TextRun};
+use crate::script::Dir;
 use crate::shape::{Paragraph, Piece, Shaper, TextStyle};
 use crate::spec::{Align, FooterOn, LayoutSpec};
 use crate::statement::{plain_text, Block, Inline, Meta, Statement};
@@ -155,6 +156,8 @@ struct Flow<'a, 'b> {
     hyphenate: Option<hypher::Lang>,
     paragraph_no: usize,
     column_width: f32,
+    /// Direction of the statement: sets columns, alignment and list markers.
+    dir: Dir,
 }
 
 impl<'a, 'b> Flow<'a, 'b> {
@@ -168,6 +171,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let book = shaper.book();
         let lang = st.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
         let hyphenate = if spec.body.hyphenate { hyphenation_lang(&lang) } else { None };
+        let dir = direction(st, spec, &lang);
         for fam in [&spec.body.font, &spec.headings.font, &spec.masthead.font, &spec.body.code_font]
         {
             if !book.has_family(fam) {
@@ -190,6 +194,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             hyphenate,
             paragraph_no: 0,
             column_width: spec.column_width(),
+            dir,
         })
     }
 
@@ -233,7 +238,12 @@ impl<'a, 'b> Flow<'a, 'b> {
 
         let frame = Frame { indent: 0.0, width: self.column_width, quote_depth: 0 };
         let mut units = Vec::new();
-        let blocks = self.st.blocks.clone();
+        let mut blocks = self.st.blocks.clone();
+        // The layout's quotes, unless the statement asked for its own.
+        if self.st.meta.quotes.is_none() && spec.body.quotes != crate::statement::Quotes::Auto {
+            let lang = self.st.meta.lang.as_deref().unwrap_or(&spec.body.language);
+            crate::statement::localize_quotes(&mut blocks, lang, spec.body.quotes);
+        }
         self.blocks(&blocks, frame, &mut units)?;
         let mut masthead = masthead;
         let mut masthead_h = masthead_h;
@@ -323,8 +333,11 @@ impl<'a, 'b> Flow<'a, 'b> {
         }
 
         // Place everything.
-        let col_x: Vec<f32> =
-            (0..ncol).map(|c| p.margin.left + c as f32 * (self.column_width + p.gutter)).collect();
+        // Right to left, the first column is on the right.
+        let col_x: Vec<f32> = (0..ncol)
+            .map(|c| if self.rtl() { ncol - 1 - c } else { c })
+            .map(|c| p.margin.left + c as f32 * (self.column_width + p.gutter))
+            .collect();
         let npages = placed.len();
         for (pi, cols) in placed.iter().enumerate() {
             let ctop = if pi == 0 { first_top } else { top };
@@ -368,7 +381,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                 max_y = max_y.max(y);
             }
             if p.column_rule > 0.0 {
-                for cx in &col_x[1..] {
+                let mut xs = col_x.clone();
+                xs.sort_by(f32::total_cmp);
+                for cx in &xs[1..] {
                     let x = cx - p.gutter / 2.0;
                     page.elements.push(Element::Rule {
                         x0: x,
@@ -441,7 +456,11 @@ impl<'a, 'b> Flow<'a, 'b> {
                         u.space_before = u.space_before.max(gap);
                     }
                     // A bar in the margin of the quote, the height of each unit.
-                    let x = frame.indent + indent * 0.35;
+                    let x = if self.rtl() {
+                        frame.indent + frame.width - indent * 0.35
+                    } else {
+                        frame.indent + indent * 0.35
+                    };
                     for u in &mut out[n0..] {
                         u.elements.push(Element::Rule {
                             x0: x,
@@ -508,7 +527,15 @@ impl<'a, 'b> Flow<'a, 'b> {
             hang: true,
             indent: 0.0,
             letter_space: true,
+            fallback: &self.spec.body.fallback,
+            lang: Some(self.st.meta.lang.as_deref().unwrap_or(&self.spec.body.language)),
+            dir: self.dir,
         }
+    }
+
+    /// Tells whether the statement reads right to left.
+    fn rtl(&self) -> bool {
+        self.dir == Dir::Rtl
     }
 
     /// Breaks a shaped paragraph and sets its lines.
@@ -668,9 +695,11 @@ impl<'a, 'b> Flow<'a, 'b> {
     ) -> Result<()> {
         let size = self.spec.body.size;
         let indent = if start.is_some() { size * 1.6 } else { size * 1.1 };
+        let width = (frame.width - indent).max(frame.width * 0.5);
+        // Right to left, the indent and the markers are on the right.
         let inner = Frame {
-            indent: frame.indent + indent,
-            width: (frame.width - indent).max(frame.width * 0.5),
+            indent: if self.rtl() { frame.indent } else { frame.indent + indent },
+            width,
             quote_depth: frame.quote_depth,
         };
         let family: &'a str = &self.spec.body.font;
@@ -695,12 +724,17 @@ impl<'a, 'b> Flow<'a, 'b> {
             let baseline = first.lines.first().map_or(self.body_metrics().baseline, |l| l.y);
             let gapw = size * 0.45;
             // The marker goes first so it reads before the item's text.
+            let (x0, x1) = set
+                .runs
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(a, b), r| (a.min(r.x), b.max(r.x + r.width())));
+            let x = if self.rtl() {
+                inner.indent + inner.width + gapw - x0
+            } else {
+                inner.indent - gapw - x1
+            };
             for (k, r) in set.runs.into_iter().enumerate() {
-                let w = r.width();
-                first.elements.insert(
-                    k,
-                    Element::Text(TextRun { x: inner.indent - gapw - w, y: baseline, ..r }),
-                );
+                first.elements.insert(k, Element::Text(TextRun { x: r.x + x, y: baseline, ..r }));
             }
         }
         Ok(())
@@ -725,6 +759,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         for (i, l) in lines.iter().enumerate() {
             let mut style = self.text_style(size, family, false, false, frame.width);
             style.hang = false;
+            style.dir = Dir::Auto;
             // Keep leading spaces visible: non-breaking spaces survive collapsing.
             let content = l.replace(' ', "\u{00A0}");
             let p = self.shaper.paragraph(&[Inline::text(content)], &style, &src)?;
@@ -963,7 +998,9 @@ impl<'a, 'b> Flow<'a, 'b> {
             style: Default::default(),
             link: link.clone(),
         })];
-        let style = self.text_style(size, &spec.body.font, false, false, width);
+        let mut style = self.text_style(size, &spec.body.font, false, false, width);
+        // The footer comes from the layout: its own text sets its direction.
+        style.dir = Dir::Auto;
         let p = self.shaper.paragraph(&content, &style, &Location::default())?;
         let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
         let m = self.metrics_for(&spec.body.font, size, size * 1.3);
@@ -1095,58 +1132,73 @@ fn set_line(
         (letters, if space_sh > 0.0 { (total - letters) / space_sh } else { 0.0 })
     };
     let per_glyph = if glyphs > 0 { letter / glyphs as f32 } else { 0.0 };
-    let mut runs: Vec<TextRun> = Vec::new();
+    // The pieces in logical order with their bidi levels, then drawn in
+    // visual order (the breaker works in logical order).
+    let base_level = u8::from(p.rtl);
+    let mut slots: Vec<(usize, u8)> = Vec::with_capacity(e - s + 1);
+    let mut last_level = base_level;
+    for k in s..e {
+        let level = match &p.pieces[k] {
+            Piece::Word(r) | Piece::Space { run: r, .. } => r.level,
+            _ => last_level,
+        };
+        last_level = level;
+        slots.push((k, level));
+    }
+    if hyphen_piece.is_some() {
+        slots.push((usize::MAX, last_level));
+    }
+    let bidi = p.rtl || slots.iter().any(|&(_, l)| l > 0);
+    let order: Vec<usize> = if bidi {
+        let levels: Vec<u8> = slots.iter().map(|&(_, l)| l).collect();
+        crate::script::visual_order(&levels)
+    } else {
+        (0..slots.len()).collect()
+    };
+    let mut runs: Vec<PendingRun> = Vec::new();
     let mut links: Vec<(f32, f32, String)> = Vec::new();
     let mut strikes: Vec<(f32, f32, f32)> = Vec::new();
-    let mut x = -hang_start;
-    let mut text = String::new();
+    // Right-to-left lines are set from 0 and moved right at the end.
+    let mut x = if p.rtl { 0.0 } else { -hang_start };
     let mut push = |run: &crate::shape::Run,
                     glyph_adv: Option<f32>,
                     extra: f32,
                     x: &mut f32,
-                    tag: Option<&str>| {
+                    tag: Option<&'static str>| {
         let start_x = *x;
-        let same = runs.last().is_some_and(|r: &TextRun| r.face == run.face && r.size == run.size);
+        let same = runs.last().is_some_and(|r: &PendingRun| {
+            r.run.face == run.face && r.run.size == run.size && r.level == run.level
+        });
         if !same {
-            runs.push(TextRun {
-                x: *x,
-                y: 0.0,
-                face: run.face,
-                size: run.size,
-                glyphs: Vec::new(),
-                text: String::new(),
-                ink: if run.decor.link.is_some() { LINK_INK } else { Ink::Black },
+            runs.push(PendingRun {
+                run: TextRun {
+                    x: *x,
+                    y: 0.0,
+                    face: run.face,
+                    size: run.size,
+                    glyphs: Vec::new(),
+                    text: String::new(),
+                    ink: if run.decor.link.is_some() { LINK_INK } else { Ink::Black },
+                },
+                level: run.level,
+                sources: Vec::new(),
             });
         }
         let Some(r) = runs.last_mut() else { return };
         for g in &run.glyphs {
             let mut g2 = g.clone();
-            let t = match tag {
-                Some(t) => t,
-                None => p.text.get(g.text.clone()).unwrap_or(""),
-            };
-            // No-break spaces share the space glyph, whose text in the PDF
-            // can be only one character: write them as spaces, which is
-            // what a reader copying the text wants anyway.
-            let spaced;
-            let t = if t.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
-                spaced = t.replace(['\u{a0}', '\u{202f}', '\u{2007}'], " ");
-                spaced.as_str()
-            } else {
-                t
-            };
-            let a = r.text.len();
-            if g.text.start != g.text.end || tag.is_some() {
-                r.text.push_str(t);
-                text.push_str(t);
-            }
-            g2.text = a..r.text.len();
+            r.sources.push(match tag {
+                // A hyphen ends the line's text; a space sits where it was.
+                Some(t) if g.text.start == usize::MAX => (usize::MAX, Source::Tag(t)),
+                Some(t) => (g.text.start, Source::Tag(t)),
+                None => (g.text.start, Source::Text(g.text.clone())),
+            });
             if let Some(adv) = glyph_adv {
                 g2.advance = adv;
             }
             g2.advance += extra;
             *x += g2.advance;
-            r.glyphs.push(g2);
+            r.run.glyphs.push(g2);
         }
         if let Some(l) = run.decor.link {
             let url = p.links.get(l).cloned().unwrap_or_default();
@@ -1159,7 +1211,14 @@ fn set_line(
             strikes.push((start_x, *x, run.size));
         }
     };
-    for k in s..e {
+    for &slot in &order {
+        let k = slots[slot].0;
+        if k == usize::MAX {
+            if let Some(h) = &hyphen_piece {
+                push(h, None, 0.0, &mut x, Some("-"));
+            }
+            continue;
+        }
         match (&p.items[k], &p.pieces[k]) {
             (Item::Box { .. }, Piece::Word(run)) => push(run, None, per_glyph, &mut x, None),
             (Item::Box { width, .. }, _) => x += width,
@@ -1195,11 +1254,37 @@ fn set_line(
             _ => {}
         }
     }
-    if let Some(h) = hyphen_piece {
-        push(&h, None, 0.0, &mut x, Some("-"));
+    // Right to left: flush with the measure's right edge, where the
+    // logical line start hangs out (mirrored hanging punctuation).
+    let shift = if p.rtl { measure + hang_start - x } else { 0.0 };
+    let runs: Vec<TextRun> = runs.into_iter().map(|r| r.finish(&p.text, shift)).collect();
+    for l in &mut links {
+        l.0 += shift;
+        l.1 += shift;
     }
-    // Space glyphs are drawn in the font of the run before them; a space
-    // run in another face would start a new run, which is fine.
+    for st in &mut strikes {
+        st.0 += shift;
+        st.1 += shift;
+    }
+    // The line's text in logical order.
+    let mut text = String::new();
+    for k in s..e {
+        match &p.pieces[k] {
+            Piece::Word(run) => {
+                let valid = run.glyphs.iter().filter(|g| g.text.start < g.text.end);
+                let a = valid.clone().map(|g| g.text.start).min();
+                let b = valid.map(|g| g.text.end).max();
+                if let (Some(a), Some(b)) = (a, b) {
+                    text.push_str(p.text.get(a..b).unwrap_or(""));
+                }
+            }
+            Piece::Space { run, .. } if run.glyphs.len() == 1 => text.push(' '),
+            _ => {}
+        }
+    }
+    if hyphen_piece.is_some() {
+        text.push('-');
+    }
     SetLine {
         runs,
         links,
@@ -1208,6 +1293,76 @@ fn set_line(
         hyphen: hyphen && !last,
         natural: x - if mode == Mode::Justify { hang_end } else { 0.0 },
         text,
+    }
+}
+
+/// Where a glyph's characters come from while a line is set.
+enum Source {
+    /// A range of the paragraph text.
+    Text(std::ops::Range<usize>),
+    /// Fixed text (a space or an added hyphen).
+    Tag(&'static str),
+}
+
+/// A text run being set: glyphs in visual order, each with its source and
+/// logical position.
+struct PendingRun {
+    run: TextRun,
+    level: u8,
+    sources: Vec<(usize, Source)>,
+}
+
+impl PendingRun {
+    /// Writes the run's text in logical order (right-to-left glyphs come
+    /// reversed) and points each glyph at its characters in it.
+    fn finish(mut self, para: &str, shift: f32) -> TextRun {
+        let mut order: Vec<usize> = (0..self.sources.len()).collect();
+        if self.level % 2 == 1 {
+            order.sort_by_key(|&i| self.sources[i].0);
+        }
+        let mut text = String::new();
+        let mut prev: Option<(std::ops::Range<usize>, std::ops::Range<usize>)> = None;
+        for i in order {
+            // Glyphs of one cluster share its text.
+            if let (Source::Text(r), Some((pr, out))) = (&self.sources[i].1, &prev) {
+                if r == pr && r.start < r.end {
+                    self.run.glyphs[i].text = out.clone();
+                    continue;
+                }
+            }
+            let a = text.len();
+            match &self.sources[i].1 {
+                Source::Tag(t) => text.push_str(t),
+                Source::Text(r) if r.start < r.end => {
+                    let t = para.get(r.clone()).unwrap_or("");
+                    // No-break spaces share the space glyph, whose text in
+                    // the PDF can be only one character: write them as
+                    // spaces, which is what a reader copying text wants.
+                    if t.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
+                        text.push_str(&t.replace(['\u{a0}', '\u{202f}', '\u{2007}'], " "))
+                    } else {
+                        text.push_str(t)
+                    }
+                }
+                Source::Text(_) => {}
+            }
+            self.run.glyphs[i].text = a..text.len();
+            if let Source::Text(r) = &self.sources[i].1 {
+                prev = Some((r.clone(), a..text.len()));
+            }
+        }
+        // Readers put glyphs in reading order by position, which breaks
+        // right-to-left words apart: one cluster for the whole run makes
+        // its text one ActualText span, extracted in logical order.
+        if self.level % 2 == 1 {
+            text = text.chars().rev().collect();
+            for g in &mut self.run.glyphs {
+                g.text = 0..text.len();
+            }
+        }
+        self.run.text = text;
+        self.run.x += shift;
+        self.run
     }
 }
 
@@ -1447,6 +1602,19 @@ pub fn display_date(date: &str) -> String {
         }
     }
     date.to_string()
+}
+
+/// Decides the statement's direction: its `dir`, else the layout's
+/// `body.dir`, else the direction its language is written in.
+fn direction(st: &Statement, spec: &LayoutSpec, lang: &str) -> Dir {
+    st.meta
+        .dir
+        .as_deref()
+        .and_then(Dir::parse)
+        .filter(|d| *d != Dir::Auto)
+        .or(Some(spec.body.dir))
+        .filter(|d| *d != Dir::Auto)
+        .unwrap_or_else(|| Dir::for_language(lang))
 }
 
 /// Maps a BCP 47 tag to a hyphenation language.

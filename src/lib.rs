@@ -20,6 +20,7 @@ pub mod pages;
 pub mod preview;
 pub mod qr;
 pub mod render;
+pub mod script;
 pub mod shape;
 pub mod spec;
 pub mod statement;

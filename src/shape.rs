@@ -7,12 +7,13 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use harfrust::{Buffer, Direction, ShapeOptions, ShapePlan, ShaperFont};
+use harfrust::{Buffer, Direction, Language, Script, ShapeOptions, ShapePlan, ShaperFont};
 use unicode_linebreak::BreakOpportunity;
 
 use crate::error::{Location, Result, Warning};
 use crate::fonts::{FaceId, FontBook};
 use crate::linebreak::{Item, INFINITY};
+use crate::script::{self, Chain, Dir};
 use crate::statement::{Inline, Style};
 
 /// Cost of breaking after an explicit hyphen or dash (TeX's \exhyphenpenalty).
@@ -64,6 +65,8 @@ pub struct Run {
     pub size: f32,
     /// Link and strike-through.
     pub decor: Decor,
+    /// Bidi embedding level: odd runs read right to left.
+    pub level: u8,
     /// The glyphs in visual order.
     pub glyphs: Vec<Glyph>,
 }
@@ -110,6 +113,8 @@ pub struct Paragraph {
     pub links: Vec<String>,
     /// Largest font size used (for line height).
     pub max_size: f32,
+    /// The paragraph reads right to left (its base direction).
+    pub rtl: bool,
 }
 
 /// How a paragraph is to be set.
@@ -133,15 +138,30 @@ pub struct TextStyle<'a> {
     pub indent: f32,
     /// Let words take part of the justification as letter-spacing.
     pub letter_space: bool,
+    /// Families tried, in order, for characters the style's family lacks.
+    pub fallback: &'a [String],
+    /// Language (BCP 47) for shaping rules, e.g. `ar`.
+    pub lang: Option<&'a str>,
+    /// Base direction of the paragraph.
+    pub dir: Dir,
 }
 
 /// Shapes paragraphs, caching shaping plans per face.
 pub struct Shaper<'a> {
     book: &'a FontBook,
-    plans: HashMap<(FaceId, Option<harfrust::Script>, Direction), ShapePlan>,
+    plans: HashMap<PlanKey, ShapePlan>,
     buffer: Option<Buffer>,
-    /// Shaped words at 1 pt, by face and text.
-    cache: HashMap<(FaceId, String), Vec<Glyph>>,
+    /// Shaped words at 1 pt, by face, text and how they are shaped.
+    cache: HashMap<(String, PlanKey), Vec<Glyph>>,
+    /// Fallback chains by style face, for the fallback families below.
+    chains: HashMap<FaceId, Chain>,
+    chain_fallback: Vec<String>,
+    /// Bidi levels of the paragraph being shaped (`None`: all left to right).
+    levels: Option<Vec<u8>>,
+    /// Characters of the paragraph no font has.
+    missing: Vec<char>,
+    /// Language of the paragraph being shaped.
+    lang: Option<Language>,
     /// Problems found (missing glyphs), with the line they came from.
     pub warnings: Vec<Warning>,
 }
@@ -154,6 +174,11 @@ impl<'a> Shaper<'a> {
             plans: HashMap::new(),
             buffer: Some(Buffer::new()),
             cache: HashMap::new(),
+            chains: HashMap::new(),
+            chain_fallback: Vec::new(),
+            levels: None,
+            missing: Vec::new(),
+            lang: None,
             warnings: Vec::new(),
         }
     }
@@ -171,7 +196,15 @@ impl<'a> Shaper<'a> {
         source: &Location,
     ) -> Result<Paragraph> {
         let (text, spans, links) = flatten(content);
-        let mut p = Paragraph { text, links, max_size: style.size, ..Paragraph::default() };
+        let (rtl, levels) = script::levels(&text, style.dir);
+        self.levels = levels;
+        self.missing.clear();
+        self.lang = style.lang.and_then(|l| l.parse::<Language>().ok());
+        if self.chain_fallback.as_slice() != style.fallback {
+            self.chains.clear();
+            self.chain_fallback = style.fallback.to_vec();
+        }
+        let mut p = Paragraph { text, links, max_size: style.size, rtl, ..Paragraph::default() };
         if style.indent > 0.0 {
             p.items.push(Item::Box { width: style.indent, hang_start: 0.0, hang_end: 0.0 });
             p.pieces.push(Piece::Empty);
@@ -207,7 +240,7 @@ impl<'a> Shaper<'a> {
                 let at = seg_start + word_len;
                 let span = span_at(&spans, at.saturating_sub(1));
                 let len = ws.chars().next().map_or(1, char::len_utf8);
-                let run = self.shape(&text, at..at + len, span, style, source)?;
+                let run = self.space(&p, &text, at..at + len, span, style, source)?;
                 let width = run.width();
                 // The word before the space: its boxes since the last glue.
                 let word_w: f32 = if style.letter_space {
@@ -253,7 +286,50 @@ impl<'a> Shaper<'a> {
             hang_end: 0.0,
         });
         p.pieces.push(Piece::Empty);
+        if !self.missing.is_empty() {
+            let list: Vec<String> =
+                self.missing.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
+            self.warnings.push(Warning::new(
+                source.clone(),
+                format!(
+                    "no font has {}: they print as boxes — add a font that has them to the \
+                     font folder or to `body.fallback`",
+                    list.join(", ")
+                ),
+            ));
+        }
         Ok(p)
+    }
+
+    /// Shapes an inter-word space, in the face of the word before it when
+    /// that face has the space (so a line in one script stays one run).
+    fn space(
+        &mut self,
+        p: &Paragraph,
+        text: &str,
+        range: Range<usize>,
+        span: SpanInfo,
+        style: &TextStyle,
+        source: &Location,
+    ) -> Result<Run> {
+        let c = text[range.clone()].chars().next().unwrap_or(' ');
+        let before = p.pieces.iter().rev().find_map(|pc| match pc {
+            Piece::Word(r) => Some(r),
+            _ => None,
+        });
+        if let Some(w) = before.filter(|w| self.book.face(w.face).covers(c)) {
+            let (at, level) = (range.start, self.level_at(range.start));
+            let (face, size, decor) = (w.face, w.size, w.decor);
+            let glyphs = self.shape_raw(face, &text[range], at, size, Script::COMMON, level)?;
+            return Ok(Run { face, size, decor, level, glyphs });
+        }
+        let mut runs = self.shape(text, range, span, style, source)?;
+        let first = runs.remove(0);
+        Ok(first)
+    }
+
+    fn level_at(&self, at: usize) -> u8 {
+        self.levels.as_ref().and_then(|l| l.get(at).copied()).unwrap_or(0)
     }
 
     /// Shapes one word (no spaces inside), splitting it at hyphenation points.
@@ -283,9 +359,13 @@ impl<'a> Shaper<'a> {
             }
         }
         let mut hyphen_run: Option<Run> = None;
-        let n = pieces.len();
-        for (k, (range, span)) in pieces.into_iter().enumerate() {
-            let run = self.shape(&text, range.clone(), span, style, source)?;
+        let mut runs: Vec<Run> = Vec::new();
+        for (range, span) in pieces {
+            runs.extend(self.shape(&text, range, span, style, source)?);
+        }
+        let n = runs.len();
+        for (k, run) in runs.into_iter().enumerate() {
+            let range = frag_range(&run);
             p.max_size = p.max_size.max(run.size);
             // Split the run at hyphenation points that fall inside it.
             let mut fragments = split_run(run, &points, range.clone());
@@ -299,12 +379,12 @@ impl<'a> Shaper<'a> {
                 let last_char = text[frag_range(&frag)].chars().last();
                 let first_char = text[frag_range(&frag)].chars().next();
                 let hang_end = if style.hang {
-                    last_char.map_or(0.0, |c| hang_right(c) * last_adv(&frag))
+                    last_char.map_or(0.0, |c| hang_right(c) * logical_last_adv(&frag))
                 } else {
                     0.0
                 };
                 let hang_start = if style.hang {
-                    first_char.map_or(0.0, |c| hang_left(c) * first_adv(&frag))
+                    first_char.map_or(0.0, |c| hang_left(c) * logical_first_adv(&frag))
                 } else {
                     0.0
                 };
@@ -317,7 +397,7 @@ impl<'a> Shaper<'a> {
                 match hyphen_after {
                     Cut::Hyphen => {
                         if hyphen_run.is_none() {
-                            hyphen_run = Some(self.hyphen(frag.face, frag.size, frag.decor)?);
+                            hyphen_run = Some(self.hyphen(&frag, style)?);
                         }
                         let h = hyphen_run.clone().unwrap_or_else(|| frag.clone());
                         let w = h.width();
@@ -346,14 +426,21 @@ impl<'a> Shaper<'a> {
         Ok(())
     }
 
-    /// Shapes a hyphen in the given face.
-    fn hyphen(&mut self, face: FaceId, size: f32, decor: Decor) -> Result<Run> {
+    /// Shapes a hyphen for a fragment, in its face if it has one.
+    fn hyphen(&mut self, frag: &Run, style: &TextStyle) -> Result<Run> {
         let text = "-";
-        let glyphs = self.shape_raw(face, text, 0, size)?;
+        let (size, decor, level) = (frag.size, frag.decor, frag.level);
+        let face = if self.book.face(frag.face).covers('-') {
+            frag.face
+        } else {
+            self.book.select(style.family, style.bold, false)?
+        };
+        let glyphs = self.shape_raw(face, text, 0, size, Script::LATIN, level)?;
         Ok(Run {
             face,
             size,
             decor,
+            level,
             glyphs: glyphs
                 .into_iter()
                 .map(|mut g| {
@@ -364,7 +451,8 @@ impl<'a> Shaper<'a> {
         })
     }
 
-    /// Shapes `range` of `text` in the face chosen by `span`'s style.
+    /// Shapes `range` of `text` in the face chosen by `span`'s style, with
+    /// fallback faces where it lacks characters: one run per item.
     fn shape(
         &mut self,
         text: &str,
@@ -372,7 +460,7 @@ impl<'a> Shaper<'a> {
         span: SpanInfo,
         style: &TextStyle,
         source: &Location,
-    ) -> Result<Run> {
+    ) -> Result<Vec<Run>> {
         let family = if span.style.code { style.code_family } else { style.family };
         let bold = span.style.bold || style.bold;
         let face = self.book.select(family, bold, span.style.italic).map_err(|mut e| {
@@ -381,37 +469,59 @@ impl<'a> Shaper<'a> {
         })?;
         // Code is set slightly smaller so it sits with the body's x-height.
         let size = if span.style.code { style.size * 0.9 } else { style.size };
-        let glyphs = self.shape_raw(face, &text[range.clone()], range.start, size)?;
-        if glyphs.iter().any(|g| g.id == 0) {
-            let missing: Vec<char> = text[range.clone()]
-                .chars()
-                .filter(|&c| !c.is_whitespace() && !self.book.face(face).covers(c))
-                .collect();
-            if !missing.is_empty() {
-                let list: String =
-                    missing.iter().map(|c| format!("{c} (U+{:04X}) ", *c as u32)).collect();
-                self.warnings.push(Warning::new(
-                    source.clone(),
-                    format!(
-                        "font `{}` has no glyph for {}",
-                        self.book.face(face).family,
-                        list.trim_end()
-                    ),
-                ));
+        let book = self.book;
+        let chain = self
+            .chains
+            .entry(face)
+            .or_insert_with(|| Chain::new(book, face, style.fallback))
+            .clone();
+        let items =
+            script::itemize(book, &chain, text, range, self.levels.as_deref(), &mut self.missing);
+        let decor = Decor { link: span.link, strike: span.style.strike };
+        let mut runs = Vec::with_capacity(items.len());
+        for it in items {
+            let glyphs = self.shape_raw(
+                it.face,
+                &text[it.range.clone()],
+                it.range.start,
+                size,
+                it.script,
+                it.level,
+            )?;
+            let mut glyphs = glyphs;
+            // Boxes for characters no font has: all glyphs one cluster, so
+            // the characters go to the text layer as one ActualText span
+            // (readers drop what the .notdef glyph itself maps to).
+            if glyphs.iter().any(|g| g.id == 0) {
+                let r = it.range.clone();
+                for g in glyphs.iter_mut() {
+                    g.text = r.clone();
+                }
             }
+            runs.push(Run { face: it.face, size, decor, level: it.level, glyphs });
         }
-        Ok(Run { face, size, decor: Decor { link: span.link, strike: span.style.strike }, glyphs })
+        Ok(runs)
     }
 
     /// Shapes a string with one face; glyph text ranges are offset by `base`.
-    fn shape_raw(&mut self, face: FaceId, s: &str, base: usize, size: f32) -> Result<Vec<Glyph>> {
+    fn shape_raw(
+        &mut self,
+        face: FaceId,
+        s: &str,
+        base: usize,
+        size: f32,
+        script: Script,
+        level: u8,
+    ) -> Result<Vec<Glyph>> {
         // Shaping scales linearly with size: shape each word once at 1 pt,
         // then scale. Fitting re-breaks at many sizes and gains the most.
-        let key = (face, s.to_string());
+        let dir = if level % 2 == 1 { Direction::RightToLeft } else { Direction::LeftToRight };
+        let pk = PlanKey { face, script, dir, lang: self.lang.clone() };
+        let key = (s.to_string(), pk);
         let unit = match self.cache.get(&key) {
             Some(g) => g,
             None => {
-                let g = self.shape_unit(face, s)?;
+                let g = self.shape_unit(&key.1, s)?;
                 self.cache.entry(key).or_insert(g)
             }
         };
@@ -428,18 +538,19 @@ impl<'a> Shaper<'a> {
     }
 
     /// Shapes a string at 1 pt with text ranges relative to its start.
-    fn shape_unit(&mut self, face: FaceId, s: &str) -> Result<Vec<Glyph>> {
+    fn shape_unit(&mut self, key: &PlanKey, s: &str) -> Result<Vec<Glyph>> {
         let (base, size) = (0, 1.0);
-        let f = self.book.face(face);
+        let f = self.book.face(key.face);
         let shaper = ShaperFont::new(&f.font);
         let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.clear();
         buffer.push_str(s);
-        buffer.set_direction(Direction::LeftToRight);
+        buffer.set_direction(key.dir);
+        buffer.set_script(Some(key.script));
+        buffer.set_language(key.lang.clone());
         buffer.guess_segment_properties();
-        let key = (face, buffer.script(), buffer.direction());
-        let plan = self.plans.entry(key).or_insert_with(|| {
-            ShapePlan::new(&f.font, key.2, key.1, buffer.language().as_ref().copied(), &[])
+        let plan = self.plans.entry(key.clone()).or_insert_with(|| {
+            ShapePlan::new(&f.font, key.dir, Some(key.script), key.lang.as_ref(), &[])
         });
         let opts = ShapeOptions::new().plan(Some(plan));
         let shaped = harfrust::shape(&shaper, &mut buffer, opts);
@@ -451,15 +562,17 @@ impl<'a> Shaper<'a> {
         let infos = buffer.glyph_infos();
         let pos = buffer.glyph_positions();
         let mut out = Vec::with_capacity(infos.len());
-        for (i, (info, p)) in infos.iter().zip(pos).enumerate() {
+        // A cluster ends where the next cluster in the text starts (glyphs
+        // of right-to-left text come in decreasing cluster order).
+        let mut starts: Vec<usize> = infos.iter().map(|g| g.cluster as usize).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        for (info, p) in infos.iter().zip(pos) {
             let start = info.cluster as usize;
-            // The cluster ends where the next different cluster starts.
-            let end = infos[i + 1..]
-                .iter()
-                .map(|g| g.cluster as usize)
-                .find(|&c| c != start)
-                .unwrap_or(s.len());
-            let end = if end <= start { s.len() } else { end };
+            let end = match starts.binary_search(&start) {
+                Ok(k) => starts.get(k + 1).copied().unwrap_or(s.len()),
+                Err(_) => s.len(),
+            };
             out.push(Glyph {
                 id: u16::try_from(info.glyph_id).unwrap_or(0),
                 advance: p.x_advance as f32 * scale,
@@ -498,12 +611,26 @@ fn frag_range(r: &Run) -> Range<usize> {
     start..end
 }
 
-fn last_adv(r: &Run) -> f32 {
-    r.glyphs.last().map_or(0.0, |g| g.advance)
+/// Advance of the glyph of the run's last character in logical order
+/// (the leftmost glyph of right-to-left text).
+fn logical_last_adv(r: &Run) -> f32 {
+    let g = if r.level % 2 == 1 { r.glyphs.first() } else { r.glyphs.last() };
+    g.map_or(0.0, |g| g.advance)
 }
 
-fn first_adv(r: &Run) -> f32 {
-    r.glyphs.first().map_or(0.0, |g| g.advance)
+/// Advance of the glyph of the run's first character in logical order.
+fn logical_first_adv(r: &Run) -> f32 {
+    let g = if r.level % 2 == 1 { r.glyphs.last() } else { r.glyphs.first() };
+    g.map_or(0.0, |g| g.advance)
+}
+
+/// How a run is shaped: face, script, direction and language.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PlanKey {
+    face: FaceId,
+    script: Script,
+    dir: Direction,
+    lang: Option<Language>,
 }
 
 /// Splits a run at the hyphenation points inside `range`, where the glyph

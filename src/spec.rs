@@ -68,6 +68,21 @@ pub struct PageSpec {
     pub bleed: f32,
     /// Balance the columns of the last page.
     pub balance: bool,
+    /// How a layout for two statements puts them on the page.
+    pub bilingual: Bilingual,
+}
+
+/// How a bilingual layout sets its two statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Bilingual {
+    /// One statement per layout (the usual case).
+    #[default]
+    No,
+    /// Column pairs: the first statement on the left, the second on the
+    /// right, level at each heading.
+    SideBySide,
+    /// The second statement on the back (from page 2).
+    FrontBack,
 }
 
 /// Four lengths.
@@ -119,6 +134,11 @@ pub struct BodySpec {
     pub grid: bool,
     /// Families tried, in order, for characters the body font lacks.
     pub fallback: Vec<String>,
+    /// Text direction when the statement sets none; `Auto` follows the
+    /// statement's language.
+    pub dir: crate::script::Dir,
+    /// Quotation marks when the statement asks for none.
+    pub quotes: crate::statement::Quotes,
     /// Font for inline and block code.
     pub code_font: String,
 }
@@ -266,6 +286,7 @@ impl Default for LayoutSpec {
                 column_rule: 0.0,
                 bleed: 0.0,
                 balance: true,
+                bilingual: Bilingual::No,
             },
             body: BodySpec {
                 font: "Source Serif 4 SmText".into(),
@@ -280,6 +301,8 @@ impl Default for LayoutSpec {
                 orphans: 2,
                 grid: false,
                 fallback: Vec::new(),
+                dir: crate::script::Dir::Auto,
+                quotes: crate::statement::Quotes::Auto,
                 code_font: "Source Code Pro".into(),
             },
             headings: HeadingSpec {

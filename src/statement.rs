@@ -9,6 +9,9 @@ mod front;
 mod input;
 mod markdown;
 mod plain;
+mod quotes;
+
+pub use quotes::{localize_quotes, Quotes};
 mod title;
 
 /// The largest statement file accepted: 2 MiB (about 300,000 words, some
@@ -47,6 +50,8 @@ pub struct Meta {
     pub lang: Option<String>,
     /// `rtl` or `ltr`, if given.
     pub dir: Option<String>,
+    /// Quotation marks asked for (`quotes = "guillemets"`), if any.
+    pub quotes: Option<Quotes>,
 }
 
 /// A block-level element.
@@ -217,6 +222,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Statement> {
     title::take_title(&mut meta, &mut blocks, is_plain);
     title::join_split_paragraphs(path, &mut blocks, &mut warnings);
     title::tidy(&mut blocks);
+    let lang = meta.lang.as_deref().unwrap_or("en");
+    localize_quotes(&mut blocks, lang, meta.quotes.unwrap_or_default());
     limit_warnings(&mut warnings);
     if blocks.is_empty() && meta.title.is_none() {
         let hint = if body_start > 0 {

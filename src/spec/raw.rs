@@ -38,6 +38,7 @@ pub(crate) struct RawPage {
     pub column_rule: Option<RawLen>,
     pub bleed: Option<RawLen>,
     pub balance: Option<bool>,
+    pub bilingual: Option<String>,
 }
 
 /// `[page.margin]` as a table.
@@ -66,6 +67,8 @@ pub(crate) struct RawBody {
     pub orphans: Option<i64>,
     pub grid: Option<bool>,
     pub fallback: Option<Vec<String>>,
+    pub dir: Option<String>,
+    pub quotes: Option<String>,
     pub code_font: Option<String>,
 }
 

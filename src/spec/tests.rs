@@ -195,7 +195,7 @@ fn syntax_error() {
 fn unknown_keys() {
     assert_eq!(
         err("[page]\ncolums = 2\n"),
-        "t.toml:2:1: unknown key `colums` in [page] — did you mean `columns`? valid keys in [page]: size, orientation, margin, columns, gutter, column-rule, bleed, balance"
+        "t.toml:2:1: unknown key `colums` in [page] — did you mean `columns`? valid keys in [page]: size, orientation, margin, columns, gutter, column-rule, bleed, balance, bilingual"
     );
     assert_eq!(
         err("name = \"x\"\ncolumns = 2\n"),
@@ -427,7 +427,7 @@ fn bad_sets() {
     let e = |sets: &[&str]| set("", sets).unwrap_err().to_string();
     assert_eq!(
         e(&["page.colums=3"]),
-        "--set page.colums=3: unknown key `colums` in [page] — did you mean `columns`? valid keys in [page]: size, orientation, margin, columns, gutter, column-rule, bleed, balance"
+        "--set page.colums=3: unknown key `colums` in [page] — did you mean `columns`? valid keys in [page]: size, orientation, margin, columns, gutter, column-rule, bleed, balance, bilingual"
     );
     assert_eq!(
         e(&["page.columns=three"]),

@@ -6,6 +6,8 @@ use super::source::{Loaded, Origins};
 use super::words::{did_you_mean, list};
 use super::*;
 use crate::error::{Error, Location, Result, Warning};
+use crate::script::Dir;
+use crate::statement::Quotes;
 
 /// The units a length may use, for hints.
 const UNITS: &str = "pt, mm, cm, in, em";
@@ -462,6 +464,23 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         orphans: cx.count("body.orphans", body.orphans, d.body.orphans, 10)?,
         grid: body.grid.unwrap_or(d.body.grid),
         fallback: body.fallback.unwrap_or(d.body.fallback),
+        dir: cx.choice(
+            "body.dir",
+            body.dir.as_ref(),
+            &[("auto", Dir::Auto), ("ltr", Dir::Ltr), ("rtl", Dir::Rtl)],
+            d.body.dir,
+        )?,
+        quotes: cx.choice(
+            "body.quotes",
+            body.quotes.as_ref(),
+            &[
+                ("auto", Quotes::Auto),
+                ("curly", Quotes::Curly),
+                ("guillemets", Quotes::Guillemets),
+                ("low", Quotes::Low),
+            ],
+            d.body.quotes,
+        )?,
         code_font: cx.font("body.code-font", body.code_font, &d.body.code_font)?,
     };
 
@@ -647,6 +666,16 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             column_rule,
             bleed,
             balance: page.balance.unwrap_or(d.page.balance),
+            bilingual: cx.choice(
+                "page.bilingual",
+                page.bilingual.as_ref(),
+                &[
+                    ("no", Bilingual::No),
+                    ("side-by-side", Bilingual::SideBySide),
+                    ("front-back", Bilingual::FrontBack),
+                ],
+                d.page.bilingual,
+            )?,
         },
         body,
         headings,

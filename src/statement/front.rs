@@ -7,10 +7,10 @@ use toml::Spanned;
 
 use crate::error::{Error, Location, Result, Warning};
 
-use super::Meta;
+use super::{Meta, Quotes};
 
 /// The keys front matter understands.
-const KEYS: [&str; 6] = ["title", "subtitle", "author", "date", "lang", "dir"];
+const KEYS: [&str; 7] = ["title", "subtitle", "author", "date", "lang", "dir", "quotes"];
 
 /// What to do about a malformed front matter.
 const TOML_HINT: &str =
@@ -111,6 +111,16 @@ fn read(
                 }
                 meta.lang = value;
             }
+            "quotes" => {
+                let v = value.unwrap_or_default();
+                meta.quotes = Some(Quotes::parse(&v).ok_or_else(|| {
+                    Error::new(
+                        loc,
+                        format!("front matter: `quotes = \"{v}\"` is not a kind of quotes"),
+                        "write quotes = \"guillemets\", \"curly\", \"low\" or \"auto\"",
+                    )
+                })?);
+            }
             _ => {
                 let dir = value.map(|d| d.to_ascii_lowercase());
                 if let Some(d) = dir.as_deref().filter(|d| !matches!(*d, "ltr" | "rtl")) {
@@ -205,7 +215,7 @@ mod tests {
             w,
             [
                 "s.md:3: unknown front matter key `colour` on line 3 ignored \
-                 (known keys: title, subtitle, author, date, lang, dir)",
+                 (known keys: title, subtitle, author, date, lang, dir, quotes)",
                 "s.md:4: unknown front matter key `language` on line 4 ignored (did you mean `lang`?)",
             ]
         );

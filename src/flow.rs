@@ -1435,9 +1435,20 @@ fn fill_column_rules(
         return if j == start && !strict { (start + 1).min(units.len()) } else { j };
     }
     // Back up to a unit before which a column may end.
-    let mut k = j;
-    while k > start && units[k].keep_with_prev && !(ignore_soft && units[k].soft_keep) {
-        k -= 1;
+    let back = |soft_counts: bool| {
+        let mut k = j;
+        while k > start && units[k].keep_with_prev && (soft_counts || !units[k].soft_keep) {
+            k -= 1;
+        }
+        k
+    };
+    let hard = back(false);
+    let mut k = if ignore_soft { hard } else { back(true) };
+    // A soft keep (no column ending on a hyphen) is worth at most one
+    // line of white space at the column foot, as TeX's \brokenpenalty is
+    // a cost, not a rule.
+    if hard > start && hard - k > 1 {
+        k = hard;
     }
     if k == start && !strict {
         j

@@ -192,6 +192,17 @@ fn every_statement_with_every_layout_reads_back_whole() {
                 let ctx = want[i.saturating_sub(5)..(i + 5).min(want.len())].join(" ");
                 panic!("{case}: word {i} `{}` not found in order in the PDF (…{ctx}…)", want[i]);
             }
+            // The file is structurally sound (qpdf, where installed).
+            if Command::new("qpdf").arg("--version").output().is_ok() {
+                let o = Command::new("qpdf").args(["--check", f]).output().expect("qpdf");
+                assert!(
+                    o.status.success(),
+                    "{case}: qpdf --check: {}",
+                    String::from_utf8_lossy(&o.stdout)
+                );
+            } else {
+                assert!(std::env::var_os("CI").is_none(), "qpdf is required under CI");
+            }
             // Fonts: all embedded and subset.
             let fonts = run("pdffonts", &[f]);
             let rows: Vec<&str> = fonts.lines().skip(2).collect();

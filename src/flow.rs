@@ -279,8 +279,8 @@ impl<'a, 'b> Flow<'a, 'b> {
             let ctop = if page_no == 0 { first_top } else { top };
             let cbottom = bottom_full - reserve_every;
             let mut cols = Vec::new();
-            for _ in 0..ncol {
-                let end = fill_column(&units, i, cbottom - ctop);
+            for c in 0..ncol {
+                let end = fill_column(&units, i, cbottom - ctop, c + 1 == ncol);
                 cols.push(i..end);
                 i = end;
             }
@@ -299,16 +299,16 @@ impl<'a, 'b> Flow<'a, 'b> {
             let start = placed[lp].first().map_or(units.len(), |r| r.start);
             let mut i = start;
             let mut cols = Vec::new();
-            for _ in 0..ncol {
-                let end = fill_column(&units, i, last_bottom - ctop);
+            for c in 0..ncol {
+                let end = fill_column(&units, i, last_bottom - ctop, c + 1 == ncol);
                 cols.push(i..end);
                 i = end;
             }
             placed[lp] = cols;
             while i < units.len() {
                 let mut cols = Vec::new();
-                for _ in 0..ncol {
-                    let end = fill_column(&units, i, last_bottom - top);
+                for c in 0..ncol {
+                    let end = fill_column(&units, i, last_bottom - top, c + 1 == ncol);
                     cols.push(i..end);
                     i = end;
                 }
@@ -1400,14 +1400,21 @@ fn snap_to_grid(units: &mut [Unit], lead: f32) {
 /// Returns the end of the units that fit in a column of `height`, starting
 /// at `start`, ending only where a break is allowed. If no allowed break
 /// fits, the rules give way (a column must end somewhere).
-fn fill_column(units: &[Unit], start: usize, height: f32) -> usize {
-    fill_column_with(units, start, height, false)
+///
+/// At a page's last column a word split by a hyphen would have the page
+/// turn (and the footer) in the middle: there the soft keep holds.
+fn fill_column(units: &[Unit], start: usize, height: f32, page_end: bool) -> usize {
+    if page_end {
+        fill_column_rules(units, start, height, false, false, true)
+    } else {
+        fill_column_with(units, start, height, false)
+    }
 }
 
 /// Like [`fill_column`]; with `strict`, returns `start` (nothing placed)
 /// rather than break a keep rule.
 fn fill_column_with(units: &[Unit], start: usize, height: f32, strict: bool) -> usize {
-    fill_column_rules(units, start, height, strict, false)
+    fill_column_rules(units, start, height, strict, false, false)
 }
 
 /// Like [`fill_column_with`]; with `ignore_soft`, soft keeps do not count.
@@ -1417,6 +1424,7 @@ fn fill_column_rules(
     height: f32,
     strict: bool,
     ignore_soft: bool,
+    soft_is_hard: bool,
 ) -> usize {
     let mut y = 0.0;
     let mut j = start;
@@ -1447,7 +1455,7 @@ fn fill_column_rules(
     // A soft keep (no column ending on a hyphen) is worth at most one
     // line of white space at the column foot, as TeX's \brokenpenalty is
     // a cost, not a rule.
-    if hard > start && hard - k > 1 {
+    if !soft_is_hard && hard > start && hard - k > 1 {
         k = hard;
     }
     if k == start && !strict {
@@ -1507,7 +1515,7 @@ fn balance_with(
         let mut cols = Vec::new();
         let mut heights = Vec::new();
         for _ in 0..ncol {
-            let end = fill_column_rules(units, i, h, true, ignore_soft);
+            let end = fill_column_rules(units, i, h, true, ignore_soft, false);
             let used: f32 = units[i..end]
                 .iter()
                 .enumerate()

@@ -47,8 +47,8 @@ pub fn fill(doc: &Document) -> f32 {
     (doc.pages.len() - 1) as f32 + ((bottom - last.column_top) / height).clamp(0.0, 1.0)
 }
 
-/// Tells whether the columns of the last page end within one line of each
-/// other.
+/// Tells whether the columns of the last page end within `line` of each
+/// other (a line plus a paragraph gap, as callers pass it).
 pub fn balanced(doc: &Document, leading: f32) -> bool {
     let Some(last) = doc.pages.last() else { return true };
     let mut bottoms: Vec<f32> = Vec::new();
@@ -105,19 +105,19 @@ pub fn fit(
         if high - low <= STEP + 1e-3 || (ok && size >= hi) || (!ok && size <= lo) {
             break;
         }
-        // Area ∝ size²: aim at a fill just short of n pages, then keep the
-        // guess strictly inside the bracket.
-        let guess = size * ((n as f32 - TARGET_SLACK) / f.max(0.01)).sqrt();
-        let mut next = snap(guess);
-        if next <= low || next >= high {
-            next = snap((low + high) / 2.0);
-        }
+        // Area ∝ size²: from an overflowing size aim just short of n pages,
+        // from a fitting one at n full pages; then stay strictly inside the
+        // bracket, a grid step from its ends at least.
+        let target = if ok { n as f32 } else { n as f32 - TARGET_SLACK };
+        let guess = snap(size * (target / f.max(0.01)).sqrt());
+        let next = guess.clamp(snap(low + STEP), snap(high - STEP));
         if next <= low + 1e-3 || next >= high - 1e-3 || (next - size).abs() < 1e-3 {
             // The bracket is as tight as the grid allows.
-            if fits.is_some() || next <= lo {
+            if fits.is_some() || size <= lo {
                 break;
             }
-            next = lo;
+            size = lo;
+            continue;
         }
         size = next;
     }
@@ -128,7 +128,10 @@ pub fn fit(
         let mut s = *size;
         if spec.page.balance
             && spec.page.columns > 1
-            && !balanced(doc, spec.body.leading * s / spec.body.size)
+            && !balanced(
+                doc,
+                (spec.body.leading + spec.body.paragraph_spacing) * s / spec.body.size,
+            )
         {
             for _ in 0..MAX_BALANCE_STEPS {
                 s = snap(s - STEP);
@@ -136,7 +139,12 @@ pub fn fit(
                     break;
                 }
                 let (d, w) = run(s, &mut passes)?;
-                if d.pages.len() == n && balanced(&d, spec.body.leading * s / spec.body.size) {
+                if d.pages.len() == n
+                    && balanced(
+                        &d,
+                        (spec.body.leading + spec.body.paragraph_spacing) * s / spec.body.size,
+                    )
+                {
                     fits = Some((s, d, w));
                     break;
                 }

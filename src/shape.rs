@@ -152,7 +152,9 @@ pub struct Shaper<'a> {
     plans: HashMap<PlanKey, ShapePlan>,
     buffer: Option<Buffer>,
     /// Shaped words at 1 pt, by face, text and how they are shaped.
-    cache: HashMap<(String, PlanKey), Vec<Glyph>>,
+    cache: Vec<(PlanKey, HashMap<String, Vec<Glyph>>)>,
+    /// Hyphenation points of words, by language.
+    hyphens: HashMap<hypher::Lang, HashMap<String, Vec<usize>>>,
     /// Fallback chains by style face, for the fallback families below.
     chains: HashMap<FaceId, Chain>,
     chain_fallback: Vec<String>,
@@ -173,7 +175,8 @@ impl<'a> Shaper<'a> {
             book,
             plans: HashMap::new(),
             buffer: Some(Buffer::new()),
-            cache: HashMap::new(),
+            cache: Vec::new(),
+            hyphens: HashMap::new(),
             chains: HashMap::new(),
             chain_fallback: Vec::new(),
             levels: None,
@@ -217,7 +220,7 @@ impl<'a> Shaper<'a> {
             let word_len = seg.trim_end_matches([' ', '\n']).len();
             let word = seg_start..seg_start + word_len;
             if !word.is_empty() {
-                self.word(&mut p, word.clone(), &spans, style, source)?;
+                self.word(&mut p, &text, word.clone(), &spans, style, source)?;
             }
             let ws = &text[seg_start + word_len..pos];
             let at_end = pos >= text.len();
@@ -333,19 +336,28 @@ impl<'a> Shaper<'a> {
     }
 
     /// Shapes one word (no spaces inside), splitting it at hyphenation points.
+    #[allow(clippy::too_many_arguments)]
     fn word(
         &mut self,
         p: &mut Paragraph,
+        text: &str,
         word: Range<usize>,
         spans: &[SpanInfo],
         style: &TextStyle,
         source: &Location,
     ) -> Result<()> {
-        let text = p.text.clone();
         let wtext = &text[word.clone()];
         let points: Vec<usize> = match style.hyphenate {
             Some(lang) => {
-                crate::hyphenate::points(wtext, lang).into_iter().map(|o| word.start + o).collect()
+                // Words recur, and every fitting pass asks again: cache them.
+                let cache = self.hyphens.entry(lang).or_default();
+                let pts = match cache.get(wtext) {
+                    Some(p) => p,
+                    None => cache
+                        .entry(wtext.to_string())
+                        .or_insert_with(|| crate::hyphenate::points(wtext, lang)),
+                };
+                pts.iter().map(|o| word.start + o).collect()
             }
             None => Vec::new(),
         };
@@ -516,15 +528,25 @@ impl<'a> Shaper<'a> {
         // Shaping scales linearly with size: shape each word once at 1 pt,
         // then scale. Fitting re-breaks at many sizes and gains the most.
         let dir = if level % 2 == 1 { Direction::RightToLeft } else { Direction::LeftToRight };
-        let pk = PlanKey { face, script, dir, lang: self.lang.clone() };
-        let key = (s.to_string(), pk);
-        let unit = match self.cache.get(&key) {
-            Some(g) => g,
+        // Few plans are in use at once (faces × scripts): find this one by
+        // comparison, then look the word up without allocating.
+        let lang = self.lang.as_ref();
+        let slot = match self.cache.iter().position(|(k, _)| {
+            k.face == face && k.script == script && k.dir == dir && k.lang.as_ref() == lang
+        }) {
+            Some(i) => i,
             None => {
-                let g = self.shape_unit(&key.1, s)?;
-                self.cache.entry(key).or_insert(g)
+                let pk = PlanKey { face, script, dir, lang: self.lang.clone() };
+                self.cache.push((pk, HashMap::new()));
+                self.cache.len() - 1
             }
         };
+        if !self.cache[slot].1.contains_key(s) {
+            let key = self.cache[slot].0.clone();
+            let g = self.shape_unit(&key, s)?;
+            self.cache[slot].1.insert(s.to_string(), g);
+        }
+        let Some(unit) = self.cache[slot].1.get(s) else { return Ok(Vec::new()) };
         Ok(unit
             .iter()
             .map(|g| Glyph {

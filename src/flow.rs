@@ -722,7 +722,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             let set = set_line(&p, 0, p.items.len() - 1, false, indent, Mode::Ragged, true);
             let first = &mut out[n0];
             let baseline = first.lines.first().map_or(self.body_metrics().baseline, |l| l.y);
-            let gapw = size * 0.45;
+            let gapw = size * 0.3;
             // The marker goes first so it reads before the item's text.
             let (x0, x1) = set
                 .runs

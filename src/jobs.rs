@@ -623,6 +623,45 @@ mod tests {
         assert!(e.to_string().contains("two jobs would write x.pdf"), "{e}");
     }
 
+    fn bilingual(id: &str) -> Layout {
+        let mut spec = LayoutSpec::default();
+        spec.page.bilingual = crate::spec::Bilingual::SideBySide;
+        Layout { id: id.to_string(), spec: Ok(spec) }
+    }
+
+    #[test]
+    fn bilingual_layouts_pair_statements_in_the_order_given() {
+        let layouts =
+            vec![bilingual("bi"), Layout { id: "x".into(), spec: Ok(LayoutSpec::default()) }];
+        let p = Plan::new(
+            ["en.md", "es.md", "en.md", "ar.md"].iter().map(PathBuf::from).collect(),
+            layouts,
+            Vec::new(),
+            Location::default(),
+            |n| PathBuf::from(format!("{}-{}.pdf", n.statement, n.layout)),
+        )
+        .unwrap();
+        let outs: Vec<String> = p.jobs.iter().map(|j| j.output.display().to_string()).collect();
+        assert_eq!(outs, ["ar-x.pdf", "en-x.pdf", "es-x.pdf", "en+es-bi.pdf", "en+ar-bi.pdf"]);
+        let pair = &p.jobs[4];
+        assert_eq!(p.statements[pair.statement], PathBuf::from("en.md"));
+        assert_eq!(pair.second.map(|i| p.statements[i].clone()), Some(PathBuf::from("ar.md")));
+    }
+
+    #[test]
+    fn bilingual_layout_with_odd_statements_names_the_leftover() {
+        let e = Plan::new(
+            ["b.md", "a.md", "c.md"].iter().map(PathBuf::from).collect(),
+            vec![bilingual("bi")],
+            Vec::new(),
+            Location::default(),
+            |n| PathBuf::from(format!("{}-{}.pdf", n.statement, n.layout)),
+        )
+        .unwrap_err();
+        assert_eq!(e.location, Location::file("c.md"));
+        assert!(e.to_string().contains("no statement to pair c.md with"), "{e}");
+    }
+
     #[test]
     fn shard_syntax() {
         assert_eq!("2/5".parse::<Shard>(), Ok(Shard { index: 2, count: 5 }));

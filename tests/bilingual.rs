@@ -415,3 +415,31 @@ fn cli_odd_number_of_statements_is_an_error() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("needs an even number of columns"), "{stderr}");
 }
+
+#[test]
+fn campaign_pairs_its_statements_as_listed() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path();
+    std::fs::create_dir(d.join("st")).expect("mkdir");
+    copy(d, ENGLISH, "st/strike-en.md");
+    copy(d, SPANISH, "st/strike-es.md");
+    std::fs::write(
+        d.join("c.toml"),
+        "statements = [\"st/strike-*.md\"]\nlayouts = [\"letter-bilingual\", \"letter-2col\"]\n\
+         output = \"out/{event}/{statement}-{layout}.pdf\"\n\n\
+         [[event]]\nid = \"mpls\"\n\n[[event]]\nid = \"chi\"\n",
+    )
+    .expect("write");
+    let (code, stderr) = run(d, &["batch", "c.toml"]);
+    assert_eq!(code, 0, "{stderr}");
+    for ev in ["mpls", "chi"] {
+        assert_eq!(
+            pdfs(&d.join("out").join(ev)),
+            [
+                "strike-en+strike-es-letter-bilingual.pdf",
+                "strike-en-letter-2col.pdf",
+                "strike-es-letter-2col.pdf"
+            ]
+        );
+    }
+}

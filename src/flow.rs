@@ -991,7 +991,9 @@ impl<'a, 'b> Flow<'a, 'b> {
             let m = self.metrics_for(&spec.body.font, size, size * 1.3);
             self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, msize * 0.3, 1, 1);
         }
-        let byline: Vec<String> = [meta.author.clone(), meta.date.as_deref().map(display_date)]
+        let lang = meta.lang.as_deref().unwrap_or(&spec.body.language);
+        let date = meta.date.as_deref().map(|d| display_date_in(d, lang));
+        let byline: Vec<String> = [meta.author.clone(), date]
             .into_iter()
             .flatten()
             .filter(|s| !s.trim().is_empty())
@@ -2081,6 +2083,88 @@ pub fn display_date(date: &str) -> String {
         }
     }
     date.to_string()
+}
+
+/// Shows an ISO date in the words of a language the byline may be in
+/// (`es` → `22 de enero de 2026`); other languages and other text as
+/// [`display_date`] does.
+pub fn display_date_in(date: &str, lang: &str) -> String {
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    const PT: [&str; 12] = [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const DE: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    let parts: Vec<&str> = date.trim().split('-').collect();
+    let ymd = match parts[..] {
+        [y, m, d] => match (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(y), Ok(m), Ok(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => {
+                Some((y, m, d))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    match (ymd, primary.as_str()) {
+        (Some((y, m, d)), "es") => format!("{d} de {} de {y}", ES[m - 1]),
+        (Some((y, m, d)), "pt") => format!("{d} de {} de {y}", PT[m - 1]),
+        (Some((y, m, d)), "fr") => {
+            format!("{}{} {} {y}", d, if d == 1 { "er" } else { "" }, FR[m - 1])
+        }
+        (Some((y, m, d)), "de") => format!("{d}. {} {y}", DE[m - 1]),
+        _ => display_date(date),
+    }
 }
 
 /// Decides the statement's direction: its `dir`, else the layout's

@@ -197,6 +197,9 @@ fn english_and_spanish_side_by_side() {
         right.starts_with("¡Por una huelga general") && right.contains("Partido Socialista"),
         "{right}"
     );
+    // The byline's date in the statement's language.
+    assert!(left.contains("22 January 2026"), "{left}");
+    assert!(right.contains("22 de enero de 2026"), "{right}");
     // The footer on every page.
     for p in &doc.pages {
         assert!(p.lines.iter().any(|l| l.kind == LineKind::Footer));

@@ -38,6 +38,9 @@ pub struct Campaign {
     pub path: PathBuf,
     /// Statement files matched by the `statements` globs, sorted.
     pub statements: Vec<PathBuf>,
+    /// The same files in the order listed (each entry's matches sorted),
+    /// repeats kept: bilingual layouts pair them two by two in this order.
+    pub listed: Vec<PathBuf>,
     /// Layouts: shipped names as given, files resolved to paths.
     pub layouts: Vec<String>,
     /// The output pattern, e.g. `out/{event}/{statement}-{layout}.pdf`.
@@ -101,6 +104,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Campaign> {
             "add files or patterns, e.g. statements = [\"statements/*.md\"]",
         ));
     }
+    let listed = statements.clone();
     statements.sort();
     statements.dedup();
 
@@ -167,6 +171,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Campaign> {
     Ok(Campaign {
         path: path.to_path_buf(),
         statements,
+        listed,
         layouts,
         output,
         output_location,
@@ -185,8 +190,10 @@ impl Campaign {
         };
         let layouts: Vec<Layout> =
             self.layouts.iter().map(|l| Layout::load(l, &self.set)).collect();
+        // Sorted there for one-statement layouts; paired as listed for
+        // bilingual ones.
         let mut plan = Plan::new(
-            self.statements.clone(),
+            self.listed.clone(),
             layouts,
             self.events.clone(),
             self.output_location.clone(),

@@ -238,12 +238,7 @@ impl<'a, 'b> Flow<'a, 'b> {
 
         let frame = Frame { indent: 0.0, width: self.column_width, quote_depth: 0 };
         let mut units = Vec::new();
-        let mut blocks = self.st.blocks.clone();
-        // The layout's quotes, unless the statement asked for its own.
-        if self.st.meta.quotes.is_none() && spec.body.quotes != crate::statement::Quotes::Auto {
-            let lang = self.st.meta.lang.as_deref().unwrap_or(&spec.body.language);
-            crate::statement::localize_quotes(&mut blocks, lang, spec.body.quotes);
-        }
+        let blocks = self.body_blocks();
         self.blocks(&blocks, frame, &mut units)?;
         let mut masthead = masthead;
         let mut masthead_h = masthead_h;
@@ -410,6 +405,42 @@ impl<'a, 'b> Flow<'a, 'b> {
             self.pages.push(page);
         }
         Ok(())
+    }
+
+    /// Everything one statement brings to a side-by-side page: its units,
+    /// cut into sections, its masthead at the side's width, and (used from
+    /// the first statement only) the kicker and footer.
+    fn side(&mut self, side_width: f32, inner_w: f32, qr: f32) -> Result<Side> {
+        let frame = Frame { indent: 0.0, width: self.column_width, quote_depth: 0 };
+        let blocks = self.body_blocks();
+        let mut units = Vec::new();
+        let mut sections = Vec::new();
+        for group in split_sections(&blocks) {
+            sections.push(units.len());
+            self.blocks(group, frame, &mut units)?;
+        }
+        if self.spec.body.grid {
+            snap_to_grid(&mut units, self.spec.body.leading);
+        }
+        let masthead =
+            if self.spec.masthead.show { self.masthead_titles(side_width)? } else { Vec::new() };
+        let kicker =
+            if self.spec.masthead.show { self.masthead_kicker(inner_w)? } else { Vec::new() };
+        let footer = self.footer_units(inner_w, qr)?;
+        let rule = self.masthead_rule(inner_w);
+        Ok(Side { units, sections, masthead, kicker, footer, rule, rtl: self.rtl() })
+    }
+
+    /// The statement's blocks, with the layout's quotation marks unless
+    /// the statement asked for its own.
+    fn body_blocks(&self) -> Vec<Block> {
+        let spec = self.spec;
+        let mut blocks = self.st.blocks.clone();
+        if self.st.meta.quotes.is_none() && spec.body.quotes != crate::statement::Quotes::Auto {
+            let lang = self.st.meta.lang.as_deref().unwrap_or(&spec.body.language);
+            crate::statement::localize_quotes(&mut blocks, lang, spec.body.quotes);
+        }
+        blocks
     }
 
     /// Turns blocks into units.
@@ -906,11 +937,21 @@ impl<'a, 'b> Flow<'a, 'b> {
     }
 
     fn masthead_units(&mut self, width: f32) -> Result<Vec<Unit>> {
+        let mut out = self.masthead_kicker(width)?;
+        out.extend(self.masthead_titles(width)?);
+        if out.is_empty() {
+            return Ok(out);
+        }
+        out.push(self.masthead_rule(width));
+        Ok(out)
+    }
+
+    /// The layout's kicker line above the title, if any.
+    fn masthead_kicker(&mut self, width: f32) -> Result<Vec<Unit>> {
         let spec = self.spec;
-        let meta = self.st.meta.clone();
         let mut out = Vec::new();
         let frame = Frame { indent: 0.0, width, quote_depth: 0 };
-        let kicker = fill_placeholders(&spec.masthead.kicker, &meta, self.vars, spec)?;
+        let kicker = fill_placeholders(&spec.masthead.kicker, &self.st.meta, self.vars, spec)?;
         if !kicker.is_empty() {
             let size = spec.masthead.meta_size * 1.1;
             let style = self.text_style(size, &spec.headings.font, true, false, width);
@@ -919,6 +960,15 @@ impl<'a, 'b> Flow<'a, 'b> {
             let m = self.metrics_for(&spec.headings.font, size, size * 1.3);
             self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, 0.0, 1, 1);
         }
+        Ok(out)
+    }
+
+    /// The statement's title, subtitle and byline (author · date).
+    fn masthead_titles(&mut self, width: f32) -> Result<Vec<Unit>> {
+        let spec = self.spec;
+        let meta = self.st.meta.clone();
+        let mut out = Vec::new();
+        let frame = Frame { indent: 0.0, width, quote_depth: 0 };
         if let Some(title) = meta.title.as_deref().filter(|t| !t.trim().is_empty()) {
             let size = spec.masthead.title_size;
             let style = self.text_style(size, &spec.masthead.font, true, false, width);
@@ -941,7 +991,9 @@ impl<'a, 'b> Flow<'a, 'b> {
             let m = self.metrics_for(&spec.body.font, size, size * 1.3);
             self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, msize * 0.3, 1, 1);
         }
-        let byline: Vec<String> = [meta.author.clone(), meta.date.as_deref().map(display_date)]
+        let lang = meta.lang.as_deref().unwrap_or(&spec.body.language);
+        let date = meta.date.as_deref().map(|d| display_date_in(d, lang));
+        let byline: Vec<String> = [meta.author.clone(), date]
             .into_iter()
             .flatten()
             .filter(|s| !s.trim().is_empty())
@@ -958,12 +1010,13 @@ impl<'a, 'b> Flow<'a, 'b> {
             let m = self.metrics_for(&spec.body.font, msize, msize * 1.35);
             self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, msize * 0.4, 1, 1);
         }
-        if out.is_empty() {
-            return Ok(out);
-        }
-        // A rule under the masthead, then a line's worth of air.
-        let lead = spec.body.leading;
-        out.push(Unit {
+        Ok(out)
+    }
+
+    /// A rule under the masthead, then a line's worth of air.
+    fn masthead_rule(&self, width: f32) -> Unit {
+        let lead = self.spec.body.leading;
+        Unit {
             height: lead,
             space_before: lead * 0.3,
             keep_with_prev: true,
@@ -978,8 +1031,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             }],
             links: Vec::new(),
             lines: Vec::new(),
-        });
-        Ok(out)
+        }
     }
 
     fn footer_units(&mut self, full_width: f32, qr: f32) -> Result<Vec<Unit>> {
@@ -1025,6 +1077,435 @@ impl<'a, 'b> Flow<'a, 'b> {
         self.push_lines(lines, m, frame, LineKind::Footer, &mut out, 0.0, 1, 1);
         Ok(out)
     }
+}
+
+/// One statement's share of a side-by-side document.
+struct Side {
+    /// The body, as in a single-statement flow.
+    units: Vec<Unit>,
+    /// Where each section starts in `units`; the first (text before the
+    /// first section heading) may be empty.
+    sections: Vec<usize>,
+    /// Title, subtitle and byline, at the side's width.
+    masthead: Vec<Unit>,
+    /// The layout's kicker, across the page.
+    kicker: Vec<Unit>,
+    /// The footer, across the page.
+    footer: Vec<Unit>,
+    /// The rule under the masthead, across the page.
+    rule: Unit,
+    /// The statement reads right to left: its columns run from the right.
+    rtl: bool,
+}
+
+/// Cuts blocks into sections at each heading of level 1 or 2. Level 3 and
+/// below are subheads inside a section: translations do not always keep
+/// them one for one, so they flow freely within it. The first section is
+/// whatever comes before the first section heading (possibly nothing), so
+/// that the two statements' openings pair up even when only one starts
+/// with a heading.
+fn split_sections(blocks: &[Block]) -> Vec<&[Block]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in blocks.iter().enumerate() {
+        if matches!(b, Block::Heading { level, .. } if *level <= 2) {
+            out.push(&blocks[start..i]);
+            start = i;
+        }
+    }
+    out.push(&blocks[start..]);
+    out
+}
+
+/// Lays out two statements side by side, as `page.bilingual =
+/// "side-by-side"` asks: the first half of the columns carry the first
+/// statement, the second half the second, and each pair of sections
+/// starts level on both sides (the longer sets the pace). Text flows from
+/// column to column and page to page within each side.
+pub fn flow_pair_with<'b>(
+    shaper: &mut Shaper<'b>,
+    first: &Statement,
+    second: &Statement,
+    spec: &LayoutSpec,
+    vars: &Vars,
+) -> Result<(Document, Vec<Warning>)> {
+    let p = &spec.page;
+    let loc = || spec.path.as_ref().map(Location::file).unwrap_or_default();
+    if p.columns < 2 || !p.columns.is_multiple_of(2) {
+        return Err(Error::new(
+            loc(),
+            format!(
+                "`page.bilingual = \"side-by-side\"` needs an even number of columns, and this layout has {}",
+                p.columns
+            ),
+            "set `page.columns` to 2 or 4: the first half of the columns take the first statement, the second half the second",
+        ));
+    }
+    let per_side = (p.columns / 2) as usize;
+    let cw = spec.column_width();
+    let side_w = per_side as f32 * cw + (per_side - 1) as f32 * p.gutter;
+    let inner_w = p.width - p.margin.left - p.margin.right;
+    let qr = crate::qr::qr_size(spec);
+
+    // One statement at a time through the shaper (each flow owns it).
+    let mut sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
+    let mut warnings = Vec::new();
+    let mut sides = Vec::with_capacity(2);
+    for st in [first, second] {
+        let mut f = match Flow::new(st, spec, sh, vars) {
+            Ok(f) => f,
+            Err((e, back)) => {
+                *shaper = back;
+                return Err(e);
+            }
+        };
+        let side = f.side(side_w, inner_w, qr);
+        warnings.append(&mut f.warnings);
+        warnings.append(&mut f.shaper.warnings);
+        sh = f.shaper;
+        match side {
+            Ok(side) => sides.push(side),
+            Err(e) => {
+                *shaper = sh;
+                return Err(e);
+            }
+        }
+    }
+    *shaper = sh;
+    if spec.fit.pages > 0 {
+        warnings.push(Warning::new(
+            loc(),
+            "`fit.pages` is not applied to side-by-side statements: the type stays at `body.size`",
+        ));
+    }
+    let pages = place_pair(spec, &sides, per_side)?;
+    let mut meta = first.meta.clone();
+    meta.title = match (&first.meta.title, &second.meta.title) {
+        (Some(a), Some(b)) => Some(format!("{a} / {b}")),
+        (a, b) => a.clone().or_else(|| b.clone()),
+    };
+    Ok((Document { pages, meta, body_size: spec.body.size }, warnings))
+}
+
+/// Where a side's text has got to: a page, a column of that side, and
+/// the bottom of what is placed in it.
+#[derive(Debug, Clone, Copy)]
+struct Cursor {
+    page: usize,
+    col: usize,
+    y: f32,
+}
+
+/// Page geometry of a side-by-side document.
+struct PairGeom {
+    first_top: f32,
+    top: f32,
+    bottom_full: f32,
+    footer_h: f32,
+    /// Pages from this one on keep room for the footer.
+    reserve_from: usize,
+    per_side: usize,
+}
+
+impl PairGeom {
+    fn ctop(&self, page: usize) -> f32 {
+        if page == 0 {
+            self.first_top
+        } else {
+            self.top
+        }
+    }
+
+    fn cbottom(&self, page: usize) -> f32 {
+        if page >= self.reserve_from {
+            self.bottom_full - self.footer_h
+        } else {
+            self.bottom_full
+        }
+    }
+
+    /// The top of the side's next column, on the next page after its last.
+    fn next_column(&self, c: Cursor) -> Cursor {
+        if c.col + 1 < self.per_side {
+            Cursor { page: c.page, col: c.col + 1, y: self.ctop(c.page) }
+        } else {
+            Cursor { page: c.page + 1, col: 0, y: self.ctop(c.page + 1) }
+        }
+    }
+}
+
+/// A unit placed on a page: which side, page, column of the side, and the
+/// top of the unit.
+struct Placed {
+    side: usize,
+    page: usize,
+    col: usize,
+    unit: usize,
+    y: f32,
+}
+
+/// Baseline of a unit's first line below its top (0 for a rule).
+fn first_baseline(u: &Unit) -> f32 {
+    u.lines.first().map_or(0.0, |l| l.y)
+}
+
+/// Places the two sides' sections on pages, keeping each pair of sections
+/// level: a section starts where the longer of the previous pair ended,
+/// with the first baselines at the same height on both sides.
+fn place_sections(sides: &[Side], geom: &PairGeom) -> (Vec<Placed>, usize) {
+    let n = sides.iter().map(|s| s.sections.len()).min().unwrap_or(0);
+    // Sections past the shorter side's last one follow on freely: they
+    // belong to the last pair.
+    let range = |s: &Side, k: usize| {
+        let start = s.sections[k];
+        let end = if k + 1 < n { s.sections[k + 1] } else { s.units.len() };
+        start..end
+    };
+    let mut cur = vec![Cursor { page: 0, col: 0, y: geom.first_top }; sides.len()];
+    let mut placed = Vec::new();
+    for k in 0..n {
+        let ranges: Vec<std::ops::Range<usize>> = sides.iter().map(|s| range(s, k)).collect();
+        // Find the height both sides can start at: the lower of the two
+        // ends, moved on a column while a side's section opening (a
+        // heading and what must stay with it) does not fit there.
+        let tops: Vec<f32> = loop {
+            let page = cur.iter().map(|c| c.page).max().unwrap_or(0);
+            for c in cur.iter_mut().filter(|c| c.page < page) {
+                *c = Cursor { page, col: 0, y: geom.ctop(page) };
+            }
+            let y = cur.iter().map(|c| c.y).fold(geom.ctop(page), f32::max);
+            for c in &mut cur {
+                c.y = y;
+            }
+            let at_top = y <= geom.ctop(page) + EPS;
+            let lead = |s: usize| {
+                let r = &ranges[s];
+                if r.is_empty() {
+                    return 0.0;
+                }
+                let u = &sides[s].units[r.start];
+                first_baseline(u) + if at_top { 0.0 } else { u.space_before }
+            };
+            let to_baseline = (0..sides.len()).map(lead).fold(0.0, f32::max);
+            let tops: Vec<f32> = (0..sides.len())
+                .map(|s| {
+                    let r = &ranges[s];
+                    if r.is_empty() {
+                        y
+                    } else {
+                        y + to_baseline - first_baseline(&sides[s].units[r.start])
+                    }
+                })
+                .collect();
+            let fits = at_top
+                || (0..sides.len()).all(|s| {
+                    let r = &ranges[s];
+                    r.is_empty() || {
+                        let avail = geom.cbottom(page) - tops[s];
+                        fill_column_with(&sides[s].units[..r.end], r.start, avail, true) > r.start
+                    }
+                });
+            if fits {
+                break tops;
+            }
+            for c in &mut cur {
+                *c = geom.next_column(*c);
+            }
+        };
+        for (s, side) in sides.iter().enumerate() {
+            let r = ranges[s].clone();
+            fill_section(side, s, r, tops[s], &mut cur[s], geom, &mut placed);
+        }
+    }
+    // Reading order in the PDF: on each page the first statement's text,
+    // then the second's.
+    placed.sort_by_key(|p| (p.page, p.side));
+    let pages = placed.iter().map(|p| p.page + 1).max().unwrap_or(1);
+    (placed, pages)
+}
+
+/// Flows one side's section from `cur`, its first unit's top at `top`,
+/// column after column; leaves `cur` at the end of what it placed.
+fn fill_section(
+    side: &Side,
+    s: usize,
+    r: std::ops::Range<usize>,
+    top: f32,
+    cur: &mut Cursor,
+    geom: &PairGeom,
+    placed: &mut Vec<Placed>,
+) {
+    let units = &side.units[..r.end];
+    let mut i = r.start;
+    let mut first = true;
+    while i < r.end {
+        let c = *cur;
+        let at_top = c.y <= geom.ctop(c.page) + EPS;
+        let y0 = if first {
+            top
+        } else if at_top {
+            c.y
+        } else {
+            c.y + units[i].space_before
+        };
+        first = false;
+        let avail = geom.cbottom(c.page) - y0;
+        // Mid-column, keep rules hold or the text moves on: a heading
+        // never ends a column. At a column's top something must go in.
+        let j = if at_top {
+            fill_column(units, i, avail)
+        } else {
+            fill_column_with(units, i, avail, true)
+        };
+        if j == i {
+            *cur = geom.next_column(c);
+            continue;
+        }
+        let mut y = y0;
+        for (k, u) in units.iter().enumerate().take(j).skip(i) {
+            if k > i {
+                y += u.space_before;
+            }
+            placed.push(Placed { side: s, page: c.page, col: c.col, unit: k, y });
+            y += u.height;
+        }
+        cur.y = y;
+        i = j;
+        if i < r.end {
+            *cur = geom.next_column(*cur);
+        }
+    }
+}
+
+/// Puts the sides' masthead, sections and footer on pages.
+fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> Result<Vec<Page>> {
+    let p = &spec.page;
+    let a = &sides[0];
+    let footer_text_h: f32 = a.footer.iter().map(|u| u.height + u.space_before).sum();
+    let qr = crate::qr::qr_size(spec);
+    let footer_h = if a.footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
+    let stack_h = |us: &[Unit]| us.iter().map(|u| u.height + u.space_before).sum::<f32>();
+    let kicker_h = stack_h(&a.kicker);
+    let titles_h = sides.iter().map(|s| stack_h(&s.masthead)).fold(0.0, f32::max);
+    let has_masthead = !a.kicker.is_empty() || sides.iter().any(|s| !s.masthead.is_empty());
+    let mut masthead_h =
+        if has_masthead { kicker_h + titles_h + a.rule.space_before + a.rule.height } else { 0.0 };
+    let mut rule_h = a.rule.height;
+    if spec.body.grid && has_masthead {
+        let lead = spec.body.leading;
+        let extra = (masthead_h / lead).ceil() * lead - masthead_h;
+        rule_h += extra;
+        masthead_h += extra;
+    }
+    let top = p.margin.top;
+    let bottom_full = p.height - p.margin.bottom;
+    let every = spec.footer.on == FooterOn::EveryPage;
+    let first_top = top + masthead_h;
+    let reserve_every = if every { footer_h } else { 0.0 };
+    if first_top >= bottom_full - reserve_every - spec.body.leading * 2.0 {
+        return Err(Error::new(
+            spec.path.as_ref().map(Location::file).unwrap_or_default(),
+            "the masthead and footer leave no room for text on page 1",
+            "use a smaller `masthead.title-size`, shorter titles or smaller margins",
+        ));
+    }
+    let mut geom = PairGeom {
+        first_top,
+        top,
+        bottom_full,
+        footer_h,
+        reserve_from: if every { 0 } else { usize::MAX },
+        per_side,
+    };
+    let (mut placed, mut npages) = place_sections(sides, &geom);
+    if !every && footer_h > 0.0 {
+        // The footer on the last page only: make room there. If that
+        // pushes text onto a new page, that page is the last and has room.
+        geom.reserve_from = npages - 1;
+        (placed, npages) = place_sections(sides, &geom);
+    }
+
+    let cw = spec.column_width();
+    // Columns left to right: the first statement's, then the second's;
+    // within a right-to-left side its first column is on the right.
+    let col_x = |s: usize, c: usize| {
+        let phys = if sides[s].rtl { per_side - 1 - c } else { c };
+        p.margin.left + (s * per_side + phys) as f32 * (cw + p.gutter)
+    };
+    let side_x = |s: usize| p.margin.left + s as f32 * (per_side as f32 * (cw + p.gutter));
+    let mut pages: Vec<Page> = (0..npages)
+        .map(|pi| {
+            let show_footer = footer_h > 0.0 && (every || pi + 1 == npages);
+            Page {
+                width: p.width,
+                height: p.height,
+                elements: Vec::new(),
+                links: Vec::new(),
+                lines: Vec::new(),
+                column_bottom: if show_footer { bottom_full - footer_h } else { bottom_full },
+                column_top: geom.ctop(pi),
+                masthead_bottom: if pi == 0 && masthead_h > 0.0 { top + masthead_h } else { 0.0 },
+            }
+        })
+        .collect();
+    let put = |page: &mut Page, u: &Unit, x: f32, y: f32, column: usize| {
+        let (e, l, li) = u.translate(x, y, column);
+        page.elements.extend(e);
+        page.links.extend(l);
+        page.lines.extend(li);
+    };
+    if has_masthead {
+        let page = &mut pages[0];
+        let mut y = top;
+        for u in &a.kicker {
+            y += u.space_before;
+            put(page, u, p.margin.left, y, 0);
+            y += u.height;
+        }
+        for (s, side) in sides.iter().enumerate() {
+            let mut ys = y;
+            for u in &side.masthead {
+                ys += u.space_before;
+                put(page, u, side_x(s), ys, s * per_side);
+                ys += u.height;
+            }
+        }
+        let rule = Unit { height: rule_h, ..a.rule.clone() };
+        put(page, &rule, p.margin.left, y + titles_h + rule.space_before, 0);
+    }
+    let mut max_y = vec![0.0f32; npages];
+    for pl in &placed {
+        let u = &sides[pl.side].units[pl.unit];
+        let page = &mut pages[pl.page];
+        put(page, u, col_x(pl.side, pl.col), pl.y, pl.side * per_side + pl.col);
+        max_y[pl.page] = max_y[pl.page].max(pl.y + u.height);
+    }
+    for (pi, page) in pages.iter_mut().enumerate() {
+        let ctop = geom.ctop(pi);
+        if p.column_rule > 0.0 {
+            for c in 1..(2 * per_side) {
+                let x = p.margin.left + c as f32 * (cw + p.gutter) - p.gutter / 2.0;
+                page.elements.push(Element::Rule {
+                    x0: x,
+                    y0: ctop,
+                    x1: x,
+                    y1: max_y[pi].max(ctop + 1.0),
+                    width: p.column_rule,
+                    ink: Ink::Black,
+                });
+            }
+        }
+        let show_footer = footer_h > 0.0 && (every || pi + 1 == npages);
+        if show_footer {
+            let mut y = bottom_full - footer_text_h;
+            for u in &a.footer {
+                y += u.space_before;
+                put(page, u, p.margin.left, y, 0);
+                y += u.height;
+            }
+        }
+    }
+    Ok(pages)
 }
 
 /// Sets one line: items `start..end` of `p` (end is the break item).
@@ -1621,6 +2102,88 @@ pub fn display_date(date: &str) -> String {
         }
     }
     date.to_string()
+}
+
+/// Shows an ISO date in the words of a language the byline may be in
+/// (`es` → `22 de enero de 2026`); other languages and other text as
+/// [`display_date`] does.
+pub fn display_date_in(date: &str, lang: &str) -> String {
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    const PT: [&str; 12] = [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const DE: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    let parts: Vec<&str> = date.trim().split('-').collect();
+    let ymd = match parts[..] {
+        [y, m, d] => match (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(y), Ok(m), Ok(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => {
+                Some((y, m, d))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    match (ymd, primary.as_str()) {
+        (Some((y, m, d)), "es") => format!("{d} de {} de {y}", ES[m - 1]),
+        (Some((y, m, d)), "pt") => format!("{d} de {} de {y}", PT[m - 1]),
+        (Some((y, m, d)), "fr") => {
+            format!("{}{} {} {y}", d, if d == 1 { "er" } else { "" }, FR[m - 1])
+        }
+        (Some((y, m, d)), "de") => format!("{d}. {} {y}", DE[m - 1]),
+        _ => display_date(date),
+    }
 }
 
 /// Decides the statement's direction: its `dir`, else the layout's

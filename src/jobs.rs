@@ -70,11 +70,15 @@ pub struct Event {
     pub vars: Vars,
 }
 
-/// One job: a statement in a layout for an event, written to `output`.
+/// One job: a statement (or, with a bilingual layout, a pair of them) in a
+/// layout for an event, written to `output`.
 #[derive(Debug, Clone)]
 pub struct Job {
     /// Index into [`Plan::statements`].
     pub statement: usize,
+    /// With a bilingual layout, the second statement of the pair (index
+    /// into [`Plan::statements`]).
+    pub second: Option<usize>,
     /// Index into [`Plan::layouts`].
     pub layout: usize,
     /// Index into [`Plan::events`]; `None` when the plan has no events.
@@ -86,7 +90,8 @@ pub struct Job {
 /// The names an output pattern may use for one job.
 #[derive(Debug, Clone, Copy)]
 pub struct JobNames<'a> {
-    /// The statement's short name (file stem).
+    /// The statement's short name (file stem); for a pair of statements,
+    /// both joined by `+` (`en+es`).
     pub statement: &'a str,
     /// The layout's id.
     pub layout: &'a str,
@@ -95,7 +100,9 @@ pub struct JobNames<'a> {
 }
 
 /// Everything to build: inputs and the jobs over them, in a fixed order
-/// (statements sorted by path, then layouts as given, then events as given).
+/// (statements sorted by path, then layouts as given, then events as given;
+/// then the jobs of bilingual layouts: layouts as given, pairs of
+/// statements in the order given, events as given).
 #[derive(Debug)]
 pub struct Plan {
     /// Statement files, sorted, without duplicates.
@@ -116,7 +123,9 @@ pub struct Plan {
 
 impl Plan {
     /// Makes the jobs for every statement × layout × event, naming each
-    /// output with `output`.
+    /// output with `output`. A bilingual layout (`page.bilingual`) takes the
+    /// statements two by two in the order given (`en.md es.md fr.md
+    /// ar.md` → `en+es`, `fr+ar`), so their number must be even.
     ///
     /// Fails when two jobs would write the same file; `output_origin` is
     /// where that error points (the campaign's `output` key, or `--out`).
@@ -127,43 +136,78 @@ impl Plan {
         output_origin: Location,
         output: impl Fn(&JobNames<'_>) -> PathBuf,
     ) -> Result<Plan> {
+        // Pairs follow the order given (and may repeat a statement: one
+        // English text with each of its translations).
+        let given = statements.clone();
         statements.sort();
         statements.dedup();
+        // Every given path is in the sorted list.
+        let index = |p: &PathBuf| statements.binary_search(p).unwrap_or_else(|i| i);
         let names: Vec<String> = statements.iter().map(|p| statement_name(p)).collect();
-        let mut jobs = Vec::with_capacity(statements.len() * layouts.len() * events.len().max(1));
+        let bilingual = |l: &Layout| {
+            l.spec.as_ref().is_ok_and(|s| s.page.bilingual != crate::spec::Bilingual::No)
+        };
+        let mut units: Vec<(usize, Option<usize>, usize)> = Vec::new();
+        for si in 0..statements.len() {
+            for (li, _) in layouts.iter().enumerate().filter(|(_, l)| !bilingual(l)) {
+                units.push((si, None, li));
+            }
+        }
+        for (li, layout) in layouts.iter().enumerate().filter(|(_, l)| bilingual(l)) {
+            if !given.len().is_multiple_of(2) {
+                let leftover = &given[given.len() - 1];
+                return Err(Error::file(
+                    leftover,
+                    format!(
+                        "no statement to pair {} with: layout `{}` takes statements two by two",
+                        leftover.display(),
+                        layout.id
+                    ),
+                    "give an even number of statements, each followed by its translation (e.g. en.md es.md)",
+                ));
+            }
+            for pair in given.chunks(2) {
+                units.push((index(&pair[0]), Some(index(&pair[1])), li));
+            }
+        }
+        let evs: Vec<Option<usize>> =
+            if events.is_empty() { vec![None] } else { (0..events.len()).map(Some).collect() };
+        let mut jobs = Vec::with_capacity(units.len() * evs.len());
         let mut seen: HashMap<PathBuf, usize> = HashMap::new();
-        for (si, sname) in names.iter().enumerate() {
-            for (li, layout) in layouts.iter().enumerate() {
-                let evs: Vec<Option<usize>> = if events.is_empty() {
-                    vec![None]
-                } else {
-                    (0..events.len()).map(Some).collect()
+        let describe = |s: usize, second: Option<usize>| match second {
+            Some(t) => format!("{} + {}", statements[s].display(), statements[t].display()),
+            None => statements[s].display().to_string(),
+        };
+        for (si, second, li) in units {
+            let layout = &layouts[li];
+            let sname = match second {
+                Some(t) => format!("{}+{}", names[si], names[t]),
+                None => names[si].clone(),
+            };
+            for &ei in &evs {
+                let job_names = JobNames {
+                    statement: &sname,
+                    layout: &layout.id,
+                    event: ei.map(|i| events[i].id.as_str()),
                 };
-                for ei in evs {
-                    let job_names = JobNames {
-                        statement: sname,
-                        layout: &layout.id,
-                        event: ei.map(|i| events[i].id.as_str()),
-                    };
-                    let out = output(&job_names);
-                    if let Some(&other) = seen.get(&out) {
-                        let o: &Job = &jobs[other];
-                        return Err(Error::new(
-                            output_origin,
-                            format!(
-                                "two jobs would write {}: {} with {} and {} with {}",
-                                out.display(),
-                                statements[o.statement].display(),
-                                layouts[o.layout].id,
-                                statements[si].display(),
-                                layout.id
-                            ),
-                            "make the output name unique with {statement}, {layout} and {event}",
-                        ));
-                    }
-                    seen.insert(out.clone(), jobs.len());
-                    jobs.push(Job { statement: si, layout: li, event: ei, output: out });
+                let out = output(&job_names);
+                if let Some(&other) = seen.get(&out) {
+                    let o: &Job = &jobs[other];
+                    return Err(Error::new(
+                        output_origin,
+                        format!(
+                            "two jobs would write {}: {} with {} and {} with {}",
+                            out.display(),
+                            describe(o.statement, o.second),
+                            layouts[o.layout].id,
+                            describe(si, second),
+                            layout.id
+                        ),
+                        "make the output name unique with {statement}, {layout} and {event}",
+                    ));
                 }
+                seen.insert(out.clone(), jobs.len());
+                jobs.push(Job { statement: si, second, layout: li, event: ei, output: out });
             }
         }
         let mut inputs = statements.clone();
@@ -441,7 +485,15 @@ impl Ctx<'_> {
             Some(Err(e)) => return Err(JobError::Shared(e.clone())),
             None => self.book,
         };
-        let (st, st_warnings) = self.statement(job.statement)?;
+        let (st, mut st_warnings) = self.statement(job.statement)?;
+        let second = match job.second {
+            Some(i) => {
+                let (st2, n) = self.statement(i)?;
+                st_warnings += n;
+                Some(st2)
+            }
+            None => None,
+        };
         if self.would_overwrite_input(&job.output) {
             return Err(Error::file(
                 &job.output,
@@ -452,7 +504,10 @@ impl Ctx<'_> {
         }
         let empty = Vars::new();
         let vars = job.event.map_or(&empty, |i| &self.plan.events[i].vars);
-        let (document, warnings) = crate::typeset(st, spec, book, vars)?;
+        let (document, warnings) = match second {
+            Some(st2) => crate::typeset_pair(st, st2, spec, book, vars)?,
+            None => crate::typeset(st, spec, book, vars)?,
+        };
         let opts =
             crate::render::RenderOptions { compress: true, creation_date: self.creation_date };
         let (pdf, printing) = crate::render::render_with(&document, spec, book, &opts)?;
@@ -566,6 +621,45 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("two jobs would write x.pdf"), "{e}");
+    }
+
+    fn bilingual(id: &str) -> Layout {
+        let mut spec = LayoutSpec::default();
+        spec.page.bilingual = crate::spec::Bilingual::SideBySide;
+        Layout { id: id.to_string(), spec: Ok(spec) }
+    }
+
+    #[test]
+    fn bilingual_layouts_pair_statements_in_the_order_given() {
+        let layouts =
+            vec![bilingual("bi"), Layout { id: "x".into(), spec: Ok(LayoutSpec::default()) }];
+        let p = Plan::new(
+            ["en.md", "es.md", "en.md", "ar.md"].iter().map(PathBuf::from).collect(),
+            layouts,
+            Vec::new(),
+            Location::default(),
+            |n| PathBuf::from(format!("{}-{}.pdf", n.statement, n.layout)),
+        )
+        .unwrap();
+        let outs: Vec<String> = p.jobs.iter().map(|j| j.output.display().to_string()).collect();
+        assert_eq!(outs, ["ar-x.pdf", "en-x.pdf", "es-x.pdf", "en+es-bi.pdf", "en+ar-bi.pdf"]);
+        let pair = &p.jobs[4];
+        assert_eq!(p.statements[pair.statement], PathBuf::from("en.md"));
+        assert_eq!(pair.second.map(|i| p.statements[i].clone()), Some(PathBuf::from("ar.md")));
+    }
+
+    #[test]
+    fn bilingual_layout_with_odd_statements_names_the_leftover() {
+        let e = Plan::new(
+            ["b.md", "a.md", "c.md"].iter().map(PathBuf::from).collect(),
+            vec![bilingual("bi")],
+            Vec::new(),
+            Location::default(),
+            |n| PathBuf::from(format!("{}-{}.pdf", n.statement, n.layout)),
+        )
+        .unwrap_err();
+        assert_eq!(e.location, Location::file("c.md"));
+        assert!(e.to_string().contains("no statement to pair c.md with"), "{e}");
     }
 
     #[test]

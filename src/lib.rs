@@ -73,6 +73,59 @@ pub fn build(
     Ok(Output { pdf, document, warnings: all })
 }
 
+/// Lays out two statements (usually one text in two languages) with a
+/// bilingual layout, as its `page.bilingual` says: `"side-by-side"` puts
+/// the first in the first half of the columns and the second in the other
+/// half, level at each section heading; `"front-back"` sets the first from
+/// page 1 and the second from a new page, each with its own masthead.
+pub fn typeset_pair(
+    first: &statement::Statement,
+    second: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
+    match spec.page.bilingual {
+        spec::Bilingual::SideBySide => {
+            flow::flow_pair_with(&mut shape::Shaper::new(book), first, second, spec, vars)
+        }
+        spec::Bilingual::FrontBack => {
+            let (mut doc, mut warnings) = typeset(first, spec, book, vars)?;
+            let (back, mut more) = typeset(second, spec, book, vars)?;
+            doc.pages.extend(back.pages);
+            if let (Some(a), Some(b)) = (&first.meta.title, &second.meta.title) {
+                doc.meta.title = Some(format!("{a} / {b}"));
+            }
+            warnings.append(&mut more);
+            Ok((doc, warnings))
+        }
+        spec::Bilingual::No => Err(Error::new(
+            spec.path.as_ref().map(Location::file).unwrap_or_default(),
+            format!("layout `{}` is for one statement, not two", spec.id),
+            "use a layout with `page.bilingual = \"side-by-side\"` or `\"front-back\"`, e.g. letter-bilingual",
+        )),
+    }
+}
+
+/// Typesets two statements with a bilingual layout (see [`typeset_pair`])
+/// and writes them as one PDF.
+pub fn build_pair(
+    first: &statement::Statement,
+    second: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<Output> {
+    let (document, mut warnings) = typeset_pair(first, second, spec, book, vars)?;
+    let (pdf, mut printing) =
+        render::render_with(&document, spec, book, &render::RenderOptions::default())?;
+    let mut all = first.warnings.clone();
+    all.extend(second.warnings.iter().cloned());
+    all.append(&mut warnings);
+    all.append(&mut printing);
+    Ok(Output { pdf, document, warnings: all })
+}
+
 /// Chooses the output file of one job: `DIR/{statement}-{layout}.pdf`, or
 /// `out` itself when it names a `.pdf` file.
 pub fn output_path(out: &Path, statement: &str, layout: &str) -> PathBuf {

@@ -1,5 +1,6 @@
 //! `handbill build`: statements × layouts → PDFs, through the same job
-//! engine as `handbill batch`.
+//! engine as `handbill batch`. Bilingual layouts take the statements two by
+//! two, in the order given.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,7 +13,19 @@ use super::report;
 
 /// Runs `handbill build`.
 pub fn build(statements: &[PathBuf], layouts: &[String], out: &Path, sets: &[String]) -> ExitCode {
-    let jobs = statements.len() * layouts.len();
+    let layouts = layouts.iter().map(|l| Layout::load(l, sets)).collect();
+    let plan = Plan::new(statements.to_vec(), layouts, Vec::new(), Location::file(out), |n| {
+        handbill::output_path(out, n.statement, n.layout)
+    });
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(e) => {
+            report(&e);
+            return ExitCode::from(2);
+        }
+    };
+    // Counted on the plan: a bilingual layout makes one job per pair.
+    let jobs = plan.jobs.len();
     if jobs > 1 && out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
         report(&Error::file(
             out,
@@ -21,15 +34,5 @@ pub fn build(statements: &[PathBuf], layouts: &[String], out: &Path, sets: &[Str
         ));
         return ExitCode::from(2);
     }
-    let layouts = layouts.iter().map(|l| Layout::load(l, sets)).collect();
-    let plan = Plan::new(statements.to_vec(), layouts, Vec::new(), Location::file(out), |n| {
-        handbill::output_path(out, n.statement, n.layout)
-    });
-    match plan {
-        Ok(plan) => run_plan(&plan, None),
-        Err(e) => {
-            report(&e);
-            ExitCode::from(2)
-        }
-    }
+    run_plan(&plan, None)
 }

@@ -24,6 +24,7 @@ pub(crate) const SHIPPED: &[(&str, &str)] = &[
     ("half-letter-2up", include_str!("../../layouts/half-letter-2up.toml")),
     ("letter-1sheet", include_str!("../../layouts/letter-1sheet.toml")),
     ("letter-2col", include_str!("../../layouts/letter-2col.toml")),
+    ("letter-bilingual", include_str!("../../layouts/letter-bilingual.toml")),
     ("tabloid-3col", include_str!("../../layouts/tabloid-3col.toml")),
 ];
 

@@ -331,7 +331,7 @@ fn extends_a_shipped_layout_by_name() {
     assert_eq!((s.name.as_str(), s.description.as_str()), ("t", ""));
     assert_eq!(
         err("extends = \"leter-2col\"\n"),
-        "t.toml:1:1: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, half-letter, half-letter-2up, letter-1sheet, letter-2col, tabloid-3col; or give the path of a .toml file"
+        "t.toml:1:1: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, half-letter, half-letter-2up, letter-1sheet, letter-2col, letter-bilingual, tabloid-3col; or give the path of a .toml file"
     );
 }
 
@@ -453,7 +453,7 @@ fn bad_sets() {
 fn finding_layouts() {
     assert_eq!(
         load("leter-2col", &[]).unwrap_err().to_string(),
-        "leter-2col: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, half-letter, half-letter-2up, letter-1sheet, letter-2col, tabloid-3col; or give the path of a .toml file"
+        "leter-2col: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, half-letter, half-letter-2up, letter-1sheet, letter-2col, letter-bilingual, tabloid-3col; or give the path of a .toml file"
     );
     let e = load("no/such/file.toml", &[]).unwrap_err().to_string();
     assert!(e.starts_with("no/such/file.toml: cannot read the layout file"), "{e}");

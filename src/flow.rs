@@ -1353,7 +1353,7 @@ fn fill_section(
         // Mid-column, keep rules hold or the text moves on: a heading
         // never ends a column. At a column's top something must go in.
         let j = if at_top {
-            fill_column(units, i, avail)
+            fill_column(units, i, avail, true)
         } else {
             fill_column_with(units, i, avail, true)
         };

@@ -373,9 +373,12 @@ impl<'a> Shaper<'a> {
         let mut hyphen_run: Option<Run> = None;
         let mut runs: Vec<Run> = Vec::new();
         for (range, span) in pieces {
-            runs.extend(self.shape(&text, range, span, style, source)?);
+            runs.extend(self.shape(text, range, span, style, source)?);
         }
         let n = runs.len();
+        // Width since the last place the word may break: runs of different
+        // scripts or styles each fit, but together may not.
+        let mut unbroken = 0.0;
         for (k, run) in runs.into_iter().enumerate() {
             let range = frag_range(&run);
             p.max_size = p.max_size.max(run.size);
@@ -400,6 +403,20 @@ impl<'a> Shaper<'a> {
                 } else {
                     0.0
                 };
+                if unbroken > 0.0 && unbroken + frag.width() > style.measure {
+                    p.items.push(Item::Penalty {
+                        width: 0.0,
+                        penalty: 0.0,
+                        flagged: false,
+                        hang_end: 0.0,
+                    });
+                    p.pieces.push(Piece::Empty);
+                    unbroken = 0.0;
+                }
+                unbroken += frag.width();
+                if hyphen_after != Cut::None {
+                    unbroken = 0.0;
+                }
                 p.items.push(Item::Box { width: frag.width(), hang_start, hang_end });
                 p.pieces.push(Piece::Word(frag.clone()));
                 let is_last = k + 1 == n && j + 1 == nf;

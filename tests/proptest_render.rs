@@ -405,3 +405,23 @@ fn overfull_ragged_line() {
     ];
     lay_out_and_check(md, &sets).unwrap();
 }
+
+#[test]
+fn code_line_of_two_scripts_wider_than_the_column() {
+    // Runs in two scripts, joined by no-break spaces, each narrower than the
+    // column but wider together: the word must still break.
+    let md = "1. a\n   1. a\n      - akb mmaaaaaaa **am https://waa.org/aaaaakam** \
+              https://maaaaaaa.org/akaaaaakaa aaaaaaaaaaaaaa bkma aaka\n\n\n```\n\
+              солидарность aaaa aaaa aaaaaaaaaaaaaaaaaaaaaaa\n```\n";
+    let sets = [
+        "page.size=legal",
+        "page.columns=3",
+        "page.margin=31pt",
+        "page.gutter=24pt",
+        "body.size=10pt",
+        "body.leading=12.5pt",
+        "body.align=justify",
+        "body.hyphenate=false",
+    ];
+    lay_out_and_check(md, &sets).unwrap();
+}

@@ -278,7 +278,14 @@ pub struct Options {
     /// PDFs currently carry no date at all, so they are reproducible either
     /// way; this is the value to stamp once the render stage writes one.
     pub creation_date: Option<u64>,
+    /// Write PNG previews of every page next to each PDF, at this DPI.
+    pub preview_dpi: Option<f32>,
+    /// Keep small pictures of every page for a contact sheet.
+    pub thumbnails: bool,
 }
+
+/// Resolution of contact-sheet thumbnails (dots per inch).
+pub const THUMBNAIL_DPI: f32 = 24.0;
 
 impl Options {
     /// Reads `SOURCE_DATE_EPOCH` into [`Options::creation_date`]; a value
@@ -316,6 +323,8 @@ pub struct Built {
     pub fitted: bool,
     /// Warnings about this output (statement, layout and layout-run ones).
     pub warnings: usize,
+    /// Small pictures of the pages, when a contact sheet was asked for.
+    pub thumbnails: Vec<crate::preview::GrayImage>,
 }
 
 /// The summary row of one job; small on purpose, one is kept per job.
@@ -424,6 +433,8 @@ pub fn run(
         inputs: &inputs,
         progress,
         creation_date: options.creation_date.map(CreationDate::from_unix),
+        preview_dpi: options.preview_dpi,
+        thumbnails: options.thumbnails,
     };
 
     let work = || -> Vec<JobReport> {
@@ -474,6 +485,8 @@ struct Ctx<'a> {
     inputs: &'a HashSet<PathBuf>,
     progress: &'a (dyn Fn(Progress<'_>) + Sync),
     creation_date: Option<CreationDate>,
+    preview_dpi: Option<f32>,
+    thumbnails: bool,
 }
 
 impl Ctx<'_> {
@@ -516,7 +529,16 @@ impl Ctx<'_> {
             (self.progress)(Progress::Warning { warning: w, output: Some(&job.output) });
         }
         crate::render::write_atomic(&job.output, &pdf)?;
+        if let Some(dpi) = self.preview_dpi {
+            crate::preview::write_previews(&document, book, &job.output, dpi)?;
+        }
+        let thumbnails = if self.thumbnails {
+            crate::preview::render_pages(&document, book, THUMBNAIL_DPI)?
+        } else {
+            Vec::new()
+        };
         Ok(Built {
+            thumbnails,
             pages: document.pages.len(),
             bytes: pdf.len(),
             body_size: document.body_size,

@@ -33,6 +33,15 @@ enum Command {
         /// Override one layout key, e.g. --set body.size=11pt; repeatable.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
+        /// Also write a PNG of every page next to each PDF (NAME-1.png, …).
+        #[arg(long)]
+        preview: bool,
+        /// Resolution of the previews.
+        #[arg(long, default_value_t = 100.0, value_parser = parse_dpi)]
+        dpi: f32,
+        /// Write one PNG with thumbnails of every page of every output.
+        #[arg(long, value_name = "FILE.png")]
+        contact_sheet: Option<PathBuf>,
     },
     /// Build a campaign: statements × layouts × local events, on all cores.
     ///
@@ -101,8 +110,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { statements, layouts, out, sets } => {
-            cmd::build::build(&statements, &layouts, &out, &sets)
+        Command::Build { statements, layouts, out, sets, preview, dpi, contact_sheet } => {
+            let extras = cmd::batch::Extras { preview_dpi: preview.then_some(dpi), contact_sheet };
+            cmd::build::build(&statements, &layouts, &out, &sets, &extras)
         }
         Command::Batch { campaign, out, jobs, shard } => {
             cmd::batch::batch(&campaign, out.as_deref(), jobs.map(usize::from), shard)
@@ -121,5 +131,13 @@ fn main() -> ExitCode {
                 sets: &sets,
             })
         }
+    }
+}
+
+/// Reads a preview resolution: a number from 1 to 2400.
+fn parse_dpi(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if (1.0..=2400.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a usable resolution: give dots per inch from 1 to 2400")),
     }
 }

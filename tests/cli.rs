@@ -746,3 +746,38 @@ fn preview_bad_dpi() {
     r.record("preview --dpi 0");
     fails(&r, "dpi", &["dpi"]);
 }
+
+#[test]
+fn build_writes_previews_and_a_contact_sheet() {
+    let dir = temp();
+    write(dir.path(), "s.md", SAMPLE);
+    let r = run(
+        dir.path(),
+        &[
+            "build",
+            "s.md",
+            "--layout",
+            "letter-2col",
+            "--preview",
+            "--dpi",
+            "30",
+            "--contact-sheet",
+            "sheet.png",
+            "--out",
+            "out",
+        ],
+    );
+    ok(&r, "build --preview");
+    let out = dir.path().join("out");
+    let pdf = out.join("s-letter-2col.pdf");
+    assert!(pdf.exists(), "{}", r.stderr);
+    let png = out.join("s-letter-2col-1.png");
+    let bytes = std::fs::read(&png).unwrap_or_default();
+    assert!(bytes.starts_with(b"\x89PNG"), "no preview {}: {}", png.display(), r.stderr);
+    let sheet = std::fs::read(dir.path().join("sheet.png")).unwrap_or_default();
+    assert!(sheet.starts_with(b"\x89PNG"), "no contact sheet: {}", r.stderr);
+    let bad =
+        run(dir.path(), &["build", "s.md", "--layout", "letter-2col", "--preview", "--dpi", "0"]);
+    assert_ne!(bad.code, 0);
+    assert!(bad.stderr.contains("resolution"), "{}", bad.stderr);
+}

@@ -40,8 +40,27 @@ pub fn batch(
 /// Runs a plan with progress on stderr and a summary on stdout; exit code 1
 /// if any job failed.
 pub fn run_plan(plan: &Plan, threads: Option<usize>) -> ExitCode {
-    let mut options =
-        Options { threads, font_dirs: font_book::default_dirs(), creation_date: None };
+    run_plan_with(plan, threads, &Extras::default())
+}
+
+/// What a run makes besides the PDFs.
+#[derive(Debug, Default)]
+pub struct Extras {
+    /// PNG previews next to each PDF, at this DPI.
+    pub preview_dpi: Option<f32>,
+    /// One PNG with thumbnails of every page of every output.
+    pub contact_sheet: Option<std::path::PathBuf>,
+}
+
+/// Runs a plan, also writing previews and a contact sheet if asked.
+pub fn run_plan_with(plan: &Plan, threads: Option<usize>, extras: &Extras) -> ExitCode {
+    let mut options = Options {
+        threads,
+        font_dirs: font_book::default_dirs(),
+        creation_date: None,
+        preview_dpi: extras.preview_dpi,
+        thumbnails: extras.contact_sheet.is_some(),
+    };
     if let Err(e) = options.source_date_epoch_from_env() {
         report(&e);
         return ExitCode::from(2);
@@ -57,6 +76,25 @@ pub fn run_plan(plan: &Plan, threads: Option<usize>) -> ExitCode {
     let summary = jobs::run(plan, &book, &options, &|p| reporter.tell(p));
     reporter.finish();
     print_summary(plan, &summary);
+    if let Some(sheet) = &extras.contact_sheet {
+        let pages: Vec<(String, handbill::preview::GrayImage)> = summary
+            .reports
+            .iter()
+            .filter_map(|r| r.result.as_ref().ok().map(|b| (r, b)))
+            .flat_map(|(r, b)| {
+                let name = r.output.file_stem().map(|s| s.to_string_lossy().into_owned());
+                let name = name.unwrap_or_default();
+                b.thumbnails.iter().map(move |t| (name.clone(), t.clone()))
+            })
+            .collect();
+        match handbill::preview::contact_sheet(&pages, sheet) {
+            Ok(()) => eprintln!("wrote contact sheet {} ({} pages)", sheet.display(), pages.len()),
+            Err(e) => {
+                report(&e);
+                return ExitCode::from(1);
+            }
+        }
+    }
     if summary.failed() > 0 {
         ExitCode::from(1)
     } else {

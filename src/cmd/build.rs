@@ -8,11 +8,17 @@ use std::process::ExitCode;
 use handbill::jobs::{Layout, Plan};
 use handbill::{Error, Location};
 
-use super::batch::run_plan;
+use super::batch::{run_plan_with, Extras};
 use super::report;
 
 /// Runs `handbill build`.
-pub fn build(statements: &[PathBuf], layouts: &[String], out: &Path, sets: &[String]) -> ExitCode {
+pub fn build(
+    statements: &[PathBuf],
+    layouts: &[String],
+    out: &Path,
+    sets: &[String],
+    extras: &Extras,
+) -> ExitCode {
     let layouts = layouts.iter().map(|l| Layout::load(l, sets)).collect();
     let plan = Plan::new(statements.to_vec(), layouts, Vec::new(), Location::file(out), |n| {
         handbill::output_path(out, n.statement, n.layout)
@@ -34,5 +40,5 @@ pub fn build(statements: &[PathBuf], layouts: &[String], out: &Path, sets: &[Str
         ));
         return ExitCode::from(2);
     }
-    run_plan(&plan, None)
+    run_plan_with(&plan, None, extras)
 }

@@ -19,6 +19,8 @@ const STEP: f32 = 0.05;
 const MAX_PASSES: usize = 8;
 /// Aim a little short of full, so the first guess usually fits.
 const TARGET_SLACK: f32 = 0.04;
+/// Leading factors tried when even `max-size` leaves the last page short.
+const LEADING_STEPS: [f32; 4] = [1.05, 1.1, 1.15, 1.2];
 /// Smaller sizes tried when the best one leaves the last page unbalanced.
 const MAX_BALANCE_STEPS: usize = 4;
 
@@ -79,9 +81,14 @@ pub fn fit(
     let n = spec.fit.pages as usize;
     let (lo, hi) = (spec.fit.min_size, spec.fit.max_size.max(spec.fit.min_size));
     let mut passes = 0;
-    let mut run = |size: f32, passes: &mut usize| -> Result<(Document, Vec<Warning>)> {
+    // One layout pass at `size`, with the leading (and paragraph spacing)
+    // opened by `loose`.
+    let mut run_loose = |size: f32, loose: f32, passes: &mut usize| {
         *passes += 1;
-        flow::flow_with(shaper, statement, &spec.scaled_to(size), vars)
+        let mut s = spec.scaled_to(size);
+        s.body.leading *= loose;
+        s.body.paragraph_spacing *= loose;
+        flow::flow_with(shaper, statement, &s, vars)
     };
     let snap = |s: f32| ((s / STEP).round() * STEP).clamp(lo, hi);
 
@@ -90,7 +97,7 @@ pub fn fit(
     let mut over: Option<f32> = None;
     let mut size = snap(spec.body.size);
     for _ in 0..=MAX_PASSES {
-        let (doc, warnings) = run(size, &mut passes)?;
+        let (doc, warnings) = run_loose(size, 1.0, &mut passes)?;
         let f = fill(&doc);
         let ok = doc.pages.len() <= n;
         if ok {
@@ -138,7 +145,7 @@ pub fn fit(
                 if s <= lo - 1e-3 || (s - lo).abs() < 1e-3 && s >= *size {
                     break;
                 }
-                let (d, w) = run(s, &mut passes)?;
+                let (d, w) = run_loose(s, 1.0, &mut passes)?;
                 if d.pages.len() == n
                     && balanced(
                         &d,
@@ -146,6 +153,25 @@ pub fn fit(
                     )
                 {
                     fits = Some((s, d, w));
+                    break;
+                }
+            }
+        }
+    }
+    // At `max-size` a short text may leave the last page nearly empty:
+    // open the leading (and paragraph spacing) a little to fill it.
+    if let Some((size, doc, _)) = &fits {
+        let short = doc.pages.len() == n && fill(doc) - (n as f32 - 1.0) < 0.6;
+        if *size >= hi - 1e-3 && short {
+            let size = *size;
+            for k in LEADING_STEPS {
+                let (d, w) = run_loose(size, k, &mut passes)?;
+                if d.pages.len() > n {
+                    break;
+                }
+                let done = fill(&d) - (n as f32 - 1.0) >= 0.6;
+                fits = Some((size, d, w));
+                if done {
                     break;
                 }
             }
@@ -165,17 +191,22 @@ pub fn fit(
             }
             let f = fill(&document);
             let last = f - (document.pages.len() - 1) as f32;
-            if document.pages.len() == n && last < 0.6 && size < hi - 1e-3 {
+            if document.pages.len() == n && last < 0.6 {
+                let why = if size >= hi - 1e-3 {
+                    format!(" even at `fit.max-size` ({}); raise it, or set fewer pages", pt(hi))
+                } else {
+                    String::new()
+                };
                 warnings.push(Warning::new(
                     spec_location(spec),
-                    format!("the last page is only {:.0} % full", last * 100.0),
+                    format!("the last page is only {:.0} % full{why}", last * 100.0),
                 ));
             }
             Ok(Fitted { document, warnings, passes })
         }
         None => {
             // Even the smallest size overflows: say by how much.
-            let (doc, _) = run(lo, &mut passes)?;
+            let (doc, _) = run_loose(lo, 1.0, &mut passes)?;
             let extra: Vec<&crate::pages::LineInfo> = doc
                 .pages
                 .iter()

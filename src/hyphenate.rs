@@ -197,7 +197,8 @@ fn core(word: &str) -> (usize, &str) {
 }
 
 /// Whether a word looks like a URL, domain or e-mail address.
-fn is_url(word: &str) -> bool {
+/// Tells whether a word is a web or e-mail address (never hyphenated).
+pub fn is_url(word: &str) -> bool {
     if word.contains("://") || word.contains('@') || word.to_ascii_lowercase().starts_with("www.") {
         return true;
     }

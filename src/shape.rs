@@ -347,7 +347,14 @@ impl<'a> Shaper<'a> {
         source: &Location,
     ) -> Result<()> {
         let wtext = &text[word.clone()];
+        // Line-break opportunities split an address after its slashes; the
+        // whole space-delimited token decides whether this is one.
+        let token_start = text[..word.start].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let token_end =
+            text[word.end..].find(char::is_whitespace).map_or(text.len(), |i| word.end + i);
+        let in_url = crate::hyphenate::is_url(&text[token_start..token_end]);
         let points: Vec<usize> = match style.hyphenate {
+            Some(_) if in_url => Vec::new(),
             Some(lang) => {
                 // Words recur, and every fitting pass asks again: cache them.
                 let cache = self.hyphens.entry(lang).or_default();
@@ -802,4 +809,58 @@ fn flatten(content: &[Inline]) -> (String, Vec<SpanInfo>, Vec<String>) {
     }
     spans.retain(|s| s.range.start < s.range.end);
     (text, spans, links)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::shipped_dir;
+
+    #[test]
+    fn addresses_are_not_hyphenated() {
+        let book = FontBook::load(&[shipped_dir()]).unwrap();
+        let mut shaper = Shaper::new(&book);
+        let style = TextStyle {
+            family: "Source Serif 4 SmText",
+            code_family: "Source Code Pro",
+            size: 10.0,
+            bold: false,
+            hyphenate: crate::hyphenate::lang_for("en"),
+            measure: 100.0,
+            hang: true,
+            indent: 0.0,
+            letter_space: true,
+            fallback: &[],
+            lang: Some("en"),
+            dir: Default::default(),
+        };
+        let content = [Inline::text("visit wsws.org/contact or organization")];
+        let p = shaper.paragraph(&content, &style, &Location::default()).unwrap();
+        let hyphens: Vec<&str> = p
+            .items
+            .iter()
+            .zip(&p.pieces)
+            .enumerate()
+            .filter(|(_, (it, _))| matches!(it, Item::Penalty { flagged: true, width, .. } if *width > 0.0))
+            .map(|(i, _)| match &p.pieces[i - 1] {
+                Piece::Word(r) => &p.text[r.glyphs.last().map_or(0..0, |g| g.text.clone())],
+                _ => "",
+            })
+            .collect();
+        // "organization" may be hyphenated; nothing inside the address.
+        assert!(!hyphens.is_empty(), "no hyphenation point at all");
+        assert!(p.text.contains("wsws.org/contact"));
+        let url_start = p.text.find("wsws").unwrap();
+        let url_end = url_start + "wsws.org/contact".len();
+        for (i, it) in p.items.iter().enumerate() {
+            if let Item::Penalty { flagged: true, width, .. } = it {
+                if *width > 0.0 {
+                    if let Piece::Word(r) = &p.pieces[i - 1] {
+                        let end = r.glyphs.iter().map(|g| g.text.end).max().unwrap_or(0);
+                        assert!(!(url_start..url_end).contains(&end), "hyphen inside the address");
+                    }
+                }
+            }
+        }
+    }
 }

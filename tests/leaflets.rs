@@ -357,3 +357,20 @@ fn laid_out_lines_expose_ratio_and_hyphen() {
         assert!(l.text.ends_with('-'), "{}", l.text);
     }
 }
+
+#[test]
+fn one_sheet_layouts_fill_both_sides() {
+    for path in statements() {
+        let st = statement::load(&path).expect("statement parses");
+        for id in ["letter-1sheet", "a4-1sheet"] {
+            let sp = spec::load(id, &[]).expect("layout");
+            let (doc, warnings) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect(id);
+            let case = format!("{} × {id}", st.name);
+            assert_eq!(doc.pages.len(), 2, "{case}");
+            let last = handbill::fit::fill(&doc) - 1.0;
+            assert!(last >= 0.6, "{case}: last page {:.0} % full", last * 100.0);
+            assert!(doc.body_size >= sp.fit.min_size && doc.body_size <= sp.fit.max_size, "{case}");
+            assert!(!warnings.iter().any(|w| w.message.contains("full")), "{case}: {warnings:?}");
+        }
+    }
+}

@@ -349,7 +349,11 @@ impl<'a> Shaper<'a> {
         let wtext = &text[word.clone()];
         // Line-break opportunities split an address after its slashes; the
         // whole space-delimited token decides whether this is one.
-        let token_start = text[..word.start].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let token_start = text[..word.start]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let token_end =
             text[word.end..].find(char::is_whitespace).map_or(text.len(), |i| word.end + i);
         let in_url = crate::hyphenate::is_url(&text[token_start..token_end]);

@@ -847,6 +847,16 @@ impl<'a, 'b> Flow<'a, 'b> {
         let size = self.spec.body.size * 0.9;
         let pad = size * 0.3;
         let cell_w = frame.width / ncols as f32;
+        if cell_w < self.spec.body.size * 5.0 {
+            self.warnings.push(Warning::new(
+                self.source(line),
+                format!(
+                    "a table of {ncols} columns is squeezed into the column: its cells are \
+                     {:.0}pt wide, words will break; use fewer table columns or a one-column layout",
+                    cell_w
+                ),
+            ));
+        }
         let family: &'a str = &self.spec.body.font;
         let m = self.metrics_for(family, size, size * 1.2);
         let src = self.source(line);

@@ -153,6 +153,8 @@ pub struct Shaper<'a> {
     buffer: Option<Buffer>,
     /// Shaped words at 1 pt, by face, text and how they are shaped.
     cache: Vec<(PlanKey, HashMap<String, Vec<Glyph>>)>,
+    /// A too-wide word was reported for this paragraph.
+    warned_wide: bool,
     /// Hyphenation points of words, by language.
     hyphens: HashMap<hypher::Lang, HashMap<String, Vec<usize>>>,
     /// Fallback chains by style face, for the fallback families below.
@@ -177,6 +179,7 @@ impl<'a> Shaper<'a> {
             buffer: Some(Buffer::new()),
             cache: Vec::new(),
             hyphens: HashMap::new(),
+            warned_wide: false,
             chains: HashMap::new(),
             chain_fallback: Vec::new(),
             levels: None,
@@ -202,6 +205,7 @@ impl<'a> Shaper<'a> {
         let (rtl, levels) = script::levels(&text, style.dir);
         self.levels = levels;
         self.missing.clear();
+        self.warned_wide = false;
         self.lang = style.lang.and_then(|l| l.parse::<Language>().ok());
         if self.chain_fallback.as_slice() != style.fallback {
             self.chains.clear();
@@ -396,10 +400,20 @@ impl<'a> Shaper<'a> {
             // Split the run at hyphenation points that fall inside it.
             let mut fragments = split_run(run, &points, range.clone());
             // A fragment wider than the column is cut at glyph boundaries.
+            let before = fragments.len();
             fragments = fragments
                 .into_iter()
                 .flat_map(|(r, hy)| split_wide(r, style.measure, hy))
                 .collect();
+            if fragments.len() > before && !self.warned_wide {
+                // Once per paragraph: the reader should know a word broke.
+                self.warned_wide = true;
+                let w: String = wtext.chars().take(40).collect();
+                self.warnings.push(Warning::new(
+                    source.clone(),
+                    format!("`{w}` is wider than the column and is broken across lines"),
+                ));
+            }
             let nf = fragments.len();
             for (j, (frag, hyphen_after)) in fragments.into_iter().enumerate() {
                 let last_char = text[frag_range(&frag)].chars().last();

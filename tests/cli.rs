@@ -297,6 +297,7 @@ fn word_longer_than_column() {
         &[],
     );
     ok(&r, "long word");
+    warns(&r, "long word", &["wider than the column"]);
     let (want, got) = words_laid_out(&format!("Before {word} after.\n"));
     assert_eq!(got.concat(), want.concat(), "letters lost");
 }
@@ -334,6 +335,7 @@ fn wide_table() {
     let r =
         build("table wider than the page", format!("{head}{rule}{row}{row}"), "letter-2col", &[]);
     ok(&r, "wide table");
+    warns(&r, "wide table", &["table", "squeezed"]);
 }
 
 #[test]
@@ -341,6 +343,7 @@ fn raw_html() {
     let text = "<div class=\"x\">Stop the <b>cuts</b></div>\n\n<script>alert(1)</script>\n\nAfter the HTML.\n";
     let r = build("raw HTML", text, "letter-2col", &[]);
     ok(&r, "html");
+    warns(&r, "html", &["raw HTML skipped"]);
 }
 
 #[test]
@@ -352,6 +355,7 @@ fn images() {
         &[],
     );
     ok(&r, "images");
+    warns(&r, "images", &["image skipped"]);
 }
 
 #[test]
@@ -363,6 +367,7 @@ fn footnotes() {
         &[],
     );
     ok(&r, "footnotes");
+    warns(&r, "footnotes", &["footnote"]);
 }
 
 #[test]

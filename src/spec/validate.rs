@@ -533,7 +533,8 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             cx.warn(
                 "masthead.background",
                 format!(
-                    "gray text on gray: the masthead text would have a contrast of only                      {contrast:.1}:1 on `masthead.background`; choose a darker or lighter color"
+                    "gray text on gray: the masthead text would have a contrast of only \
+                     {contrast:.1}:1 on `masthead.background`; choose a darker or lighter color"
                 ),
             );
         }
@@ -572,6 +573,8 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     if !footer.link.is_empty() && !is_url(&footer.link) {
         let fix = if footer.link.contains("://") {
             String::new()
+        } else if footer.link.contains(char::is_whitespace) {
+            "; write a web address such as \"https://example.org/contact\"".to_string()
         } else {
             format!("; write \"https://{}\"", footer.link)
         };

@@ -120,7 +120,25 @@ fn line_has_markdown(line: &str) -> bool {
     {
         return true;
     }
+    // A footnote (`[^1]`) or an HTML tag is Markdown too: taking them as
+    // plain text would print them literally.
+    if line.contains("[^") || has_html_tag(line) {
+        return true;
+    }
     has_escape(line) || has_emphasis(line)
+}
+
+/// Finds HTML: a closing tag (`</b>`, `</div>`) or a void element (`<br>`,
+/// `<br/>`, `<hr>`, `<img …>`). A lone `<b>` in pasted text stays text.
+fn has_html_tag(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let closing = lower.match_indices("</").any(|(i, _)| {
+        let name: String =
+            lower[i + 2..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        !name.is_empty() && lower[i + 2 + name.len()..].starts_with('>')
+    });
+    closing
+        || ["<br>", "<br/>", "<br />", "<hr>", "<hr/>", "<img "].iter().any(|t| lower.contains(t))
 }
 
 /// Finds a backslash escape such as `\$` or `\*`.
@@ -276,6 +294,16 @@ mod tests {
 
     fn prep(text: &str, plain: bool) -> String {
         prepare(src(text), plain).iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn html_and_footnotes_are_markdown() {
+        assert!(line_has_markdown("Hello <b>bold</b> world."));
+        assert!(line_has_markdown("<div>block</div>"));
+        assert!(line_has_markdown("a line<br/>break"));
+        assert!(line_has_markdown("Text with a note[^1]."));
+        assert!(!line_has_markdown("wages < prices and 3 > 2"));
+        assert!(!line_has_markdown("x <- y"));
     }
 
     #[test]

@@ -488,8 +488,9 @@ fn parse_set(arg: &str) -> Result<(Vec<String>, Value, Location)> {
     }
     let text = text.trim();
     let value = match format!("v = {text}").parse::<Table>() {
+        // A date stays text; anything else TOML can read is taken as TOML.
         Ok(mut t) if t.len() == 1 && !matches!(t.get("v"), Some(Value::Datetime(_))) => {
-            t.remove("v").unwrap()
+            t.remove("v").unwrap_or_else(|| Value::String(text.to_owned()))
         }
         _ => Value::String(text.to_owned()),
     };

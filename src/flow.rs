@@ -129,6 +129,16 @@ struct SetLine {
     text: String,
 }
 
+/// How one masthead text is set.
+#[derive(Debug, Clone, Copy)]
+struct MastheadLine<'a> {
+    size: f32,
+    family: &'a str,
+    bold: bool,
+    leading: f32,
+    gap: f32,
+}
+
 /// Vertical metrics of a kind of line.
 #[derive(Debug, Clone, Copy)]
 struct LineMetrics {
@@ -956,6 +966,24 @@ impl<'a, 'b> Flow<'a, 'b> {
         Ok(out)
     }
 
+    /// Sets one masthead text (kicker, title, subtitle, byline): across the
+    /// frame, ragged, never hyphenated.
+    fn masthead_line(
+        &mut self,
+        content: &[Inline],
+        line: MastheadLine<'a>,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+    ) -> Result<()> {
+        let width = frame.width;
+        let style = self.text_style(line.size, line.family, line.bold, false, width);
+        let p = self.shaper.paragraph(content, &style, &Location::default())?;
+        let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+        let m = self.metrics_for(line.family, line.size, line.leading);
+        self.push_lines(lines, m, frame, LineKind::Masthead, out, line.gap, 1, 1);
+        Ok(())
+    }
+
     /// The layout's kicker line above the title, if any.
     fn masthead_kicker(&mut self, width: f32) -> Result<Vec<Unit>> {
         let spec = self.spec;
@@ -964,11 +992,14 @@ impl<'a, 'b> Flow<'a, 'b> {
         let kicker = fill_placeholders(&spec.masthead.kicker, &self.st.meta, self.vars, spec)?;
         if !kicker.is_empty() {
             let size = spec.masthead.meta_size * 1.1;
-            let style = self.text_style(size, &spec.headings.font, true, false, width);
-            let p = self.shaper.paragraph(&[Inline::text(kicker)], &style, &Location::default())?;
-            let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
-            let m = self.metrics_for(&spec.headings.font, size, size * 1.3);
-            self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, 0.0, 1, 1);
+            let line = MastheadLine {
+                size,
+                family: &spec.headings.font,
+                bold: true,
+                leading: size * 1.3,
+                gap: 0.0,
+            };
+            self.masthead_line(&[Inline::text(kicker)], line, frame, &mut out)?;
         }
         Ok(out)
     }
@@ -981,11 +1012,14 @@ impl<'a, 'b> Flow<'a, 'b> {
         let frame = Frame { indent: 0.0, width, quote_depth: 0 };
         if let Some(title) = meta.title.as_deref().filter(|t| !t.trim().is_empty()) {
             let size = spec.masthead.title_size;
-            let style = self.text_style(size, &spec.masthead.font, true, false, width);
-            let p = self.shaper.paragraph(&[Inline::text(title)], &style, &Location::default())?;
-            let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
-            let m = self.metrics_for(&spec.masthead.font, size, size * 1.08);
-            self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, 0.0, 1, 1);
+            let line = MastheadLine {
+                size,
+                family: &spec.masthead.font,
+                bold: true,
+                leading: size * 1.08,
+                gap: 0.0,
+            };
+            self.masthead_line(&[Inline::text(title)], line, frame, &mut out)?;
         }
         let msize = spec.masthead.meta_size;
         if let Some(sub) = meta.subtitle.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -995,11 +1029,14 @@ impl<'a, 'b> Flow<'a, 'b> {
                 style: crate::statement::Style { italic: true, ..Default::default() },
                 link: None,
             })];
-            let style = self.text_style(size, &spec.body.font, false, false, width);
-            let p = self.shaper.paragraph(&content, &style, &Location::default())?;
-            let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
-            let m = self.metrics_for(&spec.body.font, size, size * 1.3);
-            self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, msize * 0.3, 1, 1);
+            let line = MastheadLine {
+                size,
+                family: &spec.body.font,
+                bold: false,
+                leading: size * 1.3,
+                gap: msize * 0.3,
+            };
+            self.masthead_line(&content, line, frame, &mut out)?;
         }
         let lang = meta.lang.as_deref().unwrap_or(&spec.body.language);
         let date = meta.date.as_deref().map(|d| display_date_in(d, lang));
@@ -1014,11 +1051,14 @@ impl<'a, 'b> Flow<'a, 'b> {
                 style: crate::statement::Style { bold: true, ..Default::default() },
                 link: None,
             })];
-            let style = self.text_style(msize, &spec.body.font, false, false, width);
-            let p = self.shaper.paragraph(&content, &style, &Location::default())?;
-            let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
-            let m = self.metrics_for(&spec.body.font, msize, msize * 1.35);
-            self.push_lines(lines, m, frame, LineKind::Masthead, &mut out, msize * 0.4, 1, 1);
+            let line = MastheadLine {
+                size: msize,
+                family: &spec.body.font,
+                bold: false,
+                leading: msize * 1.35,
+                gap: msize * 0.4,
+            };
+            self.masthead_line(&content, line, frame, &mut out)?;
         }
         Ok(out)
     }

@@ -234,15 +234,7 @@ impl<'a> Shaper<'a> {
             let hard = opp == BreakOpportunity::Mandatory;
             if hard {
                 // A hard line break: end the line here, unjustified.
-                p.items.push(Item::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
-                p.pieces.push(Piece::Empty);
-                p.items.push(Item::Penalty {
-                    width: 0.0,
-                    penalty: -INFINITY,
-                    flagged: false,
-                    hang_end: 0.0,
-                });
-                p.pieces.push(Piece::Empty);
+                end_line(&mut p);
             } else if !ws.is_empty() {
                 let at = seg_start + word_len;
                 let span = span_at(&spans, at.saturating_sub(1));
@@ -284,15 +276,7 @@ impl<'a> Shaper<'a> {
             seg_start = pos;
         }
         // The paragraph's end: fill the last line, then force a break.
-        p.items.push(Item::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
-        p.pieces.push(Piece::Empty);
-        p.items.push(Item::Penalty {
-            width: 0.0,
-            penalty: -INFINITY,
-            flagged: false,
-            hang_end: 0.0,
-        });
-        p.pieces.push(Piece::Empty);
+        end_line(&mut p);
         if !self.missing.is_empty() {
             let list: Vec<String> =
                 self.missing.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
@@ -655,6 +639,15 @@ impl<'a> Shaper<'a> {
         self.buffer = Some(buffer);
         Ok(out)
     }
+}
+
+/// Ends a line unjustified: glue that fills it, then a forced break (a
+/// hard line break, or the paragraph's end).
+fn end_line(p: &mut Paragraph) {
+    p.items.push(Item::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
+    p.pieces.push(Piece::Empty);
+    p.items.push(Item::Penalty { width: 0.0, penalty: -INFINITY, flagged: false, hang_end: 0.0 });
+    p.pieces.push(Piece::Empty);
 }
 
 /// How a fragment ends.

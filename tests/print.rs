@@ -186,38 +186,55 @@ fn qr_code_decodes_back_to_the_link() {
     }
 }
 
-/// The code as drawn in the PDF decodes too (needs poppler's pdftoppm).
+/// The code as drawn in the PDF decodes too, for every statement on both
+/// one-sheet flyers (needs poppler's pdftoppm).
 #[test]
 fn qr_code_in_the_pdf_decodes() {
     if !tool("pdftoppm") {
         eprintln!("skipped: pdftoppm (poppler-utils) is not installed");
         return;
     }
-    let b = build("letter-1sheet", &[]);
-    assert!(qr::qr_size(&b.spec) > 0.0);
+    let book =
+        handbill::fonts::FontBook::load(&handbill::fonts::default_dirs()).expect("fonts load");
+    let mut statements: Vec<_> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("statements"))
+            .expect("statements")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+    statements.sort();
     let dir = std::env::temp_dir().join(format!("handbill-qr-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let file = dir.join("qr.pdf");
-    std::fs::write(&file, &b.pdf).expect("write");
-    let last = b.document.pages.len().to_string();
-    let status = Command::new("pdftoppm")
-        .args(["-r", "150", "-gray", "-f", &last, "-l", &last, "-singlefile"])
-        .arg(&file)
-        .arg(dir.join("p"))
-        .status()
-        .expect("pdftoppm runs");
-    assert!(status.success());
-    let pgm = std::fs::read(dir.join("p.pgm")).expect("image");
-    let (w, h, pixels) = parse_pgm(&pgm).expect("a P5 image");
-    // The bottom right corner of the page, where the code is: the
-    // detector wants the code, not a page of text.
-    let (x0, y0) = (w * 3 / 4, h * 4 / 5);
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w - x0, h - y0, |x, y| {
-        pixels[(y + y0) * w + x + x0]
-    });
-    let found: Vec<String> =
-        img.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect();
-    assert_eq!(found, vec![b.spec.footer.link.clone()]);
+    for path in &statements {
+        let st = handbill::statement::load(path).expect("statement loads");
+        for layout in ["letter-1sheet", "a4-1sheet"] {
+            let spec = handbill::spec::load(layout, &[]).expect("layout loads");
+            assert!(qr::qr_size(&spec) > 0.0);
+            let out = handbill::build(&st, &spec, &book, &handbill::Vars::new()).expect("builds");
+            let file = dir.join("qr.pdf");
+            std::fs::write(&file, &out.pdf).expect("write");
+            let last = out.document.pages.len().to_string();
+            let status = Command::new("pdftoppm")
+                .args(["-r", "150", "-gray", "-f", &last, "-l", &last, "-singlefile"])
+                .arg(&file)
+                .arg(dir.join("p"))
+                .status()
+                .expect("pdftoppm runs");
+            assert!(status.success());
+            let pgm = std::fs::read(dir.join("p.pgm")).expect("image");
+            let (w, h, pixels) = parse_pgm(&pgm).expect("a P5 image");
+            // The bottom right corner of the page, where the code is: the
+            // detector wants the code, not a page of text.
+            let (x0, y0) = (w * 3 / 4, h * 4 / 5);
+            let mut img = rqrr::PreparedImage::prepare_from_greyscale(w - x0, h - y0, |x, y| {
+                pixels[(y + y0) * w + x + x0]
+            });
+            let found: Vec<String> =
+                img.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect();
+            assert_eq!(found, vec![spec.footer.link.clone()], "{} × {layout}", st.name);
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

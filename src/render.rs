@@ -31,11 +31,14 @@ struct PdfGlyph<'a> {
     glyph: &'a Glyph,
     /// Font size, to turn absolute advances back into em.
     size: f32,
+    /// The glyph drawn instead of .notdef (see [`draw_text`]).
+    notdef_as: u16,
 }
 
 impl krilla::text::Glyph for PdfGlyph<'_> {
     fn glyph_id(&self) -> GlyphId {
-        GlyphId::new(u32::from(self.glyph.id))
+        let id = if self.glyph.id == 0 { self.notdef_as } else { self.glyph.id };
+        GlyphId::new(u32::from(id))
     }
     fn text_range(&self) -> Range<usize> {
         self.glyph.text.clone()
@@ -717,8 +720,41 @@ fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: Co
     let face = book.face(run.face);
     s.set_stroke(None);
     s.set_fill(Some(fill(ink, mode)));
-    let glyphs: Vec<PdfGlyph> =
-        run.glyphs.iter().map(|g| PdfGlyph { glyph: g, size: run.size }).collect();
+    // A character no font has: the PDF's ToUnicode map leaves out glyph 0,
+    // so its text would be lost. Draw the (blank) space glyph, which carries
+    // the character as text, and outline a box where .notdef would stand.
+    let space = face.font.charmap().map_unicode(' ').map_or(0, |g| g.to_u32() as u16);
+    let glyphs: Vec<PdfGlyph> = run
+        .glyphs
+        .iter()
+        .map(|g| PdfGlyph { glyph: g, size: run.size, notdef_as: space })
+        .collect();
+    if space != 0 && run.glyphs.iter().any(|g| g.id == 0) {
+        let mut x = run.x;
+        let (h, w_share) = (face.cap_height.max(0.5) * run.size, 0.8);
+        for g in &run.glyphs {
+            if g.id == 0 {
+                let w = g.advance * w_share;
+                let x0 = x + g.dx + (g.advance - w) / 2.0;
+                if let Some(r) = Rect::from_xywh(x0, run.y - g.dy - h, w.max(0.5), h) {
+                    let mut pb = PathBuilder::new();
+                    pb.push_rect(r);
+                    if let Some(path) = pb.finish() {
+                        s.set_fill(None);
+                        s.set_stroke(Some(Stroke {
+                            paint: paint(ink, mode),
+                            width: (run.size * 0.05).max(0.3),
+                            ..Stroke::default()
+                        }));
+                        s.draw_path(&path);
+                        s.set_stroke(None);
+                        s.set_fill(Some(fill(ink, mode)));
+                    }
+                }
+            }
+            x += g.advance;
+        }
+    }
     s.draw_glyphs(
         Point::from_xy(run.x, run.y),
         &glyphs,

@@ -413,13 +413,7 @@ impl<'a> Shaper<'a> {
                     0.0
                 };
                 if unbroken > 0.0 && unbroken + frag.width() > style.measure {
-                    p.items.push(Item::Penalty {
-                        width: 0.0,
-                        penalty: 0.0,
-                        flagged: false,
-                        hang_end: 0.0,
-                    });
-                    p.pieces.push(Piece::Empty);
+                    plain_break(p);
                     unbroken = 0.0;
                 }
                 unbroken += frag.width();
@@ -448,15 +442,7 @@ impl<'a> Shaper<'a> {
                         });
                         p.pieces.push(Piece::Hyphen(h));
                     }
-                    Cut::Plain => {
-                        p.items.push(Item::Penalty {
-                            width: 0.0,
-                            penalty: 0.0,
-                            flagged: false,
-                            hang_end: 0.0,
-                        });
-                        p.pieces.push(Piece::Empty);
-                    }
+                    Cut::Plain => plain_break(p),
                     Cut::None => {}
                 }
             }
@@ -647,6 +633,13 @@ fn end_line(p: &mut Paragraph) {
     p.items.push(Item::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
     p.pieces.push(Piece::Empty);
     p.items.push(Item::Penalty { width: 0.0, penalty: -INFINITY, flagged: false, hang_end: 0.0 });
+    p.pieces.push(Piece::Empty);
+}
+
+/// Allows a break inside a word without adding a hyphen (an over-long
+/// word cut to fit the column).
+fn plain_break(p: &mut Paragraph) {
+    p.items.push(Item::Penalty { width: 0.0, penalty: 0.0, flagged: false, hang_end: 0.0 });
     p.pieces.push(Piece::Empty);
 }
 

@@ -1709,6 +1709,7 @@ fn set_line(
                     size: run.size,
                     glyphs: Vec::new(),
                     text: String::new(),
+                    rtl: run.level % 2 == 1,
                     ink: if run.decor.link.is_some() { LINK_INK } else { Ink::Black },
                 },
                 level: run.level,
@@ -1847,6 +1848,19 @@ impl PendingRun {
     /// Writes the run's text in logical order (right-to-left glyphs come
     /// reversed) and points each glyph at its characters in it.
     fn finish(mut self, para: &str, shift: f32) -> TextRun {
+        // Shaping leaves the second and later glyphs of a cluster (Arabic
+        // dots, marks) without text; they follow the glyph that has it. Give
+        // them the cluster's text too: the PDF then writes the cluster as one
+        // ActualText span, and no glyph reads back as something else.
+        for i in 1..self.sources.len() {
+            if let (Source::Text(pr), Source::Text(r)) =
+                (&self.sources[i - 1].1, &self.sources[i].1)
+            {
+                if r.is_empty() && pr.end == r.start && pr.start < pr.end {
+                    self.sources[i] = (self.sources[i - 1].0, Source::Text(pr.clone()));
+                }
+            }
+        }
         let mut order: Vec<usize> = (0..self.sources.len()).collect();
         if self.level % 2 == 1 {
             order.sort_by_key(|&i| self.sources[i].0);
@@ -1880,15 +1894,6 @@ impl PendingRun {
             self.run.glyphs[i].text = a..text.len();
             if let Source::Text(r) = &self.sources[i].1 {
                 prev = Some((r.clone(), a..text.len()));
-            }
-        }
-        // Readers put glyphs in reading order by position, which breaks
-        // right-to-left words apart: one cluster for the whole run makes
-        // its text one ActualText span, extracted in logical order.
-        if self.level % 2 == 1 {
-            text = text.chars().rev().collect();
-            for g in &mut self.run.glyphs {
-                g.text = 0..text.len();
             }
         }
         self.run.text = text;

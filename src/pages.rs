@@ -32,6 +32,9 @@ pub struct TextRun {
     pub glyphs: Vec<Glyph>,
     /// The characters of the run, in logical order (spaces included).
     pub text: String,
+    /// Right to left: the glyphs (always in visual order) run against the
+    /// text.
+    pub rtl: bool,
     /// Color.
     pub ink: Ink,
 }

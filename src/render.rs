@@ -17,6 +17,7 @@ use krilla::paint::{Fill, FillRule, LineCap, Paint, Stroke};
 use krilla::surface::Surface;
 use krilla::text::GlyphId;
 use krilla::{Document as PdfDocument, SerializeSettings};
+use unicode_bidi::BidiClass;
 
 use crate::error::{Error, Location, Result, Warning};
 use crate::fonts::FontBook;
@@ -27,30 +28,42 @@ use crate::shape::Glyph;
 use crate::spec::{ColorMode, LayoutSpec};
 
 /// A glyph as krilla wants it; keeps krilla out of the layout types.
-struct PdfGlyph<'a> {
-    glyph: &'a Glyph,
+struct PdfGlyph {
+    id: u16,
+    /// The characters it stands for in the text handed to krilla.
+    text: Range<usize>,
+    /// Advance and offsets, scaled to the run's font size.
+    advance: f32,
+    dx: f32,
+    dy: f32,
     /// Font size, to turn absolute advances back into em.
     size: f32,
-    /// The glyph drawn instead of .notdef (see [`draw_text`]).
-    notdef_as: u16,
 }
 
-impl krilla::text::Glyph for PdfGlyph<'_> {
+impl PdfGlyph {
+    /// The glyph as laid out; .notdef is drawn as `notdef_as` (see
+    /// [`draw_text`]).
+    fn new(g: &Glyph, size: f32, notdef_as: u16) -> Self {
+        let id = if g.id == 0 { notdef_as } else { g.id };
+        PdfGlyph { id, text: g.text.clone(), advance: g.advance, dx: g.dx, dy: g.dy, size }
+    }
+}
+
+impl krilla::text::Glyph for PdfGlyph {
     fn glyph_id(&self) -> GlyphId {
-        let id = if self.glyph.id == 0 { self.notdef_as } else { self.glyph.id };
-        GlyphId::new(u32::from(id))
+        GlyphId::new(u32::from(self.id))
     }
     fn text_range(&self) -> Range<usize> {
-        self.glyph.text.clone()
+        self.text.clone()
     }
     fn x_advance(&self, size: f32) -> f32 {
-        self.glyph.advance / self.size * size
+        self.advance / self.size * size
     }
     fn x_offset(&self, size: f32) -> f32 {
-        self.glyph.dx / self.size * size
+        self.dx / self.size * size
     }
     fn y_offset(&self, size: f32) -> f32 {
-        self.glyph.dy / self.size * size
+        self.dy / self.size * size
     }
     fn y_advance(&self, _size: f32) -> f32 {
         0.0
@@ -724,11 +737,11 @@ fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: Co
     // so its text would be lost. Draw the (blank) space glyph, which carries
     // the character as text, and outline a box where .notdef would stand.
     let space = face.font.charmap().map_unicode(' ').map_or(0, |g| g.to_u32() as u16);
-    let glyphs: Vec<PdfGlyph> = run
-        .glyphs
-        .iter()
-        .map(|g| PdfGlyph { glyph: g, size: run.size, notdef_as: space })
-        .collect();
+    let (glyphs, text) = if run.rtl {
+        rtl_glyphs(&run.glyphs, &run.text, run.size, space)
+    } else {
+        (run.glyphs.iter().map(|g| PdfGlyph::new(g, run.size, space)).collect(), run.text.clone())
+    };
     if space != 0 && run.glyphs.iter().any(|g| g.id == 0) {
         let mut x = run.x;
         let (h, w_share) = (face.cap_height.max(0.5) * run.size, 0.8);
@@ -755,14 +768,94 @@ fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: Co
             x += g.advance;
         }
     }
-    s.draw_glyphs(
-        Point::from_xy(run.x, run.y),
-        &glyphs,
-        face.pdf.clone(),
-        &run.text,
-        run.size,
-        false,
-    );
+    s.draw_glyphs(Point::from_xy(run.x, run.y), &glyphs, face.pdf.clone(), &text, run.size, false);
+}
+
+/// The glyphs of a right-to-left run as written to the PDF, and the text
+/// they point into.
+///
+/// Glyphs stay in visual order, left to right, which is the order poppler
+/// needs (it sorts characters by position and then reverses right-to-left
+/// lines); MuPDF sees the pen move forward over right-to-left characters
+/// and reverses them too. What both need is one glyph per cluster that
+/// carries all of the cluster's text and covers its whole width: readers
+/// place ActualText at a span's first glyph (MuPDF) or across the span
+/// from its first glyph's origin to its last glyph's end (poppler), and a
+/// dot or vowel mark drawn first or last, at an offset and with no width,
+/// would put the text off the baseline or leave a gap read as a space.
+/// So the widest glyph of each cluster stands for it and takes its whole
+/// advance, and the cluster's other glyphs (Noto Naskh draws the dots of
+/// ب ت ن ي as glyphs of their own, and every vowel mark) are drawn after
+/// the run, at their places, in one span with empty ActualText: they are
+/// ink, not text.
+///
+/// Both readers reverse a right-to-left line character by character, marks
+/// included, so the text of a cluster of several characters in which not
+/// all are strong right-to-left (a letter and its vowel mark) is written
+/// reversed; poppler keeps a cluster of right-to-left letters only (a
+/// ligature) in its own order, so that is left alone.
+fn rtl_glyphs(glyphs: &[Glyph], text: &str, size: f32, blank: u16) -> (Vec<PdfGlyph>, String) {
+    let mut out = Vec::with_capacity(glyphs.len());
+    let mut ink: Vec<PdfGlyph> = Vec::new();
+    let mut text = text.to_string();
+    let mut pen = 0.0;
+    let mut i = 0;
+    while i < glyphs.len() {
+        let range = glyphs[i].text.clone();
+        let n = glyphs[i..].iter().take_while(|g| g.text == range).count().max(1);
+        let cluster = &glyphs[i..i + n];
+        i += n;
+        if n == 1 || range.is_empty() {
+            out.push(PdfGlyph::new(&cluster[0], size, blank));
+            pen += cluster[0].advance;
+            continue;
+        }
+        let base =
+            (0..n).fold(0, |b, k| if cluster[k].advance > cluster[b].advance { k } else { b });
+        let mut at = pen;
+        for (k, g) in cluster.iter().enumerate() {
+            let mut pg = PdfGlyph::new(g, size, blank);
+            // Offsets from the pen where this glyph is written: the base at
+            // the cluster's start, the others after the run's end.
+            pg.dx = at + g.dx;
+            if k == base {
+                pg.dx -= pen;
+                pg.advance = cluster.iter().map(|g| g.advance).sum();
+                out.push(pg);
+            } else {
+                pg.advance = 0.0;
+                ink.push(pg);
+            }
+            at += g.advance;
+        }
+        pen = at;
+        if let Some(t) = text.get(range.clone()) {
+            let strong =
+                |c: char| matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL);
+            if t.chars().nth(1).is_some() && !t.chars().all(strong) {
+                let rev: String = t.chars().rev().collect();
+                text.replace_range(range, &rev);
+            }
+        }
+    }
+    if ink.is_empty() {
+        return (out, text);
+    }
+    // An empty span needs two glyphs (one alone would get a plain, empty
+    // ToUnicode entry, which MuPDF reads as its glyph number): a blank glyph
+    // of no width keeps it company.
+    if ink.len() == 1 {
+        let mut b = PdfGlyph::new(&glyphs[0], size, blank);
+        (b.id, b.advance, b.dx, b.dy) = (blank, 0.0, pen, 0.0);
+        ink.push(b);
+    }
+    let end = text.len()..text.len();
+    for mut g in ink {
+        g.dx -= pen;
+        g.text = end.clone();
+        out.push(g);
+    }
+    (out, text)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, so
@@ -781,4 +874,74 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         return Err(Error::io(path, e, "write the PDF"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyph(id: u16, advance: f32, dx: f32, text: Range<usize>) -> Glyph {
+        Glyph { id, advance, dx, dy: 0.0, text }
+    }
+
+    /// Where each glyph id is drawn, as krilla places it: at the pen plus
+    /// its offset, the pen moving by the advances.
+    fn drawn(glyphs: &[PdfGlyph]) -> Vec<(u16, f32)> {
+        let mut pen = 0.0;
+        let mut out: Vec<(u16, f32)> = glyphs
+            .iter()
+            .map(|g| {
+                let x = pen + g.dx;
+                pen += g.advance;
+                (g.id, x)
+            })
+            .collect();
+        out.sort_by_key(|g| g.0);
+        out
+    }
+
+    #[test]
+    fn rtl_clusters_have_one_glyph_with_their_text_and_width() {
+        // "بُن" shaped right to left: ن (base 3, dot 4), then بُ (base 1,
+        // dot 2, damma 5), in visual order; a space (6) between.
+        let text = "بُ ن";
+        let glyphs = vec![
+            glyph(3, 6.0, 0.0, 5..7),
+            glyph(4, 0.0, -3.0, 5..7),
+            glyph(6, 2.0, 0.0, 4..5),
+            glyph(2, 0.0, 2.0, 0..4),
+            glyph(1, 5.0, 0.0, 0..4),
+            glyph(5, 0.0, -2.5, 0..4),
+        ];
+        let (out, written) = rtl_glyphs(&glyphs, text, 10.0, 6);
+        // Nothing moves on the page.
+        let before: Vec<PdfGlyph> = glyphs.iter().map(|g| PdfGlyph::new(g, 10.0, 6)).collect();
+        let (want, got) = (drawn(&before), drawn(&out));
+        assert_eq!(want.len(), got.len());
+        for (w, g) in want.iter().zip(&got) {
+            assert!(w.0 == g.0 && (w.1 - g.1).abs() < 1e-4, "{w:?} moved to {g:?}");
+        }
+        // The bases come first, in visual order, each with its cluster's
+        // text and whole width; the letter with its mark is written
+        // reversed (readers reverse it back); dots and marks follow with
+        // no text.
+        let with_text: Vec<(u16, &str, f32)> = out
+            .iter()
+            .filter(|g| !g.text.is_empty())
+            .map(|g| (g.id, &written[g.text.clone()], g.advance))
+            .collect();
+        assert_eq!(with_text, vec![(3, "ن", 6.0), (6, " ", 2.0), (1, "\u{64f}ب", 5.0)]);
+        assert!(out[3..].iter().all(|g| g.text.is_empty() && g.advance == 0.0));
+        assert_eq!(out[3..].iter().map(|g| g.id).collect::<Vec<_>>(), vec![4, 2, 5]);
+    }
+
+    #[test]
+    fn a_lone_mark_gets_a_blank_companion() {
+        // One empty-text glyph alone would get a plain, empty ToUnicode
+        // entry; two make an ActualText span.
+        let glyphs = vec![glyph(3, 6.0, 0.0, 0..2), glyph(4, 0.0, -3.0, 0..2)];
+        let (out, _) = rtl_glyphs(&glyphs, "ن", 10.0, 9);
+        assert_eq!(out.iter().map(|g| g.id).collect::<Vec<_>>(), vec![3, 4, 9]);
+        assert!(out[1..].iter().all(|g| g.text.is_empty() && g.text == out[2].text));
+    }
 }

@@ -10,7 +10,7 @@ use crate::error::{Error, Location, Result, Warning};
 use crate::flow::{self, Vars};
 use crate::pages::{Document, LineKind};
 use crate::shape::Shaper;
-use crate::spec::LayoutSpec;
+use crate::spec::{Bilingual, LayoutSpec};
 use crate::statement::Statement;
 
 /// Sizes are chosen on this grid (points).
@@ -67,6 +67,88 @@ pub fn balanced(doc: &Document, leading: f32) -> bool {
     used.len() < 2 || hi - lo <= leading + 0.5
 }
 
+/// What is fitted: one statement, or two on one bilingual leaflet.
+#[derive(Clone, Copy)]
+enum Subject<'s> {
+    One(&'s Statement),
+    /// Side by side: one document, the first statement in the first half
+    /// of the columns.
+    SideBySide(&'s Statement, &'s Statement),
+    /// Front and back: two documents, each on its own `fit.pages` pages.
+    FrontBack(&'s Statement, &'s Statement),
+}
+
+impl<'s> Subject<'s> {
+    /// Lays out the subject with `spec`: one document, or one per side of a
+    /// front-and-back leaflet (each must fit on the page count).
+    fn layout(
+        self,
+        shaper: &mut Shaper<'_>,
+        spec: &LayoutSpec,
+        vars: &Vars,
+    ) -> Result<(Vec<Document>, Vec<Warning>)> {
+        match self {
+            Subject::One(st) => flow::flow_with(shaper, st, spec, vars).map(|(d, w)| (vec![d], w)),
+            Subject::SideBySide(a, b) => {
+                flow::flow_pair_with(shaper, a, b, spec, vars).map(|(d, w)| (vec![d], w))
+            }
+            Subject::FrontBack(a, b) => {
+                let (front, mut warnings) = flow::flow_with(shaper, a, spec, vars)?;
+                let (back, mut more) = flow::flow_with(shaper, b, spec, vars)?;
+                warnings.append(&mut more);
+                Ok((vec![front, back], warnings))
+            }
+        }
+    }
+
+    /// The statement a line of part `part` belongs to (0 or 1).
+    fn statement_of(self, part: usize, column: usize, spec: &LayoutSpec) -> usize {
+        match self {
+            Subject::One(_) => 0,
+            Subject::SideBySide(..) => usize::from(column >= (spec.page.columns / 2) as usize),
+            Subject::FrontBack(..) => part.min(1),
+        }
+    }
+
+    fn names(self) -> Vec<&'s str> {
+        match self {
+            Subject::One(a) => vec![&a.name],
+            Subject::SideBySide(a, b) | Subject::FrontBack(a, b) => vec![&a.name, &b.name],
+        }
+    }
+
+    /// How the subject is named in messages, with its verb's `-s` ending.
+    fn noun(self) -> (&'static str, &'static str) {
+        match self {
+            Subject::One(_) => ("the statement", "s"),
+            Subject::SideBySide(..) => ("the two statements side by side", ""),
+            Subject::FrontBack(..) => ("the longer of the two statements", "s"),
+        }
+    }
+
+    /// Puts the parts together into the finished document.
+    fn join(self, mut parts: Vec<Document>) -> Document {
+        match self {
+            Subject::FrontBack(a, b) if parts.len() == 2 => {
+                let back = parts.pop().unwrap_or_else(|| unreachable!("two parts"));
+                let front = parts.pop().unwrap_or_else(|| unreachable!("two parts"));
+                flow::front_back(front, back, a, b)
+            }
+            _ => parts.into_iter().next().unwrap_or_else(|| unreachable!("one part")),
+        }
+    }
+}
+
+/// Pages of the longest part.
+fn pages(parts: &[Document]) -> usize {
+    parts.iter().map(|d| d.pages.len()).max().unwrap_or(0)
+}
+
+/// Fill of the fullest part (see [`fill`]).
+fn fill_most(parts: &[Document]) -> f32 {
+    parts.iter().map(fill).fold(0.0, f32::max)
+}
+
 /// Finds the largest body size in `[fit.min-size, fit.max-size]` at which
 /// the statement fits on `fit.pages` pages, and lays it out at that size.
 ///
@@ -78,8 +160,45 @@ pub fn fit(
     spec: &LayoutSpec,
     vars: &Vars,
 ) -> Result<Fitted> {
+    fit_subject(shaper, Subject::One(statement), spec, vars)
+}
+
+/// Fits two statements on a bilingual layout (`page.bilingual`), both at
+/// one body size, so that the pair reads as one leaflet:
+///
+/// - side by side, the pair fills `fit.pages` pages: the longer side (with
+///   the sections kept level) decides the size;
+/// - front and back, each statement gets `fit.pages` pages of its own (the
+///   second starting on a new page): the longer decides the size, and the
+///   document has twice `fit.pages` pages, or fewer if the shorter needs
+///   fewer.
+///
+/// Fails, naming the statement that does not fit, when even `fit.min-size`
+/// needs more pages. A layout for one statement is fitted as the first.
+pub fn fit_pair(
+    shaper: &mut Shaper<'_>,
+    first: &Statement,
+    second: &Statement,
+    spec: &LayoutSpec,
+    vars: &Vars,
+) -> Result<Fitted> {
+    let subject = match spec.page.bilingual {
+        Bilingual::SideBySide => Subject::SideBySide(first, second),
+        Bilingual::FrontBack => Subject::FrontBack(first, second),
+        Bilingual::No => Subject::One(first),
+    };
+    fit_subject(shaper, subject, spec, vars)
+}
+
+fn fit_subject(
+    shaper: &mut Shaper<'_>,
+    subject: Subject<'_>,
+    spec: &LayoutSpec,
+    vars: &Vars,
+) -> Result<Fitted> {
     let n = spec.fit.pages as usize;
     let (lo, hi) = (spec.fit.min_size, spec.fit.max_size.max(spec.fit.min_size));
+    let (noun, verb_s) = subject.noun();
     let mut passes = 0;
     // One layout pass at `size`, with the leading (and paragraph spacing)
     // opened by `loose`.
@@ -88,21 +207,23 @@ pub fn fit(
         let mut s = spec.scaled_to(size);
         s.body.leading *= loose;
         s.body.paragraph_spacing *= loose;
-        flow::flow_with(shaper, statement, &s, vars)
+        subject.layout(shaper, &s, vars)
     };
     let snap = |s: f32| ((s / STEP).round() * STEP).clamp(lo, hi);
+    let line_at = |s: f32| (spec.body.leading + spec.body.paragraph_spacing) * s / spec.body.size;
+    let all_balanced = |parts: &[Document], s: f32| parts.iter().all(|d| balanced(d, line_at(s)));
 
     // Best fitting (largest size with ≤ n pages) and smallest overflowing.
-    let mut fits: Option<(f32, Document, Vec<Warning>)> = None;
+    let mut fits: Option<(f32, Vec<Document>, Vec<Warning>)> = None;
     let mut over: Option<f32> = None;
     let mut size = snap(spec.body.size);
     for _ in 0..=MAX_PASSES {
-        let (doc, warnings) = run_loose(size, 1.0, &mut passes)?;
-        let f = fill(&doc);
-        let ok = doc.pages.len() <= n;
+        let (parts, warnings) = run_loose(size, 1.0, &mut passes)?;
+        let f = fill_most(&parts);
+        let ok = pages(&parts) <= n;
         if ok {
             if fits.as_ref().is_none_or(|(s, ..)| size > *s) {
-                fits = Some((size, doc, warnings));
+                fits = Some((size, parts, warnings));
             }
         } else if over.is_none_or(|o| size < o) {
             over = Some(size);
@@ -131,27 +252,16 @@ pub fn fit(
     // At the largest fitting size the last page is often full, and keep
     // rules may then leave its columns two lines apart; a step or two
     // smaller breaks the text differently and usually balances.
-    if let Some((size, doc, _)) = &fits {
+    if let Some((size, parts, _)) = &fits {
         let mut s = *size;
-        if spec.page.balance
-            && spec.page.columns > 1
-            && !balanced(
-                doc,
-                (spec.body.leading + spec.body.paragraph_spacing) * s / spec.body.size,
-            )
-        {
+        if spec.page.balance && spec.page.columns > 1 && !all_balanced(parts, s) {
             for _ in 0..MAX_BALANCE_STEPS {
                 s = snap(s - STEP);
                 if s <= lo - 1e-3 || (s - lo).abs() < 1e-3 && s >= *size {
                     break;
                 }
                 let (d, w) = run_loose(s, 1.0, &mut passes)?;
-                if d.pages.len() == n
-                    && balanced(
-                        &d,
-                        (spec.body.leading + spec.body.paragraph_spacing) * s / spec.body.size,
-                    )
-                {
+                if pages(&d) == n && all_balanced(&d, s) {
                     fits = Some((s, d, w));
                     break;
                 }
@@ -160,16 +270,16 @@ pub fn fit(
     }
     // At `max-size` a short text may leave the last page nearly empty:
     // open the leading (and paragraph spacing) a little to fill it.
-    if let Some((size, doc, _)) = &fits {
-        let short = doc.pages.len() == n && fill(doc) - (n as f32 - 1.0) < 0.6;
+    if let Some((size, parts, _)) = &fits {
+        let short = pages(parts) == n && fill_most(parts) - (n as f32 - 1.0) < 0.6;
         if *size >= hi - 1e-3 && short {
             let size = *size;
             for k in LEADING_STEPS {
                 let (d, w) = run_loose(size, k, &mut passes)?;
-                if d.pages.len() > n {
+                if pages(&d) > n {
                     break;
                 }
-                let done = fill(&d) - (n as f32 - 1.0) >= 0.6;
+                let done = fill_most(&d) - (n as f32 - 1.0) >= 0.6;
                 fits = Some((size, d, w));
                 if done {
                     break;
@@ -178,20 +288,19 @@ pub fn fit(
         }
     }
     match fits {
-        Some((size, document, mut warnings)) => {
-            if document.pages.len() < n && size >= hi - 1e-3 {
+        Some((size, parts, mut warnings)) => {
+            let got = pages(&parts);
+            if got < n && size >= hi - 1e-3 {
                 warnings.push(Warning::new(
                     spec_location(spec),
                     format!(
-                        "the statement fills only {} of {n} pages even at `fit.max-size` ({})",
-                        document.pages.len(),
+                        "{noun} fill{verb_s} only {got} of {n} pages even at `fit.max-size` ({})",
                         pt(hi)
                     ),
                 ));
             }
-            let f = fill(&document);
-            let last = f - (document.pages.len() - 1) as f32;
-            if document.pages.len() == n && last < 0.6 {
+            let last = fill_most(&parts) - (got - 1) as f32;
+            if got == n && last < 0.6 {
                 let why = if size >= hi - 1e-3 {
                     format!(" even at `fit.max-size` ({}); raise it, or set fewer pages", pt(hi))
                 } else {
@@ -202,30 +311,59 @@ pub fn fit(
                     format!("the last page is only {:.0} % full{why}", last * 100.0),
                 ));
             }
-            Ok(Fitted { document, warnings, passes })
+            Ok(Fitted { document: subject.join(parts), warnings, passes })
         }
         None => {
-            // Even the smallest size overflows: say by how much.
-            let (doc, _) = run_loose(lo, 1.0, &mut passes)?;
-            let extra: Vec<&crate::pages::LineInfo> = doc
-                .pages
-                .iter()
-                .skip(n)
-                .flat_map(|p| &p.lines)
-                .filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
-                .collect();
-            let words: usize = extra.iter().map(|l| l.text.split_whitespace().count()).sum();
+            // Even the smallest size overflows: say by how much, and whose
+            // text it is when there are two.
+            let (parts, _) = run_loose(lo, 1.0, &mut passes)?;
+            let names = subject.names();
+            let mut extra = vec![(0usize, 0usize); names.len()];
+            for (pi, doc) in parts.iter().enumerate() {
+                for l in doc
+                    .pages
+                    .iter()
+                    .skip(n)
+                    .flat_map(|p| &p.lines)
+                    .filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
+                {
+                    let e = &mut extra[subject.statement_of(pi, l.column, spec)];
+                    e.0 += 1;
+                    e.1 += l.text.split_whitespace().count();
+                }
+            }
+            let lines = |k: usize| if k == 1 { "line" } else { "lines" };
+            let pages_s = if n == 1 { "" } else { "s" };
+            let what = if names.len() == 1 {
+                let (k, words) = extra[0];
+                format!("{k} more {} (about {words} words)", lines(k))
+            } else {
+                let parts: Vec<String> = extra
+                    .iter()
+                    .zip(&names)
+                    .filter(|((k, _), _)| *k > 0)
+                    .map(|((k, words), name)| {
+                        format!("{k} more {} of `{name}` (about {words} words)", lines(*k))
+                    })
+                    .collect();
+                parts.join(" and ")
+            };
+            let head = match subject {
+                Subject::FrontBack(..) => format!(
+                    "front and back, {n} page{pages_s} for each statement are too few even at \
+                     `fit.min-size` ({})",
+                    pt(lo)
+                ),
+                _ => format!(
+                    "{noun} do{} not fit on {n} page{pages_s} even at `fit.min-size` ({})",
+                    if verb_s.is_empty() { "" } else { "es" },
+                    pt(lo)
+                ),
+            };
+            let side = if matches!(subject, Subject::FrontBack(..)) { " of its side" } else { "" };
             Err(Error::new(
                 spec_location(spec),
-                format!(
-                    "the statement does not fit on {n} page{} even at `fit.min-size` ({}): \
-                     {} more line{} (about {words} words) would need page {}",
-                    if n == 1 { "" } else { "s" },
-                    pt(lo),
-                    extra.len(),
-                    if extra.len() == 1 { "" } else { "s" },
-                    n + 1
-                ),
+                format!("{head}: {what} would need page {}{side}", n + 1),
                 "shorten the statement, allow more pages (`fit.pages`), or lower `fit.min-size`",
             ))
         }

@@ -1222,19 +1222,32 @@ pub fn flow_pair_with<'b>(
         }
     }
     *shaper = sh;
-    if spec.fit.pages > 0 {
-        warnings.push(Warning::new(
-            loc(),
-            "`fit.pages` is not applied to side-by-side statements: the type stays at `body.size`",
-        ));
-    }
     let pages = place_pair(spec, &sides, per_side)?;
+    Ok((Document { pages, meta: pair_meta(first, second), body_size: spec.body.size }, warnings))
+}
+
+/// The PDF metadata of two statements on one leaflet: the first's, with
+/// both titles.
+fn pair_meta(first: &Statement, second: &Statement) -> Meta {
     let mut meta = first.meta.clone();
     meta.title = match (&first.meta.title, &second.meta.title) {
         (Some(a), Some(b)) => Some(format!("{a} / {b}")),
         (a, b) => a.clone().or_else(|| b.clone()),
     };
-    Ok((Document { pages, meta, body_size: spec.body.size }, warnings))
+    meta
+}
+
+/// Puts two laid-out statements front and back (`page.bilingual =
+/// "front-back"`): the second's pages after the first's.
+pub fn front_back(
+    mut front: Document,
+    back: Document,
+    first: &Statement,
+    second: &Statement,
+) -> Document {
+    front.pages.extend(back.pages);
+    front.meta = pair_meta(first, second);
+    front
 }
 
 /// Where a side's text has got to: a page, a column of that side, and

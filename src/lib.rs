@@ -78,6 +78,8 @@ pub fn build(
 /// the first in the first half of the columns and the second in the other
 /// half, level at each section heading; `"front-back"` sets the first from
 /// page 1 and the second from a new page, each with its own masthead.
+/// With `fit.pages`, both are fitted at one body size (see
+/// [`fit::fit_pair`]).
 pub fn typeset_pair(
     first: &statement::Statement,
     second: &statement::Statement,
@@ -85,19 +87,19 @@ pub fn typeset_pair(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    let mut shaper = shape::Shaper::new(book);
     match spec.page.bilingual {
-        spec::Bilingual::SideBySide => {
-            flow::flow_pair_with(&mut shape::Shaper::new(book), first, second, spec, vars)
+        // Both statements at one body size: see `fit::fit_pair`.
+        spec::Bilingual::SideBySide | spec::Bilingual::FrontBack if spec.fit.pages > 0 => {
+            let f = fit::fit_pair(&mut shaper, first, second, spec, vars)?;
+            Ok((f.document, f.warnings))
         }
+        spec::Bilingual::SideBySide => flow::flow_pair_with(&mut shaper, first, second, spec, vars),
         spec::Bilingual::FrontBack => {
-            let (mut doc, mut warnings) = typeset(first, spec, book, vars)?;
-            let (back, mut more) = typeset(second, spec, book, vars)?;
-            doc.pages.extend(back.pages);
-            if let (Some(a), Some(b)) = (&first.meta.title, &second.meta.title) {
-                doc.meta.title = Some(format!("{a} / {b}"));
-            }
+            let (front, mut warnings) = flow::flow_with(&mut shaper, first, spec, vars)?;
+            let (back, mut more) = flow::flow_with(&mut shaper, second, spec, vars)?;
             warnings.append(&mut more);
-            Ok((doc, warnings))
+            Ok((flow::front_back(front, back, first, second), warnings))
         }
         spec::Bilingual::No => Err(Error::new(
             spec.path.as_ref().map(Location::file).unwrap_or_default(),

@@ -1268,6 +1268,9 @@ struct PairGeom {
     /// Pages from this one on keep room for the footer.
     reserve_from: usize,
     per_side: usize,
+    /// A page whose columns are cut short to this height (balancing the
+    /// last page).
+    short: Option<(usize, f32)>,
 }
 
 impl PairGeom {
@@ -1280,10 +1283,14 @@ impl PairGeom {
     }
 
     fn cbottom(&self, page: usize) -> f32 {
-        if page >= self.reserve_from {
+        let full = if page >= self.reserve_from {
             self.bottom_full - self.footer_h
         } else {
             self.bottom_full
+        };
+        match self.short {
+            Some((p, h)) if p == page => full.min(self.ctop(page) + h),
+            _ => full,
         }
     }
 
@@ -1414,9 +1421,10 @@ fn fill_section(
         first = false;
         let avail = geom.cbottom(c.page) - y0;
         // Mid-column, keep rules hold or the text moves on: a heading
-        // never ends a column. At a column's top something must go in.
+        // never ends a column. At a column's top something must go in;
+        // a hyphen may end it only where the page does not turn.
         let j = if at_top {
-            fill_column(units, i, avail, true)
+            fill_column(units, i, avail, c.col + 1 == geom.per_side)
         } else {
             fill_column_with(units, i, avail, true)
         };
@@ -1438,6 +1446,90 @@ fn fill_section(
             *cur = geom.next_column(*cur);
         }
     }
+}
+
+/// Baselines of the last lines of each column of page `page` that has
+/// text, by side and column of the side.
+fn column_ends(sides: &[Side], placed: &[Placed], page: usize) -> Vec<f32> {
+    let mut ends: HashMap<(usize, usize), f32> = HashMap::new();
+    for pl in placed.iter().filter(|pl| pl.page == page) {
+        let u = &sides[pl.side].units[pl.unit];
+        let end = pl.y + u.lines.last().map_or(u.height, |l| l.y);
+        let e = ends.entry((pl.side, pl.col)).or_insert(end);
+        *e = e.max(end);
+    }
+    ends.into_values().collect()
+}
+
+/// Tallest minus shortest of column ends.
+fn spread(ends: &[f32]) -> f32 {
+    let hi = ends.iter().copied().fold(f32::MIN, f32::max);
+    let lo = ends.iter().copied().fold(f32::MAX, f32::min);
+    if ends.len() < 2 {
+        0.0
+    } else {
+        hi - lo
+    }
+}
+
+/// Balances the last page of a side-by-side document: tries shorter
+/// columns there, from an even share of each side's text upwards, and
+/// keeps the placement whose columns (of both sides) end most nearly
+/// level without needing another page. Sections stay level across the
+/// pair, so where one side's last section is longer, its columns end
+/// lower: only what the heading sync leaves free moves. Earlier pages
+/// stay as they are, as in a single-statement flow. Returns `None` when
+/// nothing better is found.
+fn balance_pair(
+    sides: &[Side],
+    geom: &mut PairGeom,
+    placed: &[Placed],
+    npages: usize,
+    lead: f32,
+) -> Option<Vec<Placed>> {
+    let lp = npages.checked_sub(1)?;
+    let ctop = geom.ctop(lp);
+    let full = geom.cbottom(lp) - ctop;
+    let mut best_spread = spread(&column_ends(sides, placed, lp));
+    let step = (lead / 4.0).max(0.5);
+    if best_spread <= step || geom.per_side < 2 && sides.len() < 2 {
+        return None;
+    }
+    // No side's text fits in columns shorter than an even share of it.
+    let mut h = (0..sides.len())
+        .map(|s| {
+            placed
+                .iter()
+                .filter(|pl| pl.page == lp && pl.side == s)
+                .map(|pl| {
+                    let u = &sides[s].units[pl.unit];
+                    u.height + u.space_before
+                })
+                .sum::<f32>()
+                / geom.per_side as f32
+        })
+        .fold(lead, f32::max)
+        .min(full);
+    let mut best = None;
+    let mut tries_after_fit = 0;
+    while h < full - EPS {
+        geom.short = Some((lp, h));
+        let (cand, n) = place_sections(sides, geom);
+        if n == npages {
+            let sp = spread(&column_ends(sides, &cand, lp));
+            if sp < best_spread - EPS {
+                best_spread = sp;
+                best = Some(cand);
+            }
+            tries_after_fit += 1;
+            if best_spread <= step || tries_after_fit > 40 {
+                break;
+            }
+        }
+        h += step;
+    }
+    geom.short = None;
+    best
 }
 
 /// Puts the sides' masthead, sections and footer on pages.
@@ -1479,6 +1571,7 @@ fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> Result<Vec<
         footer_h,
         reserve_from: if every { 0 } else { usize::MAX },
         per_side,
+        short: None,
     };
     let (mut placed, mut npages) = place_sections(sides, &geom);
     if !every && footer_h > 0.0 {
@@ -1486,6 +1579,11 @@ fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> Result<Vec<
         // pushes text onto a new page, that page is the last and has room.
         geom.reserve_from = npages - 1;
         (placed, npages) = place_sections(sides, &geom);
+    }
+    if p.balance {
+        if let Some(b) = balance_pair(sides, &mut geom, &placed, npages, spec.body.leading) {
+            placed = b;
+        }
     }
 
     let cw = spec.column_width();

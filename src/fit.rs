@@ -237,7 +237,16 @@ fn fit_subject(
         // from a fitting one at n full pages; then stay strictly inside the
         // bracket, a grid step from its ends at least.
         let target = if ok { n as f32 } else { n as f32 - TARGET_SLACK };
-        let guess = snap(size * (target / f.max(0.01)).sqrt());
+        let mut guess = snap(size * (target / f.max(0.01)).sqrt());
+        // Near a full page the guess creeps a step at a time towards the
+        // end it came from; once both ends are known, a guess outside the
+        // bracket's middle half is replaced by its midpoint.
+        if fits.is_some() && over.is_some() {
+            let quarter = (high - low) / 4.0;
+            if guess < low + quarter || guess > high - quarter {
+                guess = snap((low + high) / 2.0);
+            }
+        }
         let next = guess.clamp(snap(low + STEP), snap(high - STEP));
         if next <= low + 1e-3 || next >= high - 1e-3 || (next - size).abs() < 1e-3 {
             // The bracket is as tight as the grid allows.

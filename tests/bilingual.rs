@@ -142,22 +142,291 @@ fn assert_no_heading_at_foot(doc: &Document) {
     }
 }
 
-/// Lines stay inside their column and above its foot.
+/// Lines stay inside a column of their side and above its foot. (A
+/// right-to-left side numbers its columns from the right.)
 fn assert_inside(doc: &Document, spec: &LayoutSpec) {
     let cw = spec.column_width();
+    let per_side = spec.page.columns as usize / 2;
     for (pi, page) in doc.pages.iter().enumerate() {
         for l in
             page.lines.iter().filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
         {
-            let left = spec.page.margin.left + l.column as f32 * (cw + spec.page.gutter);
-            assert!(
-                l.x >= left - 0.01 && l.x + l.width <= left + cw + 0.01,
-                "page {}: {l:?}",
-                pi + 1
-            );
+            let side = l.column / per_side;
+            let inside = (side * per_side..(side + 1) * per_side).any(|c| {
+                let left = spec.page.margin.left + c as f32 * (cw + spec.page.gutter);
+                l.x >= left - 0.01 && l.x + l.width <= left + cw + 0.01
+            });
+            assert!(inside, "page {}: {l:?}", pi + 1);
             assert!(l.y <= page.column_bottom && l.y >= page.column_top, "page {}: {l:?}", pi + 1);
         }
     }
+}
+
+/// The body lines of each column of a page, top to bottom.
+fn columns(doc: &Document, page: usize) -> Vec<Vec<&LineInfo>> {
+    let mut cols: Vec<Vec<&LineInfo>> = Vec::new();
+    for l in doc.pages[page]
+        .lines
+        .iter()
+        .filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
+    {
+        if cols.len() <= l.column {
+            cols.resize(l.column + 1, Vec::new());
+        }
+        cols[l.column].push(l);
+    }
+    for c in &mut cols {
+        c.sort_by(|a, b| a.y.total_cmp(&b.y));
+    }
+    cols
+}
+
+/// The flow rules of a single-statement leaflet, on each side of a
+/// side-by-side one: no column of a side ends with a heading or with the
+/// first line of a paragraph alone (orphan), none starts with the last
+/// line alone (widow), except where that side's text ends.
+fn assert_flow_rules(doc: &Document, spec: &LayoutSpec, case: &str) {
+    let per_side = (spec.page.columns / 2) as usize;
+    let (widows, orphans) = (spec.body.widows as usize, spec.body.orphans as usize);
+    for side in 0..2 {
+        let cols = side * per_side..(side + 1) * per_side;
+        let all = side_lines(doc, cols.clone());
+        let Some(&(end_page, end_line)) = all.last() else { continue };
+        for pi in 0..doc.pages.len() {
+            let page_cols = columns(doc, pi);
+            for c in cols.clone() {
+                let Some(col) = page_cols.get(c) else { continue };
+                let (Some(first), Some(last)) = (col.first(), col.last()) else { continue };
+                let at = format!("{case}, page {} column {}", pi + 1, c + 1);
+                let side_ends_here = pi == end_page && std::ptr::eq(*last, end_line);
+                if !side_ends_here {
+                    assert_ne!(last.kind, LineKind::Heading, "{at}: ends with a heading");
+                    if last.kind == LineKind::Body && last.count > 1 {
+                        assert!(
+                            last.index + 1 >= orphans || last.index + 1 == last.count,
+                            "{at}: orphan: {}",
+                            last.text
+                        );
+                    }
+                }
+                if first.kind == LineKind::Body && first.count > 1 && first.index > 0 {
+                    assert!(first.count - first.index >= widows, "{at}: widow: {}", first.text);
+                    assert!(first.index >= orphans, "{at}: orphan before: {}", first.text);
+                }
+            }
+        }
+    }
+}
+
+/// Baselines of the last lines of a side's columns on the last page (the
+/// columns that have text), in lines below the column top.
+fn last_page_ends(doc: &Document, spec: &LayoutSpec, side: usize) -> Vec<f32> {
+    let per_side = (spec.page.columns / 2) as usize;
+    let last = doc.pages.len() - 1;
+    let lead = spec.body.leading * doc.body_size / spec.body.size;
+    let top = doc.pages[last].column_top;
+    columns(doc, last)
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| c / per_side == side)
+        .filter_map(|(_, col)| col.last().map(|l| (l.y - top) / lead))
+        .collect()
+}
+
+fn spread(ends: &[f32]) -> f32 {
+    let hi = ends.iter().copied().fold(f32::MIN, f32::max);
+    let lo = ends.iter().copied().fold(f32::MAX, f32::min);
+    if ends.len() < 2 {
+        0.0
+    } else {
+        hi - lo
+    }
+}
+
+/// Sizes of the body text runs in the left and right half of a page.
+fn body_run_sizes(doc: &Document, page: usize) -> (Vec<f32>, Vec<f32>) {
+    let p = &doc.pages[page];
+    let mid = p.width / 2.0;
+    let mut halves = (Vec::new(), Vec::new());
+    let bodies: Vec<&LineInfo> = p.lines.iter().filter(|l| l.kind == LineKind::Body).collect();
+    for e in &p.elements {
+        let Element::Text(t) = e else { continue };
+        if !bodies.iter().any(|l| (l.y - t.y).abs() < 0.01) {
+            continue;
+        }
+        let half = if t.x < mid { &mut halves.0 } else { &mut halves.1 };
+        if !half.iter().any(|s: &f32| (s - t.size).abs() < 0.01) {
+            half.push(t.size);
+        }
+    }
+    halves
+}
+
+#[test]
+fn flow_rules_hold_on_every_pair() {
+    let pairs = [(ENGLISH, SPANISH), (UDHR_EN, UDHR_ES), (UDHR_EN, UDHR_AR), (UDHR_EN, SPANISH)];
+    let configs: [&[&str]; 5] = [
+        &[],
+        &["page.columns=4", "page.orientation=landscape"],
+        &["body.size=22pt", "body.leading=27pt", "masthead.show=false"],
+        &["page.columns=4", "page.orientation=landscape", "body.size=16pt", "body.leading=19pt"],
+        &["footer.on=last-page", "body.size=13pt", "body.leading=16pt"],
+    ];
+    for (a, b) in pairs {
+        for sets in configs {
+            let spec = layout(sets);
+            let doc = pair(a, b, &spec);
+            let case = format!("{a} + {b} {sets:?}");
+            assert_flow_rules(&doc, &spec, &case);
+            assert_words_in_order(&doc, 0..spec.page.columns as usize / 2, &load(a));
+            assert_words_in_order(
+                &doc,
+                spec.page.columns as usize / 2..spec.page.columns as usize,
+                &load(b),
+            );
+            assert_inside(&doc, &spec);
+        }
+    }
+}
+
+#[test]
+fn last_page_columns_of_a_side_end_level() {
+    let four = ["page.columns=4", "page.orientation=landscape"];
+    // The English runs on alone over the last page: its two columns share
+    // what is left, within a line (and a paragraph gap) of each other.
+    let spec = layout(&four);
+    let doc = pair(ENGLISH, SPANISH, &spec);
+    let en = last_page_ends(&doc, &spec, 0);
+    assert_eq!(en.len(), 2, "{en:?}");
+    assert!(last_page_ends(&doc, &spec, 1).is_empty());
+    let gap = spec.body.paragraph_spacing / spec.body.leading;
+    assert!(spread(&en) <= 1.0 + gap + 0.01, "English columns end at {en:?} lines");
+    assert_flow_rules(&doc, &spec, "4 columns");
+
+    // Four short sections a side on one page: they spread over both
+    // columns of each side rather than fill the first and leave the second
+    // short; the sections stay level.
+    let doc = pair(UDHR_EN, UDHR_ES, &spec);
+    assert_eq!(doc.pages.len(), 1);
+    let p = &doc.pages[0];
+    let height = (p.column_bottom - p.column_top) / spec.body.leading;
+    for side in 0..2 {
+        let ends = last_page_ends(&doc, &spec, side);
+        assert_eq!(ends.len(), 2, "side {side}: {ends:?}");
+        assert!(spread(&ends) < height / 4.0, "side {side}: columns end at {ends:?} of {height}");
+    }
+    let a: Vec<_> = headings(&doc, 0..2).into_iter().map(|h| (h.0, h.1)).collect();
+    let b: Vec<_> = headings(&doc, 2..4).into_iter().map(|h| (h.0, h.1)).collect();
+    assert_eq!(a.len(), 4);
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.0, y.0);
+        assert!((x.1 - y.1).abs() < 0.01, "headings not level: {a:?} / {b:?}");
+    }
+    // Without balancing the first columns are filled.
+    let unbalanced = layout(&[four[0], four[1], "page.balance=false"]);
+    let doc = pair(UDHR_EN, UDHR_ES, &unbalanced);
+    let ends = last_page_ends(&doc, &unbalanced, 0);
+    assert!(spread(&ends) >= height / 4.0, "{ends:?}");
+}
+
+#[test]
+fn fit_pages_sizes_the_pair_as_one() {
+    let spec = layout(&["fit.pages=1"]);
+    let (doc, warnings) =
+        typeset_pair(&load(UDHR_EN), &load(UDHR_ES), &spec, book(), &Vars::new()).expect("fits");
+    assert_eq!(doc.pages.len(), 1);
+    let size = doc.body_size;
+    assert!(size > spec.body.size && size <= spec.fit.max_size, "{size}");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // Both sides at that size.
+    let (left, right) = body_run_sizes(&doc, 0);
+    assert_eq!(left, [size], "{left:?}");
+    assert_eq!(right, [size], "{right:?}");
+    // The last page is full on the longer side, and one step larger
+    // needs another page.
+    assert!(handbill::fit::fill(&doc) > 0.85, "{}", handbill::fit::fill(&doc));
+    if size + 0.05 <= spec.fit.max_size {
+        let mut bigger = spec.scaled_to(size + 0.05);
+        bigger.fit.pages = 0;
+        let more = pair(UDHR_EN, UDHR_ES, &bigger);
+        assert!(more.pages.len() > 1, "{size} was not the largest size");
+    }
+    assert_flow_rules(&doc, &spec, "fitted");
+    assert_level(&doc, 4);
+    assert_words_in_order(&doc, 0..1, &load(UDHR_EN));
+    assert_words_in_order(&doc, 1..2, &load(UDHR_ES));
+
+    // Four columns, fitted: sections level, rules hold.
+    let spec = layout(&["fit.pages=1", "page.columns=4", "page.orientation=landscape"]);
+    let doc = pair(UDHR_EN, UDHR_ES, &spec);
+    assert_eq!(doc.pages.len(), 1);
+    assert!(doc.body_size > spec.body.size, "{}", doc.body_size);
+    assert_flow_rules(&doc, &spec, "fitted, four columns");
+
+    // A long statement on three pages.
+    let spec = layout(&["fit.pages=3"]);
+    let doc = pair(ENGLISH, SPANISH, &spec);
+    assert_eq!(doc.pages.len(), 3);
+    assert!(doc.body_size >= spec.fit.min_size && doc.body_size < spec.body.size);
+    assert_flow_rules(&doc, &spec, "fitted to 3 pages");
+    assert_words_in_order(&doc, 0..1, &load(ENGLISH));
+}
+
+#[test]
+fn a_pair_that_cannot_fit_says_whose_text_overflows() {
+    let spec = layout(&["fit.pages=2"]);
+    let e = typeset_pair(&load(ENGLISH), &load(SPANISH), &spec, book(), &Vars::new())
+        .expect_err("too long for two pages");
+    let msg = e.to_string();
+    assert!(msg.contains("do not fit on 2 pages even at `fit.min-size` (8pt)"), "{msg}");
+    // Only the English runs over: the Spanish is a part of it.
+    assert!(msg.contains("of `2026-01-22-general-strike-against-ice`"), "{msg}");
+    assert!(!msg.contains("general-strike-es"), "{msg}");
+    assert!(msg.contains("would need page 3"), "{msg}");
+
+    let spec = layout(&["fit.pages=1", "page.bilingual=front-back"]);
+    let e = typeset_pair(&load(ENGLISH), &load(SPANISH), &spec, book(), &Vars::new())
+        .expect_err("too long for one page a side");
+    let msg = e.to_string();
+    assert!(msg.contains("front and back, 1 page for each statement are too few"), "{msg}");
+    assert!(msg.contains("would need page 2 of its side"), "{msg}");
+}
+
+#[test]
+fn front_and_back_fitted_share_one_size() {
+    // A large enough `max-size` that the text decides the size.
+    let spec = layout(&["fit.pages=1", "page.bilingual=front-back", "fit.max-size=20pt"]);
+    let (en, ar) = (load(UDHR_EN), load(UDHR_AR));
+    let doc = pair(UDHR_EN, UDHR_AR, &spec);
+    assert_eq!(doc.pages.len(), 2, "one page a side");
+    let size = doc.body_size;
+    for p in 0..2 {
+        let (left, right) = body_run_sizes(&doc, p);
+        for s in left.iter().chain(&right) {
+            assert!((s - size).abs() < 0.01, "page {}: {left:?} {right:?} at {size}", p + 1);
+        }
+    }
+    assert!(size > spec.body.size && size < spec.fit.max_size, "{size}");
+    // A little larger (past the steps fitting may go down to balance the
+    // columns), one of the two needs a second page.
+    let mut bigger = spec.scaled_to(size + 0.25);
+    bigger.fit.pages = 0;
+    let pages = |st: &Statement| typeset(st, &bigger, book(), &Vars::new()).expect("lays out").0;
+    assert!(
+        pages(&en).pages.len() > 1 || pages(&ar).pages.len() > 1,
+        "{size} was not the largest size"
+    );
+    // The titles: the English on the front, the Arabic on the back.
+    let masthead = |p: usize| {
+        doc.pages[p]
+            .lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Masthead)
+            .map(|l| l.text.clone())
+            .collect::<String>()
+    };
+    assert!(masthead(0).contains("Universal"), "{}", masthead(0));
+    assert!(masthead(1).contains("الإعلان"), "{}", masthead(1));
 }
 
 #[test]

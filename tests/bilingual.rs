@@ -715,3 +715,24 @@ fn campaign_pairs_its_statements_as_listed() {
         );
     }
 }
+
+#[test]
+fn cli_fits_a_pair_or_says_why_not() {
+    let dir = tempfile::tempdir().expect("temp");
+    let d = dir.path();
+    copy(d, ENGLISH, "en.md");
+    copy(d, SPANISH, "es.md");
+    let build = |pages: &str| {
+        run(d, &["build", "en.md", "es.md", "--layout", "letter-bilingual", "--set", pages])
+    };
+    let (code, stderr) = build("fit.pages=1");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("do not fit on 1 page even at `fit.min-size`"), "{stderr}");
+    assert!(stderr.contains("more lines of `en`"), "{stderr}");
+    assert!(pdfs(d).is_empty(), "{:?}", pdfs(d));
+    let (code, stderr) = build("fit.pages=3");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("letter-bilingual.pdf (3 pages)"), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert_eq!(pdfs(d), ["en+es-letter-bilingual.pdf"]);
+}

@@ -1492,7 +1492,9 @@ fn balance_pair(
     let full = geom.cbottom(lp) - ctop;
     let mut best_spread = spread(&column_ends(sides, placed, lp));
     let step = (lead / 4.0).max(0.5);
-    if best_spread <= step || geom.per_side < 2 && sides.len() < 2 {
+    // One column a side: each side's text on the page is fixed, shorter
+    // columns would only push it onto another page.
+    if best_spread <= step || geom.per_side < 2 {
         return None;
     }
     // No side's text fits in columns shorter than an even share of it.

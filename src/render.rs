@@ -28,6 +28,7 @@ use crate::shape::Glyph;
 use crate::spec::{ColorMode, LayoutSpec};
 
 /// A glyph as krilla wants it; keeps krilla out of the layout types.
+#[derive(Clone)]
 struct PdfGlyph {
     id: u16,
     /// The characters it stands for in the text handed to krilla.
@@ -738,7 +739,9 @@ fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: Co
     // the character as text, and outline a box where .notdef would stand.
     let space = face.font.charmap().map_unicode(' ').map_or(0, |g| g.to_u32() as u16);
     let (glyphs, text) = if run.rtl {
-        rtl_glyphs(&run.glyphs, &run.text, run.size, space)
+        // A default-ignorable character's glyph: blank and of no width.
+        let zwsp = face.font.charmap().map_unicode('\u{200B}').map_or(space, |g| g.to_u32() as u16);
+        rtl_glyphs(&run.glyphs, &run.text, run.size, space, zwsp)
     } else {
         (run.glyphs.iter().map(|g| PdfGlyph::new(g, run.size, space)).collect(), run.text.clone())
     };
@@ -793,8 +796,19 @@ fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: Co
 /// included, so the text of a cluster of several characters in which not
 /// all are strong right-to-left (a letter and its vowel mark) is written
 /// reversed; poppler keeps a cluster of right-to-left letters only (a
-/// ligature) in its own order, so that is left alone.
-fn rtl_glyphs(glyphs: &[Glyph], text: &str, size: f32, blank: u16) -> (Vec<PdfGlyph>, String) {
+/// ligature) in its own order, so that is left alone. Such a reversed
+/// cluster also gets `zwsp`, a blank glyph of no width, after its base, in
+/// its span: MuPDF matches a span's text against its glyphs' own codes at
+/// both ends, and a last glyph whose code (the letter) ends the text would
+/// make it drop the rest (the mark). Poppler spreads the text from the
+/// base's start to the blank glyph's end, as before.
+fn rtl_glyphs(
+    glyphs: &[Glyph],
+    text: &str,
+    size: f32,
+    blank: u16,
+    zwsp: u16,
+) -> (Vec<PdfGlyph>, String) {
     let mut out = Vec::with_capacity(glyphs.len());
     let mut ink: Vec<PdfGlyph> = Vec::new();
     let mut text = text.to_string();
@@ -812,6 +826,10 @@ fn rtl_glyphs(glyphs: &[Glyph], text: &str, size: f32, blank: u16) -> (Vec<PdfGl
         }
         let base =
             (0..n).fold(0, |b, k| if cluster[k].advance > cluster[b].advance { k } else { b });
+        let strong = |c: char| matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL);
+        let reversed = text
+            .get(range.clone())
+            .is_some_and(|t| t.chars().nth(1).is_some() && !t.chars().all(strong));
         let mut at = pen;
         for (k, g) in cluster.iter().enumerate() {
             let mut pg = PdfGlyph::new(g, size, blank);
@@ -821,7 +839,13 @@ fn rtl_glyphs(glyphs: &[Glyph], text: &str, size: f32, blank: u16) -> (Vec<PdfGl
             if k == base {
                 pg.dx -= pen;
                 pg.advance = cluster.iter().map(|g| g.advance).sum();
+                let text = pg.text.clone();
                 out.push(pg);
+                if reversed {
+                    let mut z = PdfGlyph::new(g, size, blank);
+                    (z.id, z.text, z.advance, z.dx, z.dy) = (zwsp, text, 0.0, 0.0, 0.0);
+                    out.push(z);
+                }
             } else {
                 pg.advance = 0.0;
                 ink.push(pg);
@@ -829,13 +853,9 @@ fn rtl_glyphs(glyphs: &[Glyph], text: &str, size: f32, blank: u16) -> (Vec<PdfGl
             at += g.advance;
         }
         pen = at;
-        if let Some(t) = text.get(range.clone()) {
-            let strong =
-                |c: char| matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL);
-            if t.chars().nth(1).is_some() && !t.chars().all(strong) {
-                let rev: String = t.chars().rev().collect();
-                text.replace_range(range, &rev);
-            }
+        if reversed {
+            let rev: String = text[range.clone()].chars().rev().collect();
+            text.replace_range(range, &rev);
         }
     }
     if ink.is_empty() {
@@ -913,26 +933,31 @@ mod tests {
             glyph(1, 5.0, 0.0, 0..4),
             glyph(5, 0.0, -2.5, 0..4),
         ];
-        let (out, written) = rtl_glyphs(&glyphs, text, 10.0, 6);
+        let (out, written) = rtl_glyphs(&glyphs, text, 10.0, 6, 7);
         // Nothing moves on the page.
         let before: Vec<PdfGlyph> = glyphs.iter().map(|g| PdfGlyph::new(g, 10.0, 6)).collect();
-        let (want, got) = (drawn(&before), drawn(&out));
+        let ink: Vec<PdfGlyph> = out.iter().filter(|g| g.id != 7).map(PdfGlyph::clone).collect();
+        let (want, got) = (drawn(&before), drawn(&ink));
         assert_eq!(want.len(), got.len());
         for (w, g) in want.iter().zip(&got) {
             assert!(w.0 == g.0 && (w.1 - g.1).abs() < 1e-4, "{w:?} moved to {g:?}");
         }
         // The bases come first, in visual order, each with its cluster's
         // text and whole width; the letter with its mark is written
-        // reversed (readers reverse it back); dots and marks follow with
-        // no text.
-        let with_text: Vec<(u16, &str, f32)> = out
+        // reversed (readers reverse it back) and its span ends with a
+        // blank glyph (7) of no width at the cluster's end; dots and marks
+        // follow with no text.
+        let with_text: Vec<(u16, &str, f32, f32)> = out
             .iter()
             .filter(|g| !g.text.is_empty())
-            .map(|g| (g.id, &written[g.text.clone()], g.advance))
+            .map(|g| (g.id, &written[g.text.clone()], g.advance, g.dx))
             .collect();
-        assert_eq!(with_text, vec![(3, "ن", 6.0), (6, " ", 2.0), (1, "\u{64f}ب", 5.0)]);
-        assert!(out[3..].iter().all(|g| g.text.is_empty() && g.advance == 0.0));
-        assert_eq!(out[3..].iter().map(|g| g.id).collect::<Vec<_>>(), vec![4, 2, 5]);
+        let bu = "\u{64f}ب";
+        let want =
+            vec![(3, "ن", 6.0, 0.0), (6, " ", 2.0, 0.0), (1, bu, 5.0, 0.0), (7, bu, 0.0, 0.0)];
+        assert_eq!(with_text, want);
+        assert!(out[4..].iter().all(|g| g.text.is_empty() && g.advance == 0.0));
+        assert_eq!(out[4..].iter().map(|g| g.id).collect::<Vec<_>>(), vec![4, 2, 5]);
     }
 
     #[test]
@@ -940,7 +965,7 @@ mod tests {
         // One empty-text glyph alone would get a plain, empty ToUnicode
         // entry; two make an ActualText span.
         let glyphs = vec![glyph(3, 6.0, 0.0, 0..2), glyph(4, 0.0, -3.0, 0..2)];
-        let (out, _) = rtl_glyphs(&glyphs, "ن", 10.0, 9);
+        let (out, _) = rtl_glyphs(&glyphs, "ن", 10.0, 9, 8);
         assert_eq!(out.iter().map(|g| g.id).collect::<Vec<_>>(), vec![3, 4, 9]);
         assert!(out[1..].iter().all(|g| g.text.is_empty() && g.text == out[2].text));
     }

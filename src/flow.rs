@@ -1902,7 +1902,10 @@ fn set_line(
     // Right to left: flush with the measure's right edge, where the
     // logical line start hangs out (mirrored hanging punctuation).
     let shift = if p.rtl { measure + hang_start - x } else { 0.0 };
-    let runs: Vec<TextRun> = runs.into_iter().map(|r| r.finish(&p.text, shift)).collect();
+    let mut runs: Vec<TextRun> = runs.into_iter().map(|r| r.finish(&p.text, shift)).collect();
+    if p.rtl {
+        runs = reading_order(runs);
+    }
     for l in &mut links {
         l.0 += shift;
         l.1 += shift;
@@ -1939,6 +1942,24 @@ fn set_line(
         natural: x - if mode == Mode::Justify { hang_end } else { 0.0 },
         text,
     }
+}
+
+/// Puts the runs of a right-to-left line (in visual order) in the order a
+/// PDF reader needs to read it logically: readers reverse each stretch of
+/// right-to-left characters they meet in the content stream, but keep the
+/// stretches, and the left-to-right pieces (numbers, Latin words) between
+/// them, in stream order. So the stretches of right-to-left runs and the
+/// left-to-right runs between them are written from right to left, each
+/// right-to-left stretch still in visual order. Positions do not change.
+fn reading_order(runs: Vec<TextRun>) -> Vec<TextRun> {
+    let mut groups: Vec<Vec<TextRun>> = Vec::new();
+    for r in runs {
+        match groups.last_mut() {
+            Some(g) if g[0].rtl == r.rtl => g.push(r),
+            _ => groups.push(vec![r]),
+        }
+    }
+    groups.into_iter().rev().flatten().collect()
 }
 
 /// Where a glyph's characters come from while a line is set.

@@ -236,3 +236,48 @@ fn arabic_words_come_back_whole() {
     }
     assert!(lost.is_empty(), "words not read whole, in order: {lost:?}");
 }
+
+/// PDF readers reverse each stretch of right-to-left characters in the
+/// content stream but keep the stretches in stream order, so a right-to-left
+/// line with a number in it is written from its right end: each stretch of
+/// Arabic runs, then the number on its left, and so on.
+#[test]
+fn arabic_lines_with_numbers_are_written_from_the_right() {
+    let st = handbill::statement::load(&fixture("ar")).unwrap();
+    let out = build(&st, "letter-2col");
+    let mut mixed = 0;
+    for page in &out.document.pages {
+        for l in &page.lines {
+            let runs: Vec<_> = page
+                .elements
+                .iter()
+                .filter_map(|e| match e {
+                    Element::Text(t)
+                        if (t.y - l.y).abs() < 0.01 && t.x >= l.x - 1.0 && t.x < l.x + l.width =>
+                    {
+                        Some(t)
+                    }
+                    _ => None,
+                })
+                .collect();
+            // Stretches of runs of one direction, in stream order.
+            let mut stretches: Vec<(bool, f32)> = Vec::new();
+            for t in &runs {
+                match stretches.last_mut() {
+                    Some(s) if s.0 == t.rtl => s.1 = s.1.max(t.x),
+                    _ => stretches.push((t.rtl, t.x)),
+                }
+            }
+            if stretches.len() < 2 {
+                continue;
+            }
+            mixed += 1;
+            assert!(
+                stretches.windows(2).all(|w| w[0].1 > w[1].1),
+                "line `{}`: stretches written left to right: {stretches:?}",
+                l.text
+            );
+        }
+    }
+    assert!(mixed >= 3, "the fixture has lines with numbers in them, found {mixed}");
+}

@@ -61,7 +61,9 @@ impl krilla::text::Glyph for PdfGlyph {
         self.advance / self.size * size
     }
     fn x_offset(&self, size: f32) -> f32 {
-        self.dx / self.size * size
+        // Written into the same adjustments as the advance: whole
+        // thousandths of an em too.
+        (self.dx / self.size * 1000.0).round() / 1000.0 * size
     }
     fn y_offset(&self, size: f32) -> f32 {
         self.dy / self.size * size
@@ -743,7 +745,16 @@ fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: Co
         let zwsp = face.font.charmap().map_unicode('\u{200B}').map_or(space, |g| g.to_u32() as u16);
         rtl_glyphs(&run.glyphs, &run.text, run.size, space, zwsp)
     } else {
-        (run.glyphs.iter().map(|g| PdfGlyph::new(g, run.size, space)).collect(), run.text.clone())
+        let glyphs = run
+            .glyphs
+            .iter()
+            .zip(pdf_advances(&run.glyphs, run.size))
+            .map(|(g, em)| PdfGlyph {
+                advance: em / 1000.0 * run.size,
+                ..PdfGlyph::new(g, run.size, space)
+            })
+            .collect();
+        (glyphs, run.text.clone())
     };
     if space != 0 && run.glyphs.iter().any(|g| g.id == 0) {
         let mut x = run.x;
@@ -876,6 +887,24 @@ fn rtl_glyphs(
         out.push(g);
     }
     (out, text)
+}
+
+/// Glyph advances in whole thousandths of an em, the unit of a PDF text
+/// adjustment. Letter-spacing and kerning make most glyphs differ from the
+/// font's advance, and each difference is written as a number: exact ones
+/// print as `-7.3926697`, rounded ones as `-7`, which halves the content
+/// stream and the time spent compressing it. Each glyph ends where the
+/// rounded sum of the advances before it ends, so the error never adds up
+/// along a line: a glyph moves by at most half a thousandth of an em.
+fn pdf_advances(glyphs: &[Glyph], size: f32) -> impl Iterator<Item = f32> + '_ {
+    let (mut exact, mut placed) = (0.0_f64, 0.0_f64);
+    glyphs.iter().map(move |g| {
+        exact += f64::from(g.advance) / f64::from(size) * 1000.0;
+        let end = exact.round();
+        let advance = end - placed;
+        placed = end;
+        advance as f32
+    })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, so

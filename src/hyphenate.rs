@@ -199,12 +199,21 @@ fn core(word: &str) -> (usize, &str) {
 /// Whether a word looks like a URL, domain or e-mail address.
 /// Tells whether a word is a web or e-mail address (never hyphenated).
 pub fn is_url(word: &str) -> bool {
-    if word.contains("://") || word.contains('@') || word.to_ascii_lowercase().starts_with("www.") {
+    let www = word.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www."));
+    if www || word.contains("://") || word.contains('@') {
         return true;
     }
     // A dot between letters: "wsws.org", but not "end." (trimmed already).
-    let chars: Vec<char> = word.chars().collect();
-    chars.windows(3).any(|w| w[1] == '.' && w[0].is_alphabetic() && w[2].is_alphabetic())
+    // Asked for every word, so without collecting the characters.
+    let mut it = word.chars();
+    let (mut a, mut b) = (it.next(), it.next());
+    for c in it {
+        if b == Some('.') && a.is_some_and(char::is_alphabetic) && c.is_alphabetic() {
+            return true;
+        }
+        (a, b) = (b, Some(c));
+    }
+    false
 }
 
 /// Whether a word is an acronym: two or more letters, all capitals, perhaps

@@ -157,6 +157,8 @@ pub struct Shaper<'a> {
     warned_wide: bool,
     /// Hyphenation points of words, by language.
     hyphens: HashMap<hypher::Lang, HashMap<String, Vec<usize>>>,
+    /// Faces chosen so far, by family, bold and italic.
+    faces: Vec<(String, bool, bool, FaceId)>,
     /// Fallback chains by style face, for the fallback families below.
     chains: HashMap<FaceId, Chain>,
     chain_fallback: Vec<String>,
@@ -180,6 +182,7 @@ impl<'a> Shaper<'a> {
             cache: Vec::new(),
             hyphens: HashMap::new(),
             warned_wide: false,
+            faces: Vec::new(),
             chains: HashMap::new(),
             chain_fallback: Vec::new(),
             levels: None,
@@ -487,20 +490,29 @@ impl<'a> Shaper<'a> {
     ) -> Result<Vec<Run>> {
         let family = if span.style.code { style.code_family } else { style.family };
         let bold = span.style.bold || style.bold;
-        let face = self.book.select(family, bold, span.style.italic).map_err(|mut e| {
-            e.location = source.clone();
-            e
-        })?;
+        let italic = span.style.italic;
+        // Asked for every word, with few distinct styles: remember them
+        // (a font book lookup lowercases the family name).
+        let known =
+            self.faces.iter().find(|(f, b, i, _)| f == family && *b == bold && *i == italic);
+        let face = match known {
+            Some(&(_, _, _, face)) => face,
+            None => {
+                let face = self.book.select(family, bold, italic).map_err(|mut e| {
+                    e.location = source.clone();
+                    e
+                })?;
+                self.faces.push((family.to_string(), bold, italic, face));
+                face
+            }
+        };
         // Code is set slightly smaller so it sits with the body's x-height.
         let size = if span.style.code { style.size * 0.9 } else { style.size };
         let book = self.book;
-        let chain = self
-            .chains
-            .entry(face)
-            .or_insert_with(|| Chain::new(book, face, style.fallback))
-            .clone();
+        let chain =
+            self.chains.entry(face).or_insert_with(|| Chain::new(book, face, style.fallback));
         let items =
-            script::itemize(book, &chain, text, range, self.levels.as_deref(), &mut self.missing);
+            script::itemize(book, chain, text, range, self.levels.as_deref(), &mut self.missing);
         let decor = Decor { link: span.link, strike: span.style.strike };
         let mut runs = Vec::with_capacity(items.len());
         for it in items {
@@ -553,22 +565,26 @@ impl<'a> Shaper<'a> {
                 self.cache.len() - 1
             }
         };
-        if !self.cache[slot].1.contains_key(s) {
-            let key = self.cache[slot].0.clone();
-            let g = self.shape_unit(&key, s)?;
-            self.cache[slot].1.insert(s.to_string(), g);
+        let scaled = |unit: &[Glyph]| -> Vec<Glyph> {
+            unit.iter()
+                .map(|g| Glyph {
+                    id: g.id,
+                    advance: g.advance * size,
+                    dx: g.dx * size,
+                    dy: g.dy * size,
+                    text: g.text.start + base..g.text.end + base,
+                })
+                .collect()
+        };
+        // Most words are found: one lookup, no key allocated.
+        if let Some(unit) = self.cache[slot].1.get(s) {
+            return Ok(scaled(unit));
         }
-        let Some(unit) = self.cache[slot].1.get(s) else { return Ok(Vec::new()) };
-        Ok(unit
-            .iter()
-            .map(|g| Glyph {
-                id: g.id,
-                advance: g.advance * size,
-                dx: g.dx * size,
-                dy: g.dy * size,
-                text: g.text.start + base..g.text.end + base,
-            })
-            .collect())
+        let key = self.cache[slot].0.clone();
+        let unit = self.shape_unit(&key, s)?;
+        let glyphs = scaled(&unit);
+        self.cache[slot].1.insert(s.to_string(), unit);
+        Ok(glyphs)
     }
 
     /// Shapes a string at 1 pt with text ranges relative to its start.

@@ -156,6 +156,21 @@ struct Frame {
     quote_depth: usize,
 }
 
+/// One page's columns: the units each holds.
+type Columns = Vec<std::ops::Range<usize>>;
+
+/// A line set with a line more than its paragraph's best breaking may
+/// stretch this far (glue ratio): beyond it the spaces look loose.
+const MAX_LOOSENED_RATIO: f32 = 1.0;
+
+/// The body as [`Flow::even_out`] needs it to set it again.
+struct Body<'x> {
+    blocks: &'x [Block],
+    frame: Frame,
+    /// Number of the body's first paragraph.
+    first_paragraph: usize,
+}
+
 struct Flow<'a, 'b> {
     st: &'a Statement,
     spec: &'a LayoutSpec,
@@ -165,6 +180,9 @@ struct Flow<'a, 'b> {
     pages: Vec<Page>,
     hyphenate: Option<hypher::Lang>,
     paragraph_no: usize,
+    /// Paragraphs to set with more (or fewer) lines than their best
+    /// breaking, by number: how the last page's columns are evened out.
+    looseness: HashMap<usize, i32>,
     column_width: f32,
     /// Direction of the statement: sets columns, alignment and list markers.
     dir: Dir,
@@ -203,6 +221,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             pages: Vec::new(),
             hyphenate,
             paragraph_no: 0,
+            looseness: HashMap::new(),
             column_width: spec.column_width(),
             dir,
         })
@@ -249,6 +268,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let frame = Frame { indent: 0.0, width: self.column_width, quote_depth: 0 };
         let mut units = Vec::new();
         let blocks = self.body_blocks();
+        let first_paragraph = self.paragraph_no;
         self.blocks(&blocks, frame, &mut units)?;
         let mut masthead = masthead;
         let mut masthead_h = masthead_h;
@@ -331,9 +351,21 @@ impl<'a, 'b> Flow<'a, 'b> {
                 last_bottom
             };
             let start = placed[lp].first().map_or(units.len(), |r| r.start);
-            if let Some(cols) = balance(&units, start, ncol, cbottom - ctop, self.spec.body.leading)
-            {
-                placed[lp] = cols;
+            let (height, lead) = (cbottom - ctop, self.spec.body.leading);
+            let gap = self.spec.body.paragraph_spacing;
+            if let Some((spread, cols)) = balance(&units, start, ncol, height, lead) {
+                if even(spread, lead, gap) {
+                    placed[lp] = cols;
+                } else {
+                    let body = Body { blocks: &blocks, frame, first_paragraph };
+                    match self.even_out(&body, &units, start, ncol, height, spread)? {
+                        Some((u, cols)) => {
+                            units = u;
+                            placed[lp] = cols;
+                        }
+                        None => placed[lp] = cols,
+                    }
+                }
             }
         }
 
@@ -415,6 +447,79 @@ impl<'a, 'b> Flow<'a, 'b> {
             self.pages.push(page);
         }
         Ok(())
+    }
+
+    /// Sets one paragraph that starts on the last page (from unit `start`)
+    /// with a line fewer or more, so that the page's columns can end level
+    /// where widow, orphan and keep rules leave no even split of the lines
+    /// as they are. Returns the new units and the last page's columns if
+    /// that gets the columns closer than `spread`.
+    #[allow(clippy::too_many_arguments)]
+    fn even_out(
+        &mut self,
+        body: &Body,
+        units: &[Unit],
+        start: usize,
+        ncol: usize,
+        height: f32,
+        spread: f32,
+    ) -> Result<Option<(Vec<Unit>, Columns)>> {
+        let lead = self.spec.body.leading;
+        // Paragraphs wholly on the last page: re-setting them leaves the
+        // earlier pages as they are.
+        let candidates: Vec<usize> = units[start..]
+            .iter()
+            .filter_map(|u| u.lines.first())
+            .filter(|l| l.kind == LineKind::Body && l.index == 0 && l.count > 1)
+            .map(|l| l.paragraph)
+            .collect();
+        let warnings = (self.warnings.len(), self.shaper.warnings.len());
+        let mut best: Option<(f32, Vec<Unit>, Columns)> = None;
+        // A line fewer first: tighter lines read better than looser ones.
+        'search: for looseness in [-1, 1] {
+            for &pno in &candidates {
+                self.looseness = HashMap::from([(pno, looseness)]);
+                self.paragraph_no = body.first_paragraph;
+                let mut u = Vec::new();
+                let made = self.blocks(body.blocks, body.frame, &mut u);
+                self.looseness.clear();
+                // The same paragraphs again: their warnings are known.
+                self.warnings.truncate(warnings.0);
+                self.shaper.warnings.truncate(warnings.1);
+                made?;
+                if self.spec.body.grid {
+                    snap_to_grid(&mut u, lead);
+                }
+                let lines: Vec<&LineInfo> = u[start..]
+                    .iter()
+                    .flat_map(|u| &u.lines)
+                    .filter(|l| l.paragraph == pno)
+                    .collect();
+                let old: Vec<&LineInfo> = units[start..]
+                    .iter()
+                    .flat_map(|u| &u.lines)
+                    .filter(|l| l.paragraph == pno)
+                    .collect();
+                // No line looser than the limit, or than the loosest before.
+                let loosest = |ls: &[&LineInfo]| {
+                    ls.iter().filter(|l| l.index + 1 < l.count).map(|l| l.ratio).fold(0.0, f32::max)
+                };
+                if lines.len() == old.len()
+                    || loosest(&lines) > loosest(&old).max(MAX_LOOSENED_RATIO)
+                {
+                    continue;
+                }
+                let Some((s, cols)) = balance(&u, start, ncol, height, lead) else { continue };
+                if s + EPS < best.as_ref().map_or(spread, |b| b.0) {
+                    let done = s <= lead + EPS;
+                    best = Some((s, u, cols));
+                    if done {
+                        break 'search;
+                    }
+                }
+            }
+        }
+        Ok(best.map(|(_, u, c)| (u, c)))
     }
 
     /// Everything one statement brings to a side-by-side page: its units,
@@ -587,8 +692,22 @@ impl<'a, 'b> Flow<'a, 'b> {
         width: f32,
         mode: Mode,
     ) -> Vec<SetLine> {
+        self.set_paragraph_loose(p, first_width, width, mode, 0)
+    }
+
+    /// Like [`Flow::set_paragraph`], with `looseness` lines more or fewer
+    /// if the paragraph allows it.
+    fn set_paragraph_loose(
+        &self,
+        p: &Paragraph,
+        first_width: f32,
+        width: f32,
+        mode: Mode,
+        looseness: i32,
+    ) -> Vec<SetLine> {
         let params = Params::new(first_width, width, mode).with_em(p.max_size);
-        let breaks = linebreak::linebreak(&p.items, &params);
+        let breaks = linebreak::linebreak_loose(&p.items, &params, looseness)
+            .unwrap_or_else(|| linebreak::linebreak(&p.items, &params));
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
         let n = breaks.len();
@@ -616,7 +735,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         let src = self.source(line);
         let p = self.shaper.paragraph(content, &style, &src)?;
         let mode = if spec.body.align == Align::Justify { Mode::Justify } else { Mode::Ragged };
-        let lines = self.set_paragraph(&p, frame.width, frame.width, mode);
+        let loose = self.looseness.get(&self.paragraph_no).copied().unwrap_or(0);
+        let lines = self.set_paragraph_loose(&p, frame.width, frame.width, mode, loose);
         let m = self.body_metrics();
         self.push_lines(lines, m, frame, kind, out, gap, spec.body.orphans, spec.body.widows);
         Ok(())
@@ -2135,15 +2255,23 @@ fn fill_column_rules(
     }
 }
 
+/// Tells whether the last page's columns end level enough: within one
+/// line plus a paragraph gap (gaps fall away at a column top, so whole
+/// lines cannot always level them).
+fn even(spread: f32, lead: f32, gap: f32) -> bool {
+    spread <= lead + gap + EPS
+}
+
 /// Finds the shortest column height at which the units from `start` fit in
-/// `ncol` columns, so the last page's columns end level.
+/// `ncol` columns, so the last page's columns end level; returns the columns
+/// and their spread (tallest minus shortest).
 fn balance(
     units: &[Unit],
     start: usize,
     ncol: usize,
     max_h: f32,
     step: f32,
-) -> Option<Vec<std::ops::Range<usize>>> {
+) -> Option<(f32, Vec<std::ops::Range<usize>>)> {
     if start >= units.len() {
         return None;
     }
@@ -2158,12 +2286,12 @@ fn balance(
     // end within a line.
     let strict = balance_with(units, start, ncol, h, max_h, step, false);
     if strict.as_ref().is_some_and(|(spread, _)| *spread <= line + EPS) {
-        return strict.map(|(_, c)| c);
+        return strict;
     }
     let relaxed = balance_with(units, start, ncol, h, max_h, step, true);
     match (strict, relaxed) {
-        (Some(a), Some(b)) => Some(if b.0 + line < a.0 { b.1 } else { a.1 }),
-        (a, b) => a.or(b).map(|(_, c)| c),
+        (Some(a), Some(b)) => Some(if b.0 + line < a.0 { b } else { a }),
+        (a, b) => a.or(b),
     }
 }
 

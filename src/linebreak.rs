@@ -209,6 +209,42 @@ pub fn linebreak(items: &[Item], params: &Params) -> Vec<Break> {
     greedy(items, params)
 }
 
+/// Per-line demerits tried by [`linebreak_loose`], smallest first: the first
+/// that changes the line count by the asked amount changes the paragraph
+/// least. A line costs 100 demerits at best and about 10⁴ at tolerance.
+const LOOSENESS_STEPS: [f64; 8] = [300.0, 1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6];
+
+/// Breaks a paragraph into `looseness` lines more (or fewer, if negative)
+/// than [`linebreak`] does, like TeX's `\looseness`: used to even out the
+/// columns of a last page. Each line's cost is raised (or lowered) by a
+/// growing constant until the best paragraph has the asked number of
+/// lines. Only the tolerance passes count (no emergency stretch), so the
+/// lines stay within tolerance; `None` if no such paragraph was found.
+pub fn linebreak_loose(items: &[Item], params: &Params, looseness: i32) -> Option<Vec<Break>> {
+    let ends_forced = matches!(
+        items.last(),
+        Some(Item::Penalty { penalty, .. }) if *penalty <= -INFINITY
+    );
+    if looseness == 0 || !ends_forced || params.mode != Mode::Justify {
+        return None;
+    }
+    let target = linebreak(items, params).len() as i64 + i64::from(looseness);
+    let mut breaker = Breaker::new(items, params);
+    for step in LOOSENESS_STEPS {
+        breaker.line_demerits = if looseness > 0 { -step } else { step };
+        let breaks = TOLERANCES.iter().find_map(|&t| breaker.run(Pass::Tolerance(t)))?;
+        let n = breaks.len() as i64;
+        if n == target {
+            return Some(breaks);
+        }
+        // Overshot: a larger step moves further away.
+        if (n - target) * i64::from(looseness.signum()) > 0 {
+            return None;
+        }
+    }
+    None
+}
+
 /// How permissive one run of the total-fit search is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Pass {
@@ -290,6 +326,9 @@ struct Breaker<'a> {
     points: Vec<Point>,
     nodes: Vec<Node>,
     active: Vec<u32>,
+    /// Demerits added per line: positive favours fewer lines, negative more
+    /// (a Lagrangian stand-in for TeX's `\looseness`, see [`linebreak_loose`]).
+    line_demerits: f64,
 }
 
 impl<'a> Breaker<'a> {
@@ -393,6 +432,7 @@ impl<'a> Breaker<'a> {
             points,
             nodes: Vec::new(),
             active: Vec::new(),
+            line_demerits: 0.0,
         }
     }
 
@@ -510,7 +550,7 @@ impl<'a> Breaker<'a> {
                     continue;
                 }
 
-                let mut d = (LINE_PENALTY + badness).powi(2);
+                let mut d = (LINE_PENALTY + badness).powi(2) + self.line_demerits;
                 if point.penalty >= 0.0 {
                     d += point.penalty * point.penalty;
                 } else if !point.forced {
@@ -899,6 +939,29 @@ mod tests {
              against the attack on demo-|cratic rights is an interna-|\
              tional struggle that unites|workers across every border.|We fight it.",
         );
+    }
+
+    #[test]
+    fn looseness_changes_the_line_count_by_one() {
+        let p = para(TEXT, false);
+        let (mut more, mut fewer) = (0, 0);
+        for m in 20..45 {
+            let m = m as f32;
+            let params = justify(m);
+            let n = linebreak(&p.items, &params).len();
+            assert_eq!(linebreak_loose(&p.items, &params, 0), None);
+            for (looseness, count) in [(1, &mut more), (-1, &mut fewer)] {
+                if let Some(b) = linebreak_loose(&p.items, &params, looseness) {
+                    assert_eq!(b.len() as i32, n as i32 + looseness, "{m}: {}", p.render(&b));
+                    assert_fits(&p, &b, m);
+                    assert!(b.iter().all(|b| b.ratio <= TOLERANCES[1] as f32), "{m}");
+                    *count += 1;
+                }
+            }
+        }
+        // Fixed-width words shrink too little to lose a line; a line more
+        // is often within tolerance.
+        assert!(more > 0, "{more} {fewer}");
     }
 
     #[test]

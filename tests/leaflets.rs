@@ -254,7 +254,8 @@ fn columns(doc: &Document, page: usize) -> Vec<Vec<&handbill::pages::LineInfo>> 
 
 #[test]
 fn flow_rules_hold_on_every_statement_and_layout() {
-    let (mut balance_cases, mut balanced_cases) = (0, 0);
+    let mut balance_cases = 0;
+    let mut unbalanced = Vec::new();
     for path in statements() {
         let st = statement::load(&path).expect("statement parses");
         for sp in layouts() {
@@ -291,33 +292,27 @@ fn flow_rules_hold_on_every_statement_and_layout() {
                         );
                     }
                 }
-                // The last page's columns end level (within one line).
+                // The last page's columns end level: within one line plus a
+                // paragraph gap (the gap falls away at a column top).
                 if last_page && cols.len() > 1 && sp.page.balance {
                     let bottoms: Vec<f32> =
                         cols.iter().filter_map(|c| c.last().map(|l| l.y)).collect();
                     if bottoms.len() == cols.len() {
                         let hi = bottoms.iter().copied().fold(f32::MIN, f32::max);
                         let lo = bottoms.iter().copied().fold(f32::MAX, f32::min);
-                        // One line of the size actually used (fitting may
-                        // have scaled it), plus a paragraph gap.
+                        // Of the size actually used (fitting may have scaled it).
                         let k = doc.body_size / sp.body.size;
-                        let line = (sp.body.leading + sp.body.paragraph_spacing) * k + 0.5;
-                        let spread = hi - lo;
+                        let allowed = (sp.body.leading + sp.body.paragraph_spacing) * k + 0.5;
                         balance_cases += 1;
-                        if spread <= line {
-                            balanced_cases += 1;
-                        } else {
-                            eprintln!(
-                                "{case}: last page columns {:.1} lines apart",
-                                spread / (sp.body.leading * k)
-                            );
+                        if hi - lo > allowed {
+                            unbalanced.push(format!(
+                                "{case}: {:.2} lines apart, end at {bottoms:?}",
+                                (hi - lo) / (sp.body.leading * k)
+                            ));
                         }
                         // Widow, orphan and keep rules may forbid the even
                         // split; never more than two lines apart.
-                        assert!(
-                            spread <= 2.0 * line,
-                            "{case}: last page columns end at {bottoms:?}"
-                        );
+                        assert!(hi - lo <= 2.0 * allowed, "{case}: columns end at {bottoms:?}");
                     }
                 }
                 // Nothing outside its column.
@@ -331,12 +326,10 @@ fn flow_rules_hold_on_every_statement_and_layout() {
             }
         }
     }
-    // Most last pages end within one line.
     assert!(balance_cases > 0);
-    assert!(
-        balanced_cases * 4 >= balance_cases * 3,
-        "only {balanced_cases} of {balance_cases} last pages balanced within one line"
-    );
+    // Setting a paragraph of the last page a line looser or tighter levels
+    // all but (at most) one case that no such change can reach.
+    assert!(unbalanced.len() <= 1, "last page columns not level:\n{}", unbalanced.join("\n"));
 }
 
 #[test]

@@ -119,6 +119,7 @@ fn translate(e: &Element, dx: f32, dy: f32) -> Element {
 
 /// A line set at its measure: runs relative to the measure's left edge and
 /// the baseline.
+#[derive(Clone)]
 struct SetLine {
     runs: Vec<TextRun>,
     links: Vec<(f32, f32, String)>,
@@ -183,6 +184,9 @@ struct Flow<'a, 'b> {
     /// Paragraphs to set with more (or fewer) lines than their best
     /// breaking, by number: how the last page's columns are evened out.
     looseness: HashMap<usize, i32>,
+    /// Body paragraphs already set, by number, measure and looseness, while
+    /// [`Flow::even_out`] sets the body again and again (`None` otherwise).
+    memo: Option<HashMap<(usize, u32, i32), Vec<SetLine>>>,
     column_width: f32,
     /// Direction of the statement: sets columns, alignment and list markers.
     dir: Dir,
@@ -222,6 +226,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             hyphenate,
             paragraph_no: 0,
             looseness: HashMap::new(),
+            memo: None,
             column_width: spec.column_width(),
             dir,
         })
@@ -476,6 +481,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         let warnings = (self.warnings.len(), self.shaper.warnings.len());
         let mut best: Option<(f32, Vec<Unit>, Columns)> = None;
         // A line fewer first: tighter lines read better than looser ones.
+        // Each try sets the whole body again: keep what does not change.
+        self.memo = Some(HashMap::new());
         'search: for looseness in [-1, 1] {
             for &pno in &candidates {
                 self.looseness = HashMap::from([(pno, looseness)]);
@@ -486,6 +493,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                 // The same paragraphs again: their warnings are known.
                 self.warnings.truncate(warnings.0);
                 self.shaper.warnings.truncate(warnings.1);
+                if made.is_err() {
+                    self.memo = None;
+                }
                 made?;
                 if self.spec.body.grid {
                     snap_to_grid(&mut u, lead);
@@ -519,6 +529,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                 }
             }
         }
+        self.memo = None;
         Ok(best.map(|(_, u, c)| (u, c)))
     }
 
@@ -732,11 +743,22 @@ impl<'a, 'b> Flow<'a, 'b> {
         let spec = self.spec;
         let mut style = self.text_style(spec.body.size, &spec.body.font, false, true, frame.width);
         style.indent = spec.body.first_line_indent;
-        let src = self.source(line);
-        let p = self.shaper.paragraph(content, &style, &src)?;
-        let mode = if spec.body.align == Align::Justify { Mode::Justify } else { Mode::Ragged };
         let loose = self.looseness.get(&self.paragraph_no).copied().unwrap_or(0);
-        let lines = self.set_paragraph_loose(&p, frame.width, frame.width, mode, loose);
+        let key = (self.paragraph_no, frame.width.to_bits(), loose);
+        let lines = match self.memo.as_ref().and_then(|m| m.get(&key)) {
+            Some(lines) => lines.clone(),
+            None => {
+                let src = self.source(line);
+                let p = self.shaper.paragraph(content, &style, &src)?;
+                let mode =
+                    if spec.body.align == Align::Justify { Mode::Justify } else { Mode::Ragged };
+                let lines = self.set_paragraph_loose(&p, frame.width, frame.width, mode, loose);
+                if let Some(m) = self.memo.as_mut() {
+                    m.insert(key, lines.clone());
+                }
+                lines
+            }
+        };
         let m = self.body_metrics();
         self.push_lines(lines, m, frame, kind, out, gap, spec.body.orphans, spec.body.widows);
         Ok(())

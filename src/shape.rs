@@ -4,7 +4,7 @@
 //! Each word is shaped whole (so kerning and ligatures inside it survive) and
 //! then split at hyphenation points where the shaper says a break is safe.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use harfrust::{Buffer, Direction, Language, Script, ShapeOptions, ShapePlan, ShaperFont};
@@ -177,13 +177,13 @@ impl<'a> Shaper<'a> {
     pub fn new(book: &'a FontBook) -> Self {
         Shaper {
             book,
-            plans: HashMap::new(),
+            plans: HashMap::default(),
             buffer: Some(Buffer::new()),
             cache: Vec::new(),
-            hyphens: HashMap::new(),
+            hyphens: HashMap::default(),
             warned_wide: false,
             faces: Vec::new(),
-            chains: HashMap::new(),
+            chains: HashMap::default(),
             chain_fallback: Vec::new(),
             levels: None,
             missing: Vec::new(),
@@ -561,7 +561,7 @@ impl<'a> Shaper<'a> {
             Some(i) => i,
             None => {
                 let pk = PlanKey { face, script, dir, lang: self.lang.clone() };
-                self.cache.push((pk, HashMap::new()));
+                self.cache.push((pk, HashMap::default()));
                 self.cache.len() - 1
             }
         };

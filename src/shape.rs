@@ -381,17 +381,21 @@ impl<'a> Shaper<'a> {
         // Width since the last place the word may break: runs of different
         // scripts or styles each fit, but together may not.
         let mut unbroken = 0.0;
+        let mut fragments: Vec<(Run, Cut)> = Vec::new();
         for (k, run) in runs.into_iter().enumerate() {
             let range = frag_range(&run);
             p.max_size = p.max_size.max(run.size);
             // Split the run at hyphenation points that fall inside it.
-            let mut fragments = split_run(run, &points, range.clone());
+            fragments.clear();
+            split_run(run, &points, range, &mut fragments);
             // A fragment wider than the column is cut at glyph boundaries.
             let before = fragments.len();
-            fragments = fragments
-                .into_iter()
-                .flat_map(|(r, hy)| split_wide(r, style.measure, hy))
-                .collect();
+            if fragments.iter().any(|(r, _)| is_wide(r, style.measure)) {
+                fragments = fragments
+                    .into_iter()
+                    .flat_map(|(r, hy)| split_wide(r, style.measure, hy))
+                    .collect();
+            }
             if fragments.len() > before && !self.warned_wide {
                 // Once per paragraph: the reader should know a word broke.
                 self.warned_wide = true;
@@ -402,39 +406,50 @@ impl<'a> Shaper<'a> {
                 ));
             }
             let nf = fragments.len();
-            for (j, (frag, hyphen_after)) in fragments.into_iter().enumerate() {
-                let last_char = text[frag_range(&frag)].chars().last();
-                let first_char = text[frag_range(&frag)].chars().next();
+            for (j, (frag, hyphen_after)) in fragments.drain(..).enumerate() {
+                let chars = &text[frag_range(&frag)];
                 let hang_end = if style.hang {
-                    last_char.map_or(0.0, |c| hang_right(c) * logical_last_adv(&frag))
+                    chars
+                        .chars()
+                        .next_back()
+                        .map_or(0.0, |c| hang_right(c) * logical_last_adv(&frag))
                 } else {
                     0.0
                 };
                 let hang_start = if style.hang {
-                    first_char.map_or(0.0, |c| hang_left(c) * logical_first_adv(&frag))
+                    chars.chars().next().map_or(0.0, |c| hang_left(c) * logical_first_adv(&frag))
                 } else {
                     0.0
                 };
-                if unbroken > 0.0 && unbroken + frag.width() > style.measure {
+                let width = frag.width();
+                if unbroken > 0.0 && unbroken + width > style.measure {
                     plain_break(p);
                     unbroken = 0.0;
                 }
-                unbroken += frag.width();
+                unbroken += width;
                 if hyphen_after != Cut::None {
                     unbroken = 0.0;
                 }
-                p.items.push(Item::Box { width: frag.width(), hang_start, hang_end });
-                p.pieces.push(Piece::Word(frag.clone()));
                 let is_last = k + 1 == n && j + 1 == nf;
+                // The hyphen is shaped from the fragment, which then moves
+                // into its piece without a copy.
+                let hyphen = match hyphen_after {
+                    Cut::Hyphen if !is_last => {
+                        if hyphen_run.is_none() {
+                            hyphen_run = Some(self.hyphen(&frag, style)?);
+                        }
+                        Some(hyphen_run.clone().unwrap_or_else(|| frag.clone()))
+                    }
+                    _ => None,
+                };
+                p.items.push(Item::Box { width, hang_start, hang_end });
+                p.pieces.push(Piece::Word(frag));
                 if is_last {
                     continue;
                 }
                 match hyphen_after {
                     Cut::Hyphen => {
-                        if hyphen_run.is_none() {
-                            hyphen_run = Some(self.hyphen(&frag, style)?);
-                        }
-                        let h = hyphen_run.clone().unwrap_or_else(|| frag.clone());
+                        let Some(h) = hyphen else { continue };
                         let w = h.width();
                         let hang = if style.hang { 0.7 * w } else { 0.0 };
                         p.items.push(Item::Penalty {
@@ -700,38 +715,49 @@ struct PlanKey {
 }
 
 /// Splits a run at the hyphenation points inside `range`, where the glyph
-/// boundary coincides with the point (not inside a ligature).
-fn split_run(run: Run, points: &[usize], range: Range<usize>) -> Vec<(Run, Cut)> {
-    let inside: Vec<usize> =
-        points.iter().copied().filter(|&p| p > range.start && p < range.end).collect();
-    if inside.is_empty() {
-        return vec![(run, Cut::None)];
+/// boundary coincides with the point (not inside a ligature); the pieces
+/// are appended to `out`.
+fn split_run(run: Run, points: &[usize], range: Range<usize>, out: &mut Vec<(Run, Cut)>) {
+    let inside = |p: usize| p > range.start && p < range.end;
+    if !points.iter().any(|&p| inside(p)) {
+        out.push((run, Cut::None));
+        return;
     }
-    let mut out = Vec::new();
-    let empty = Run { glyphs: Vec::new(), ..run.clone() };
-    let mut cur = empty.clone();
-    for g in run.glyphs {
-        if !cur.glyphs.is_empty() && g.text.start != g.text.end && inside.contains(&g.text.start) {
-            let done = std::mem::replace(&mut cur, empty.clone());
+    let Run { face, size, decor, level, glyphs } = run;
+    let empty = || Run { face, size, decor, level, glyphs: Vec::new() };
+    let mut cur = empty();
+    for g in glyphs {
+        if !cur.glyphs.is_empty()
+            && g.text.start != g.text.end
+            && inside(g.text.start)
+            && points.contains(&g.text.start)
+        {
+            let done = std::mem::replace(&mut cur, empty());
             out.push((done, Cut::Hyphen));
         }
         cur.glyphs.push(g);
     }
     out.push((cur, Cut::None));
-    out
+}
+
+/// Whether [`split_wide`] has to cut the run.
+fn is_wide(run: &Run, measure: f32) -> bool {
+    !(run.width() <= measure || run.glyphs.len() < 2 || measure <= 0.0)
 }
 
 /// Cuts a fragment wider than `measure` into pieces that fit.
 fn split_wide(run: Run, measure: f32, cut: Cut) -> Vec<(Run, Cut)> {
-    if run.width() <= measure || run.glyphs.len() < 2 || measure <= 0.0 {
+    if !is_wide(&run, measure) {
         return vec![(run, cut)];
     }
+    let Run { face, size, decor, level, glyphs } = run;
+    let empty = || Run { face, size, decor, level, glyphs: Vec::new() };
     let mut out = Vec::new();
-    let mut cur = Run { glyphs: Vec::new(), ..run.clone() };
+    let mut cur = empty();
     let mut w = 0.0;
-    for g in run.glyphs.iter().cloned() {
+    for g in glyphs {
         if !cur.glyphs.is_empty() && w + g.advance > measure && g.text.start != g.text.end {
-            let done = std::mem::replace(&mut cur, Run { glyphs: Vec::new(), ..run.clone() });
+            let done = std::mem::replace(&mut cur, empty());
             out.push((done, Cut::Plain));
             w = 0.0;
         }

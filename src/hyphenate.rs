@@ -57,12 +57,17 @@ pub fn points(word: &str, lang: Lang) -> Vec<usize> {
     for (end, sep) in core.match_indices(is_break_char).chain([(core.len(), "")]) {
         let part = &core[part_start..end];
         let mut at = offset + part_start;
-        let mut syllables = hypher::hyphenate_bounded(part, lang, left, right);
-        if let Some(first) = syllables.next() {
-            at += first.len();
-            for syllable in syllables {
-                points.push(at);
-                at += syllable.len();
+        // A part shorter than both margins together has no point: skip
+        // the pattern search.
+        let short = part.chars().nth(left + right - 1).is_none();
+        if !short {
+            let mut syllables = hypher::hyphenate_bounded(part, lang, left, right);
+            if let Some(first) = syllables.next() {
+                at += first.len();
+                for syllable in syllables {
+                    points.push(at);
+                    at += syllable.len();
+                }
             }
         }
         part_start = end + sep.len();

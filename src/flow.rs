@@ -1862,7 +1862,7 @@ fn set_line(
         match (&p.items.get(end), &p.pieces.get(end)) {
             (Some(Item::Penalty { width, .. }), Some(Piece::Hyphen(run))) => {
                 natural += width;
-                Some(run.clone())
+                Some(run)
             }
             _ => None,
         }
@@ -1946,7 +1946,10 @@ fn set_line(
     let mut strikes: Vec<(f32, f32, f32)> = Vec::new();
     // Right-to-left lines are set from 0 and moved right at the end.
     let mut x = if p.rtl { 0.0 } else { -hang_start };
+    // Room for every glyph of the line in its first run: most lines are one.
+    let room = glyphs + (e - s) + 1;
     let mut push = |run: &crate::shape::Run,
+                    decor: crate::shape::Decor,
                     glyph_adv: Option<f32>,
                     extra: f32,
                     x: &mut f32,
@@ -1962,13 +1965,13 @@ fn set_line(
                     y: 0.0,
                     face: run.face,
                     size: run.size,
-                    glyphs: Vec::new(),
+                    glyphs: Vec::with_capacity(room),
                     text: String::new(),
                     rtl: run.level % 2 == 1,
-                    ink: if run.decor.link.is_some() { LINK_INK } else { Ink::Black },
+                    ink: if decor.link.is_some() { LINK_INK } else { Ink::Black },
                 },
                 level: run.level,
-                sources: Vec::new(),
+                sources: Vec::with_capacity(room),
             });
         }
         let Some(r) = runs.last_mut() else { return };
@@ -1987,27 +1990,29 @@ fn set_line(
             *x += g2.advance;
             r.run.glyphs.push(g2);
         }
-        if let Some(l) = run.decor.link {
-            let url = p.links.get(l).cloned().unwrap_or_default();
+        if let Some(l) = decor.link {
+            let url = p.links.get(l).map_or("", String::as_str);
             match links.last_mut() {
                 Some(last) if last.2 == url && (last.1 - start_x).abs() < 0.01 => last.1 = *x,
-                _ => links.push((start_x, *x, url)),
+                _ => links.push((start_x, *x, url.to_string())),
             }
         }
-        if run.decor.strike {
+        if decor.strike {
             strikes.push((start_x, *x, run.size));
         }
     };
     for &slot in &order {
         let k = slots[slot].0;
         if k == usize::MAX {
-            if let Some(h) = &hyphen_piece {
-                push(h, None, 0.0, &mut x, Some("-"));
+            if let Some(h) = hyphen_piece {
+                push(h, h.decor, None, 0.0, &mut x, Some("-"));
             }
             continue;
         }
         match (&p.items[k], &p.pieces[k]) {
-            (Item::Box { .. }, Piece::Word(run)) => push(run, None, per_glyph, &mut x, None),
+            (Item::Box { .. }, Piece::Word(run)) => {
+                push(run, run.decor, None, per_glyph, &mut x, None)
+            }
             (Item::Box { width, .. }, _) => x += width,
             (Item::Glue { width, stretch: st, shrink: sh }, piece) => {
                 let (wst, wsh) = match piece {
@@ -2022,18 +2027,18 @@ fn set_line(
                 match piece {
                     Piece::Space { run, .. } if run.glyphs.len() == 1 => {
                         // Links continue across the space only if both sides link.
-                        let mut r = run.clone();
-                        if r.decor.link.is_some() {
+                        let mut decor = run.decor;
+                        if decor.link.is_some() {
                             let next_link = p.pieces[k + 1..e].iter().find_map(|pc| match pc {
                                 Piece::Word(w) => Some(w.decor.link),
                                 _ => None,
                             });
-                            if next_link.flatten() != r.decor.link {
-                                r.decor.link = None;
+                            if next_link.flatten() != decor.link {
+                                decor.link = None;
                             }
                         }
-                        r.decor.strike = false;
-                        push(&r, Some(w), 0.0, &mut x, Some(" "))
+                        decor.strike = false;
+                        push(run, decor, Some(w), 0.0, &mut x, Some(" "))
                     }
                     _ => x += w,
                 }

@@ -2142,13 +2142,17 @@ impl PendingRun {
                 }
             }
         }
-        let mut order: Vec<usize> = (0..self.sources.len()).collect();
-        if self.level % 2 == 1 {
+        // Logical order: right-to-left glyphs sorted by their text; others
+        // are in it already.
+        let order: Option<Vec<usize>> = (self.level % 2 == 1).then(|| {
+            let mut order: Vec<usize> = (0..self.sources.len()).collect();
             order.sort_by_key(|&i| self.sources[i].0);
-        }
-        let mut text = String::new();
+            order
+        });
+        let mut text = String::with_capacity(self.sources.len());
         let mut prev: Option<(std::ops::Range<usize>, std::ops::Range<usize>)> = None;
-        for i in order {
+        for j in 0..self.sources.len() {
+            let i = order.as_ref().map_or(j, |o| o[j]);
             // Glyphs of one cluster share its text.
             if let (Source::Text(r), Some((pr, out))) = (&self.sources[i].1, &prev) {
                 if r == pr && r.start < r.end {

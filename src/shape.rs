@@ -168,6 +168,9 @@ pub struct Shaper<'a> {
     missing: Vec<char>,
     /// Language of the paragraph being shaped.
     lang: Option<Language>,
+    /// Scratch lists of a word's runs and fragments.
+    runs: Vec<Run>,
+    fragments: Vec<(Run, Cut)>,
     /// Problems found (missing glyphs), with the line they came from.
     pub warnings: Vec<Warning>,
 }
@@ -188,6 +191,8 @@ impl<'a> Shaper<'a> {
             levels: None,
             missing: Vec::new(),
             lang: None,
+            runs: Vec::new(),
+            fragments: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -363,26 +368,24 @@ impl<'a> Shaper<'a> {
             }
             None => Vec::new(),
         };
-        // Each style span inside the word is shaped on its own.
-        let mut pieces: Vec<(Range<usize>, SpanInfo)> = Vec::new();
+        // Each style span inside the word is shaped on its own. The run and
+        // fragment lists are kept between words, to not allocate per word.
+        let mut runs = std::mem::take(&mut self.runs);
+        runs.clear();
         for s in spans {
             let a = s.range.start.max(word.start);
             let b = s.range.end.min(word.end);
             if a < b {
-                pieces.push((a..b, s.clone()));
+                self.shape_into(text, a..b, s.clone(), style, source, &mut runs)?;
             }
         }
         let mut hyphen_run: Option<Run> = None;
-        let mut runs: Vec<Run> = Vec::new();
-        for (range, span) in pieces {
-            runs.extend(self.shape(text, range, span, style, source)?);
-        }
         let n = runs.len();
         // Width since the last place the word may break: runs of different
         // scripts or styles each fit, but together may not.
         let mut unbroken = 0.0;
-        let mut fragments: Vec<(Run, Cut)> = Vec::new();
-        for (k, run) in runs.into_iter().enumerate() {
+        let mut fragments = std::mem::take(&mut self.fragments);
+        for (k, run) in runs.drain(..).enumerate() {
             let range = frag_range(&run);
             p.max_size = p.max_size.max(run.size);
             // Split the run at hyphenation points that fall inside it.
@@ -465,6 +468,8 @@ impl<'a> Shaper<'a> {
                 }
             }
         }
+        self.runs = runs;
+        self.fragments = fragments;
         Ok(())
     }
 
@@ -503,6 +508,21 @@ impl<'a> Shaper<'a> {
         style: &TextStyle,
         source: &Location,
     ) -> Result<Vec<Run>> {
+        let mut runs = Vec::new();
+        self.shape_into(text, range, span, style, source, &mut runs)?;
+        Ok(runs)
+    }
+
+    /// Like [`Shaper::shape`], appending the runs to `runs`.
+    fn shape_into(
+        &mut self,
+        text: &str,
+        range: Range<usize>,
+        span: SpanInfo,
+        style: &TextStyle,
+        source: &Location,
+        runs: &mut Vec<Run>,
+    ) -> Result<()> {
         let family = if span.style.code { style.code_family } else { style.family };
         let bold = span.style.bold || style.bold;
         let italic = span.style.italic;
@@ -529,7 +549,7 @@ impl<'a> Shaper<'a> {
         let items =
             script::itemize(book, chain, text, range, self.levels.as_deref(), &mut self.missing);
         let decor = Decor { link: span.link, strike: span.style.strike };
-        let mut runs = Vec::with_capacity(items.len());
+        runs.reserve(items.len());
         for it in items {
             let glyphs = self.shape_raw(
                 it.face,
@@ -551,7 +571,7 @@ impl<'a> Shaper<'a> {
             }
             runs.push(Run { face: it.face, size, decor, level: it.level, glyphs });
         }
-        Ok(runs)
+        Ok(())
     }
 
     /// Shapes a string with one face; glyph text ranges are offset by `base`.

@@ -171,3 +171,22 @@ pub struct Document {
     /// The body size used (after fitting).
     pub body_size: f32,
 }
+
+impl Document {
+    /// The lines of each column of page `page` (masthead and footer left
+    /// out), top to bottom: what flow rules are checked on.
+    pub fn columns(&self, page: usize) -> Vec<Vec<&LineInfo>> {
+        let mut cols: Vec<Vec<&LineInfo>> = Vec::new();
+        let lines = self.pages.get(page).map_or(&[][..], |p| &p.lines[..]);
+        for l in lines.iter().filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer)) {
+            if cols.len() <= l.column {
+                cols.resize(l.column + 1, Vec::new());
+            }
+            cols[l.column].push(l);
+        }
+        for c in &mut cols {
+            c.sort_by(|a, b| a.y.total_cmp(&b.y));
+        }
+        cols
+    }
+}

@@ -162,25 +162,6 @@ fn assert_inside(doc: &Document, spec: &LayoutSpec) {
     }
 }
 
-/// The body lines of each column of a page, top to bottom.
-fn columns(doc: &Document, page: usize) -> Vec<Vec<&LineInfo>> {
-    let mut cols: Vec<Vec<&LineInfo>> = Vec::new();
-    for l in doc.pages[page]
-        .lines
-        .iter()
-        .filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
-    {
-        if cols.len() <= l.column {
-            cols.resize(l.column + 1, Vec::new());
-        }
-        cols[l.column].push(l);
-    }
-    for c in &mut cols {
-        c.sort_by(|a, b| a.y.total_cmp(&b.y));
-    }
-    cols
-}
-
 /// The flow rules of a single-statement leaflet, on each side of a
 /// side-by-side one: no column of a side ends with a heading or with the
 /// first line of a paragraph alone (orphan), none starts with the last
@@ -193,7 +174,7 @@ fn assert_flow_rules(doc: &Document, spec: &LayoutSpec, case: &str) {
         let all = side_lines(doc, cols.clone());
         let Some(&(end_page, end_line)) = all.last() else { continue };
         for pi in 0..doc.pages.len() {
-            let page_cols = columns(doc, pi);
+            let page_cols = doc.columns(pi);
             for c in cols.clone() {
                 let Some(col) = page_cols.get(c) else { continue };
                 let (Some(first), Some(last)) = (col.first(), col.last()) else { continue };
@@ -225,7 +206,7 @@ fn last_page_ends(doc: &Document, spec: &LayoutSpec, side: usize) -> Vec<f32> {
     let last = doc.pages.len() - 1;
     let lead = spec.body.leading * doc.body_size / spec.body.size;
     let top = doc.pages[last].column_top;
-    columns(doc, last)
+    doc.columns(last)
         .iter()
         .enumerate()
         .filter(|(c, _)| c / per_side == side)

@@ -12,7 +12,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use handbill::fonts::{default_dirs, FontBook};
-use handbill::pages::{Document, LineKind};
+use handbill::pages::LineKind;
 use handbill::spec::{self, LayoutSpec};
 use handbill::statement::{self, Statement};
 use handbill::{build, Vars};
@@ -235,23 +235,6 @@ fn every_statement_with_every_layout_reads_back_whole() {
     }
 }
 
-/// The lines of each column of a page, top to bottom (masthead and footer
-/// left out).
-fn columns(doc: &Document, page: usize) -> Vec<Vec<&handbill::pages::LineInfo>> {
-    let p = &doc.pages[page];
-    let mut cols: Vec<Vec<&handbill::pages::LineInfo>> = Vec::new();
-    for l in p.lines.iter().filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer)) {
-        if cols.len() <= l.column {
-            cols.resize(l.column + 1, Vec::new());
-        }
-        cols[l.column].push(l);
-    }
-    for c in &mut cols {
-        c.sort_by(|a, b| a.y.total_cmp(&b.y));
-    }
-    cols
-}
-
 #[test]
 fn flow_rules_hold_on_every_statement_and_layout() {
     let mut balance_cases = 0;
@@ -263,7 +246,7 @@ fn flow_rules_hold_on_every_statement_and_layout() {
             let (doc, _) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect(&case);
             let n = doc.pages.len();
             for pi in 0..n {
-                let cols = columns(&doc, pi);
+                let cols = doc.columns(pi);
                 let last_page = pi + 1 == n;
                 for (ci, col) in cols.iter().enumerate() {
                     let (Some(first), Some(last)) = (col.first(), col.last()) else { continue };

@@ -187,13 +187,30 @@ pub fn itemize(
     levels: Option<&[u8]>,
     missing: &mut Vec<char>,
 ) -> Vec<TextItem> {
+    let mut items = Vec::new();
+    itemize_into(book, chain, text, range, levels, missing, &mut items);
+    items
+}
+
+/// Like [`itemize`], but replaces the contents of `items`: called for every
+/// word, it then needs no new vector each time.
+pub fn itemize_into(
+    book: &FontBook,
+    chain: &Chain,
+    text: &str,
+    range: Range<usize>,
+    levels: Option<&[u8]>,
+    missing: &mut Vec<char>,
+    items: &mut Vec<TextItem>,
+) {
+    items.clear();
     let s = &text[range.clone()];
     let level_at = |i: usize| levels.and_then(|l| l.get(i).copied()).unwrap_or(0);
     // Plain ASCII in a face that has it all: one item (the English path).
     if chain.ascii && s.is_ascii() && levels.is_none() {
-        return vec![TextItem { range, face: chain.primary(), script: Script::LATIN, level: 0 }];
+        items.push(TextItem { range, face: chain.primary(), script: Script::LATIN, level: 0 });
+        return;
     }
-    let mut items: Vec<TextItem> = Vec::new();
     // The script of the run so far, for common characters that follow it;
     // at the start, the first real script ahead.
     let ahead = s
@@ -235,7 +252,6 @@ pub fn itemize(
             _ => items.push(TextItem { range: at..at + c.len_utf8(), face, script, level }),
         }
     }
-    items
 }
 
 /// Reorders a line's pieces from logical to visual order by their bidi

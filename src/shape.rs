@@ -168,9 +168,15 @@ pub struct Shaper<'a> {
     missing: Vec<char>,
     /// Language of the paragraph being shaped.
     lang: Option<Language>,
-    /// Scratch lists of a word's runs and fragments.
+    /// Scratch lists of a word's runs, fragments, script items and
+    /// hyphenation points, kept to not allocate them per word.
     runs: Vec<Run>,
     fragments: Vec<(Run, Cut)>,
+    items: Vec<script::TextItem>,
+    points: Vec<usize>,
+    /// Whether a face has a character, for the few asked about per word
+    /// (space, hyphen): a character map lookup each time costs more.
+    covered: Vec<(FaceId, char, bool)>,
     /// Problems found (missing glyphs), with the line they came from.
     pub warnings: Vec<Warning>,
 }
@@ -193,6 +199,9 @@ impl<'a> Shaper<'a> {
             lang: None,
             runs: Vec::new(),
             fragments: Vec::new(),
+            items: Vec::new(),
+            points: Vec::new(),
+            covered: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -316,7 +325,7 @@ impl<'a> Shaper<'a> {
             Piece::Word(r) => Some(r),
             _ => None,
         });
-        if let Some(w) = before.filter(|w| self.book.face(w.face).covers(c)) {
+        if let Some(w) = before.filter(|w| covers(&mut self.covered, self.book, w.face, c)) {
             let (at, level) = (range.start, self.level_at(range.start));
             let (face, size, decor) = (w.face, w.size, w.decor);
             let glyphs = self.shape_raw(face, &text[range], at, size, Script::COMMON, level)?;
@@ -353,8 +362,10 @@ impl<'a> Shaper<'a> {
         let token_end =
             text[word.end..].find(char::is_whitespace).map_or(text.len(), |i| word.end + i);
         let in_url = crate::hyphenate::is_url(&text[token_start..token_end]);
-        let points: Vec<usize> = match style.hyphenate {
-            Some(_) if in_url => Vec::new(),
+        let mut points = std::mem::take(&mut self.points);
+        points.clear();
+        match style.hyphenate {
+            Some(_) if in_url => {}
             Some(lang) => {
                 // Words recur, and every fitting pass asks again: cache them.
                 let cache = self.hyphens.entry(lang).or_default();
@@ -364,10 +375,10 @@ impl<'a> Shaper<'a> {
                         .entry(wtext.to_string())
                         .or_insert_with(|| crate::hyphenate::points(wtext, lang)),
                 };
-                pts.iter().map(|o| word.start + o).collect()
+                points.extend(pts.iter().map(|o| word.start + o));
             }
-            None => Vec::new(),
-        };
+            None => {}
+        }
         // Each style span inside the word is shaped on its own. The run and
         // fragment lists are kept between words, to not allocate per word.
         let mut runs = std::mem::take(&mut self.runs);
@@ -470,6 +481,7 @@ impl<'a> Shaper<'a> {
         }
         self.runs = runs;
         self.fragments = fragments;
+        self.points = points;
         Ok(())
     }
 
@@ -477,7 +489,7 @@ impl<'a> Shaper<'a> {
     fn hyphen(&mut self, frag: &Run, style: &TextStyle) -> Result<Run> {
         let text = "-";
         let (size, decor, level) = (frag.size, frag.decor, frag.level);
-        let face = if self.book.face(frag.face).covers('-') {
+        let face = if covers(&mut self.covered, self.book, frag.face, '-') {
             frag.face
         } else {
             self.book.select(style.family, style.bold, false)?
@@ -546,11 +558,12 @@ impl<'a> Shaper<'a> {
         let book = self.book;
         let chain =
             self.chains.entry(face).or_insert_with(|| Chain::new(book, face, style.fallback));
-        let items =
-            script::itemize(book, chain, text, range, self.levels.as_deref(), &mut self.missing);
+        let mut items = std::mem::take(&mut self.items);
+        let levels = self.levels.as_deref();
+        script::itemize_into(book, chain, text, range, levels, &mut self.missing, &mut items);
         let decor = Decor { link: span.link, strike: span.style.strike };
         runs.reserve(items.len());
-        for it in items {
+        for it in items.drain(..) {
             let glyphs = self.shape_raw(
                 it.face,
                 &text[it.range.clone()],
@@ -571,6 +584,7 @@ impl<'a> Shaper<'a> {
             }
             runs.push(Run { face: it.face, size, decor, level: it.level, glyphs });
         }
+        self.items = items;
         Ok(())
     }
 
@@ -676,6 +690,16 @@ impl<'a> Shaper<'a> {
         self.buffer = Some(buffer);
         Ok(out)
     }
+}
+
+/// Tells whether `face` has `c`, remembering the answer in `known`.
+fn covers(known: &mut Vec<(FaceId, char, bool)>, book: &FontBook, face: FaceId, c: char) -> bool {
+    if let Some(&(_, _, yes)) = known.iter().find(|(f, k, _)| *f == face && *k == c) {
+        return yes;
+    }
+    let yes = book.face(face).covers(c);
+    known.push((face, c, yes));
+    yes
 }
 
 /// Ends a line unjustified: glue that fills it, then a forced break (a

@@ -2168,7 +2168,8 @@ impl PendingRun {
                     // No-break spaces share the space glyph, whose text in
                     // the PDF can be only one character: write them as
                     // spaces, which is what a reader copying text wants.
-                    if t.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
+                    // (ASCII text, nearly all of it, has none: skip the search.)
+                    if !t.is_ascii() && t.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
                         text.push_str(&t.replace(['\u{a0}', '\u{202f}', '\u{2007}'], " "))
                     } else {
                         text.push_str(t)

@@ -195,6 +195,23 @@ fn is_break_char(c: char) -> bool {
 
 /// Splits off leading and trailing punctuation; returns the byte offset of
 /// what is left and the rest.
+/// Returns the part of `word` its [`points`] depend on and where it starts:
+/// `points(word)` is `points(key)` moved by that offset. Callers caching
+/// points by this key look up "workers," and "workers" once.
+pub fn points_key(word: &str) -> (usize, &str) {
+    // Asked for every word: ASCII words (no soft hyphen) are trimmed bytewise.
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        let start = b.iter().position(u8::is_ascii_alphanumeric).unwrap_or(b.len());
+        let end = b.iter().rposition(u8::is_ascii_alphanumeric).map_or(start, |i| i + 1);
+        return (start, &word[start..end.max(start)]);
+    }
+    if word.contains(SOFT_HYPHEN) {
+        return (0, word);
+    }
+    core(word)
+}
+
 fn core(word: &str) -> (usize, &str) {
     let trimmed = word.trim_start_matches(|c: char| !c.is_alphanumeric());
     let offset = word.len() - trimmed.len();
@@ -362,6 +379,25 @@ mod tests {
         assert_eq!(lang_for("deu"), Some(Lang::German));
         for tag in ["so", "ar", "zh-Hans", "", "x", "english"] {
             assert_eq!(lang_for(tag), None, "{tag}");
+        }
+    }
+
+    #[test]
+    fn points_follow_from_their_key() {
+        for w in [
+            "“extensive,”",
+            "(organization)",
+            "workers,",
+            "NATO's.",
+            "rank-and-file;",
+            "com\u{ad}pli\u{ad}cated,",
+            "“wsws.org/contact”",
+            "...",
+            "1990s,",
+        ] {
+            let (offset, key) = points_key(w);
+            let moved: Vec<usize> = points(key, Lang::English).iter().map(|p| p + offset).collect();
+            assert_eq!(points(w, Lang::English), moved, "{w}");
         }
     }
 }

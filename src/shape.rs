@@ -367,15 +367,18 @@ impl<'a> Shaper<'a> {
         match style.hyphenate {
             Some(_) if in_url => {}
             Some(lang) => {
-                // Words recur, and every fitting pass asks again: cache them.
+                // Words recur, and every fitting pass asks again: cache them,
+                // without the punctuation around them.
+                let (offset, key) = crate::hyphenate::points_key(wtext);
                 let cache = self.hyphens.entry(lang).or_default();
-                let pts = match cache.get(wtext) {
+                let pts = match cache.get(key) {
                     Some(p) => p,
                     None => cache
-                        .entry(wtext.to_string())
-                        .or_insert_with(|| crate::hyphenate::points(wtext, lang)),
+                        .entry(key.to_string())
+                        .or_insert_with(|| crate::hyphenate::points(key, lang)),
                 };
-                points.extend(pts.iter().map(|o| word.start + o));
+                let at = word.start + offset;
+                points.extend(pts.iter().map(|o| at + o));
             }
             None => {}
         }

@@ -221,6 +221,10 @@ fn core(word: &str) -> (usize, &str) {
 /// Whether a word looks like a URL, domain or e-mail address.
 /// Tells whether a word is a web or e-mail address (never hyphenated).
 pub fn is_url(word: &str) -> bool {
+    // Every address has a dot, a colon or an at sign; most words have none.
+    if !word.bytes().any(|b| matches!(b, b'.' | b':' | b'@')) {
+        return false;
+    }
     let www = word.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www."));
     if www || word.contains("://") || word.contains('@') {
         return true;

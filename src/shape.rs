@@ -229,6 +229,10 @@ impl<'a> Shaper<'a> {
             self.chain_fallback = style.fallback.to_vec();
         }
         let mut p = Paragraph { text, links, max_size: style.size, rtl, ..Paragraph::default() };
+        // About a box and a glue per word of five or six characters, more
+        // with hyphenation points: sized once rather than grown.
+        p.items.reserve(p.text.len() / 2);
+        p.pieces.reserve(p.text.len() / 2);
         if style.indent > 0.0 {
             p.items.push(Item::Box { width: style.indent, hang_start: 0.0, hang_end: 0.0 });
             p.pieces.push(Piece::Empty);
@@ -770,21 +774,19 @@ fn split_run(run: Run, points: &[usize], range: Range<usize>, out: &mut Vec<(Run
         out.push((run, Cut::None));
         return;
     }
-    let Run { face, size, decor, level, glyphs } = run;
-    let empty = || Run { face, size, decor, level, glyphs: Vec::new() };
-    let mut cur = empty();
-    for g in glyphs {
-        if !cur.glyphs.is_empty()
-            && g.text.start != g.text.end
-            && inside(g.text.start)
-            && points.contains(&g.text.start)
-        {
-            let done = std::mem::replace(&mut cur, empty());
-            out.push((done, Cut::Hyphen));
-        }
-        cur.glyphs.push(g);
+    let Run { face, size, decor, level, mut glyphs } = run;
+    // Each fragment's glyphs are moved out at once, into a vector of their
+    // exact size; the last fragment keeps the run's own vector.
+    loop {
+        let cut = glyphs.iter().enumerate().skip(1).find_map(|(k, g)| {
+            let at = g.text.start;
+            (at != g.text.end && inside(at) && points.contains(&at)).then_some(k)
+        });
+        let Some(k) = cut else { break };
+        let head: Vec<Glyph> = glyphs.drain(..k).collect();
+        out.push((Run { face, size, decor, level, glyphs: head }, Cut::Hyphen));
     }
-    out.push((cur, Cut::None));
+    out.push((Run { face, size, decor, level, glyphs }, Cut::None));
 }
 
 /// Whether [`split_wide`] has to cut the run.

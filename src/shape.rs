@@ -737,10 +737,17 @@ enum Cut {
 }
 
 fn frag_range(r: &Run) -> Range<usize> {
-    let valid = r.glyphs.iter().filter(|g| g.text.start != usize::MAX && g.text.end > g.text.start);
-    let start = valid.clone().map(|g| g.text.start).min().unwrap_or(0);
-    let end = valid.map(|g| g.text.end).max().unwrap_or(start);
-    start..end
+    // One pass over the glyphs: asked for every run and fragment.
+    let mut found: Option<Range<usize>> = None;
+    for g in &r.glyphs {
+        if g.text.start != usize::MAX && g.text.end > g.text.start {
+            found = Some(match found {
+                Some(f) => f.start.min(g.text.start)..f.end.max(g.text.end),
+                None => g.text.clone(),
+            });
+        }
+    }
+    found.unwrap_or(0..0)
 }
 
 /// Advance of the glyph of the run's last character in logical order

@@ -177,6 +177,9 @@ pub struct Shaper<'a> {
     /// Whether a face has a character, for the few asked about per word
     /// (space, hyphen): a character map lookup each time costs more.
     covered: Vec<(FaceId, char, bool)>,
+    /// The paragraph's shaped inter-word spaces at 1 pt, by face, character
+    /// and level: nearly every word is followed by one.
+    spaces: Vec<(FaceId, char, u8, Vec<Glyph>)>,
     /// Problems found (missing glyphs), with the line they came from.
     pub warnings: Vec<Warning>,
 }
@@ -202,6 +205,7 @@ impl<'a> Shaper<'a> {
             items: Vec::new(),
             points: Vec::new(),
             covered: Vec::new(),
+            spaces: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -224,6 +228,8 @@ impl<'a> Shaper<'a> {
         self.missing.clear();
         self.warned_wide = false;
         self.lang = style.lang.and_then(|l| l.parse::<Language>().ok());
+        // Spaces are shaped with the paragraph's language.
+        self.spaces.clear();
         if self.chain_fallback.as_slice() != style.fallback {
             self.chains.clear();
             self.chain_fallback = style.fallback.to_vec();
@@ -332,7 +338,17 @@ impl<'a> Shaper<'a> {
         if let Some(w) = before.filter(|w| covers(&mut self.covered, self.book, w.face, c)) {
             let (at, level) = (range.start, self.level_at(range.start));
             let (face, size, decor) = (w.face, w.size, w.decor);
-            let glyphs = self.shape_raw(face, &text[range], at, size, Script::COMMON, level)?;
+            let known =
+                self.spaces.iter().find(|(f, k, l, _)| *f == face && *k == c && *l == level);
+            let glyphs = match known {
+                Some((_, _, _, unit)) => scale(unit, size, at),
+                None => {
+                    let unit = self.shape_raw(face, &text[range], 0, 1.0, Script::COMMON, level)?;
+                    let glyphs = scale(&unit, size, at);
+                    self.spaces.push((face, c, level, unit));
+                    glyphs
+                }
+            };
             return Ok(Run { face, size, decor, level, glyphs });
         }
         let mut runs = self.shape(text, range, span, style, source)?;
@@ -621,17 +637,7 @@ impl<'a> Shaper<'a> {
                 self.cache.len() - 1
             }
         };
-        let scaled = |unit: &[Glyph]| -> Vec<Glyph> {
-            unit.iter()
-                .map(|g| Glyph {
-                    id: g.id,
-                    advance: g.advance * size,
-                    dx: g.dx * size,
-                    dy: g.dy * size,
-                    text: g.text.start + base..g.text.end + base,
-                })
-                .collect()
-        };
+        let scaled = |unit: &[Glyph]| scale(unit, size, base);
         // Most words are found: one lookup, no key allocated.
         if let Some(unit) = self.cache[slot].1.get(s) {
             return Ok(scaled(unit));
@@ -697,6 +703,19 @@ impl<'a> Shaper<'a> {
         self.buffer = Some(buffer);
         Ok(out)
     }
+}
+
+/// Scales glyphs shaped at 1 pt to `size`, moving their text ranges by `base`.
+fn scale(unit: &[Glyph], size: f32, base: usize) -> Vec<Glyph> {
+    unit.iter()
+        .map(|g| Glyph {
+            id: g.id,
+            advance: g.advance * size,
+            dx: g.dx * size,
+            dy: g.dy * size,
+            text: g.text.start + base..g.text.end + base,
+        })
+        .collect()
 }
 
 /// Tells whether `face` has `c`, remembering the answer in `known`.

@@ -2168,8 +2168,11 @@ impl PendingRun {
                     // No-break spaces share the space glyph, whose text in
                     // the PDF can be only one character: write them as
                     // spaces, which is what a reader copying text wants.
-                    // (ASCII text, nearly all of it, has none: skip the search.)
-                    if !t.is_ascii() && t.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
+                    // (ASCII text, nearly all of it, has none: skip the search;
+                    // a single byte, most glyphs, is pushed without a copy call.)
+                    if let &[b] = t.as_bytes() {
+                        text.push(char::from(b))
+                    } else if !t.is_ascii() && t.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
                         text.push_str(&t.replace(['\u{a0}', '\u{202f}', '\u{2007}'], " "))
                     } else {
                         text.push_str(t)

@@ -816,7 +816,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             let keep = hard || (i > 0 && after_hyphen);
             let soft = keep && !hard;
             after_hyphen = l.hyphen;
-            let mut elements = Vec::new();
+            let mut elements = Vec::with_capacity(l.runs.len() + l.strikes.len());
             for r in l.runs {
                 elements.push(Element::Text(TextRun { x: r.x + frame.indent, y: m.baseline, ..r }));
             }
@@ -2061,8 +2061,9 @@ fn set_line(
         st.0 += shift;
         st.1 += shift;
     }
-    // The line's text in logical order.
-    let mut text = String::new();
+    // The line's text in logical order: about a byte per glyph and space
+    // (sized once; ligatures and non-ASCII characters may grow it).
+    let mut text = String::with_capacity(room + room / 8);
     for k in s..e {
         match &p.pieces[k] {
             Piece::Word(run) => {

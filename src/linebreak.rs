@@ -375,7 +375,8 @@ impl<'a> Breaker<'a> {
             };
         }
 
-        let mut points = Vec::new();
+        // Glue and penalties, about half the items, are the break points.
+        let mut points = Vec::with_capacity(n / 2 + 1);
         let mut next_point = vec![n as u32; n + 1];
         for (i, item) in items.iter().enumerate() {
             let prev_hang = match i.checked_sub(1).map(|j| items[j]) {
@@ -478,6 +479,9 @@ impl<'a> Breaker<'a> {
         let mut active = std::mem::take(&mut self.active);
         nodes.clear();
         active.clear();
+        // A pass adds nodes at feasible break points: start with room for
+        // one per point rather than growing from empty.
+        nodes.reserve(self.points.len() + 1);
         nodes.push(self.node(None, u32::MAX, Candidate { demerits: 0.0, ..NO_CANDIDATE }, 2, 0));
         active.push(0);
 

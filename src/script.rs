@@ -184,24 +184,11 @@ impl Chain {
     }
 }
 
-/// Cuts `range` of `text` into items of one face, script and level.
-/// Characters that no face covers are appended to `missing`.
+/// Cuts `range` of `text` into items of one face, script and level, in
+/// place of what `items` held: called for every word, it then needs no new
+/// vector each time. Characters that no face covers are appended to
+/// `missing`.
 pub fn itemize(
-    book: &FontBook,
-    chain: &Chain,
-    text: &str,
-    range: Range<usize>,
-    levels: Option<&[u8]>,
-    missing: &mut Vec<char>,
-) -> Vec<TextItem> {
-    let mut items = Vec::new();
-    itemize_into(book, chain, text, range, levels, missing, &mut items);
-    items
-}
-
-/// Like [`itemize`], but replaces the contents of `items`: called for every
-/// word, it then needs no new vector each time.
-pub fn itemize_into(
     book: &FontBook,
     chain: &Chain,
     text: &str,
@@ -315,7 +302,8 @@ mod tests {
         let chain = Chain::new(&book, primary, &[]);
         let (_, lv) = levels(text, dir);
         let mut missing = Vec::new();
-        let its = itemize(&book, &chain, text, 0..text.len(), lv.as_deref(), &mut missing);
+        let mut its = Vec::new();
+        itemize(&book, &chain, text, 0..text.len(), lv.as_deref(), &mut missing, &mut its);
         let desc = its
             .iter()
             .map(|i| format!("{}:{}:{}", &text[i.range.clone()], book.face(i.face).family, i.level))

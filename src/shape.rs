@@ -583,7 +583,7 @@ impl<'a> Shaper<'a> {
             self.chains.entry(face).or_insert_with(|| Chain::new(book, face, style.fallback));
         let mut items = std::mem::take(&mut self.items);
         let levels = self.levels.as_deref();
-        script::itemize_into(book, chain, text, range, levels, &mut self.missing, &mut items);
+        script::itemize(book, chain, text, range, levels, &mut self.missing, &mut items);
         let decor = Decor { link: span.link, strike: span.style.strike };
         runs.reserve(items.len());
         for it in items.drain(..) {

@@ -3,7 +3,6 @@
 //! Kept to small sample counts so the run stays under about a minute.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
@@ -11,18 +10,8 @@ use handbill::fonts::{self, FontBook};
 use handbill::jobs::{self, Layout, Options, Plan};
 use handbill::{spec, statement, Location, Vars};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn statements() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("statements"))
-        .expect("statements folder")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    v.sort();
-    v
-}
+mod common;
+use common::statements;
 
 /// CPU time used so far by this process, all threads together.
 fn cpu_time() -> Duration {

@@ -4,7 +4,6 @@
 //! - one layout pass of a statement vs. a whole fit-to-N-pages search.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -14,18 +13,8 @@ use handbill::shape::{Paragraph, Shaper, TextStyle};
 use handbill::statement::{self, Block, Inline};
 use handbill::{spec, Location, Vars};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn statements() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("statements"))
-        .expect("statements folder")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    v.sort();
-    v
-}
+mod common;
+use common::statements;
 
 /// Every run of running text in the statement, in order.
 fn texts(blocks: &[Block], out: &mut Vec<Vec<Inline>>) {

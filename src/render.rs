@@ -3,6 +3,8 @@
 //!
 //! krilla stays behind this module: the layout types know nothing of it.
 
+mod deflate;
+
 use std::ops::Range;
 use std::path::Path;
 
@@ -258,7 +260,8 @@ pub fn render_with(
 ) -> Result<(Vec<u8>, Vec<Warning>)> {
     let settings = SerializeSettings {
         xmp_metadata: false,
-        compress_content_streams: opts.compress,
+        // Deflated below, faster than krilla does it (see `deflate`).
+        compress_content_streams: false,
         ..SerializeSettings::default()
     };
     let mut pdf = PdfDocument::new_with(settings);
@@ -309,8 +312,14 @@ pub fn render_with(
             "this is a bug in handbill; please report it",
         )
     })?;
+    let bytes = if opts.compress { deflate::deflate_streams(bytes, DEFLATE_LEVEL) } else { bytes };
     Ok((bytes, warnings))
 }
+
+/// zlib level of content streams: level 2 deflates a flyer's 126 KB of
+/// text operators in 0.4 ms to 26 KB; level 6 (krilla's) takes 2.4 ms for
+/// 20 KB.
+const DEFLATE_LEVEL: u32 = 2;
 
 /// What every page drawing needs.
 struct Ctx<'a> {

@@ -13,11 +13,22 @@ fn main() -> anyhow::Result<()> {
     let book = FontBook::load(&fonts::default_dirs())?;
     let spec = spec::load(&layout, &[])?;
     let text = std::fs::read_to_string(&path)?;
+    // HANDBILL_STAGE=typeset stops before the PDF, to time the stages apart.
+    let typeset_only = std::env::var("HANDBILL_STAGE").is_ok_and(|s| s == "typeset");
     let mut bytes = 0;
     for _ in 0..n {
         let st = statement::parse(std::path::Path::new(&path), &text)?;
-        bytes = handbill::build(&st, &spec, &book, &Vars::new())?.pdf.len();
+        if typeset_only {
+            bytes = handbill::typeset(&st, &spec, &book, &Vars::new())?.0.pages.len();
+        } else {
+            bytes = handbill::build(&st, &spec, &book, &Vars::new())?.pdf.len();
+        }
     }
     println!("{n} x {layout}: {bytes} bytes");
     Ok(())
 }
+
+// Profile with the allocator the `handbill` command uses.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

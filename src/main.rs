@@ -7,6 +7,11 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 
+// Many small allocations: see `mimalloc` in Cargo.toml.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Typesets statements into print-ready leaflets.
 #[derive(Parser)]
 #[command(name = "handbill", version, about, long_about = None)]

@@ -1,5 +1,10 @@
 //! What both benchmarks need.
 
+// Measure with the allocator the `handbill` command uses.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 
 /// The shipped statements, sorted by name.

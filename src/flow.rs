@@ -1838,6 +1838,9 @@ fn set_line(
     let mut shrink = 0.0;
     let mut word_stretch = 0.0;
     let mut word_shrink = 0.0;
+    // Natural width of the line's words: their glyphs take the letter
+    // part of the adjustment by being drawn wider or narrower.
+    let mut words_w = 0.0;
     let mut glyphs = 0usize;
     for (it, piece) in p.items[s..e].iter().zip(&p.pieces[s..e]) {
         match *it {
@@ -1854,7 +1857,10 @@ fn set_line(
                 word_stretch += a;
                 word_shrink += b;
             }
-            Piece::Word(run) => glyphs += run.glyphs.len(),
+            Piece::Word(run) => {
+                glyphs += run.glyphs.len();
+                words_w += run.glyphs.iter().map(|g| g.advance).sum::<f32>();
+            }
             _ => {}
         }
     }
@@ -1917,7 +1923,13 @@ fn set_line(
         let space_sh = shrink - word_shrink;
         (letters, if space_sh > 0.0 { (total - letters) / space_sh } else { 0.0 })
     };
-    let per_glyph = if glyphs > 0 { letter / glyphs as f32 } else { 0.0 };
+    // Glyph expansion, as pdfTeX's font expansion does it: the words'
+    // glyphs (an added hyphen too) are scaled horizontally by one factor for
+    // the line, within the allowance (±2 %). Letter-spacing would give the
+    // same widths, but spaced lowercase reads worse, and every glyph would
+    // need its own offset in the PDF.
+    let hyphen_w: f32 = hyphen_piece.map_or(0.0, |h| h.glyphs.iter().map(|g| g.advance).sum());
+    let expand = if words_w + hyphen_w > 0.0 { 1.0 + letter / (words_w + hyphen_w) } else { 1.0 };
     // The pieces in logical order with their bidi levels, then drawn in
     // visual order (the breaker works in logical order).
     let base_level = u8::from(p.rtl);
@@ -1951,7 +1963,7 @@ fn set_line(
     let mut push = |run: &crate::shape::Run,
                     decor: crate::shape::Decor,
                     glyph_adv: Option<f32>,
-                    extra: f32,
+                    scale: f32,
                     x: &mut f32,
                     tag: Option<&'static str>| {
         let start_x = *x;
@@ -1969,6 +1981,7 @@ fn set_line(
                     text: String::new(),
                     rtl: run.level % 2 == 1,
                     ink: if decor.link.is_some() { LINK_INK } else { Ink::Black },
+                    expand,
                 },
                 level: run.level,
                 sources: Vec::with_capacity(room),
@@ -1986,7 +1999,8 @@ fn set_line(
             if let Some(adv) = glyph_adv {
                 g2.advance = adv;
             }
-            g2.advance += extra;
+            g2.advance *= scale;
+            g2.dx *= scale;
             *x += g2.advance;
             r.run.glyphs.push(g2);
         }
@@ -2005,13 +2019,13 @@ fn set_line(
         let k = slots[slot].0;
         if k == usize::MAX {
             if let Some(h) = hyphen_piece {
-                push(h, h.decor, None, 0.0, &mut x, Some("-"));
+                push(h, h.decor, None, expand, &mut x, Some("-"));
             }
             continue;
         }
         match (&p.items[k], &p.pieces[k]) {
             (Item::Box { .. }, Piece::Word(run)) => {
-                push(run, run.decor, None, per_glyph, &mut x, None)
+                push(run, run.decor, None, expand, &mut x, None)
             }
             (Item::Box { width, .. }, _) => x += width,
             (Item::Glue { width, stretch: st, shrink: sh }, piece) => {
@@ -2038,7 +2052,7 @@ fn set_line(
                             }
                         }
                         decor.strike = false;
-                        push(run, decor, Some(w), 0.0, &mut x, Some(" "))
+                        push(run, decor, Some(w), 1.0, &mut x, Some(" "))
                     }
                     _ => x += w,
                 }

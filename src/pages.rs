@@ -37,6 +37,10 @@ pub struct TextRun {
     pub rtl: bool,
     /// Color.
     pub ink: Ink,
+    /// Horizontal scale of the glyph shapes (glyph expansion of justified
+    /// lines, within ±2 %); 1 = as designed. Advances and offsets above are
+    /// on the page, so they already include it.
+    pub expand: f32,
 }
 
 impl TextRun {

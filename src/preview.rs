@@ -169,6 +169,8 @@ impl<'a> Rasterizer<'a> {
             return Ok(());
         }
         let ink = gray(run.ink);
+        // Glyphs of an expanded line (`run.expand`, at most 2 % wider) are
+        // drawn as designed, at their places: a difference below a pixel.
         let mut pen = run.x;
         for g in &run.glyphs {
             let key = (run.face, g.id, px.to_bits());

@@ -749,15 +749,29 @@ fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: Co
     // so its text would be lost. Draw the (blank) space glyph, which carries
     // the character as text, and outline a box where .notdef would stand.
     let space = face.font.charmap().map_unicode(' ').map_or(0, |g| g.to_u32() as u16);
+    // An expanded line is drawn in a coordinate system scaled horizontally
+    // about the run's start, where the glyphs keep their designed advances
+    // (so the PDF needs offsets only for kerning and spaces).
+    let expanded = (run.expand - 1.0).abs() > 1e-5 && run.expand > 0.0;
+    let unscaled: Vec<Glyph>;
+    let run_glyphs: &[Glyph] = if expanded {
+        unscaled = run
+            .glyphs
+            .iter()
+            .map(|g| Glyph { advance: g.advance / run.expand, dx: g.dx / run.expand, ..g.clone() })
+            .collect();
+        &unscaled
+    } else {
+        &run.glyphs
+    };
     let (glyphs, text) = if run.rtl {
         // A default-ignorable character's glyph: blank and of no width.
         let zwsp = face.font.charmap().map_unicode('\u{200B}').map_or(space, |g| g.to_u32() as u16);
-        rtl_glyphs(&run.glyphs, &run.text, run.size, space, zwsp)
+        rtl_glyphs(run_glyphs, &run.text, run.size, space, zwsp)
     } else {
-        let glyphs = run
-            .glyphs
+        let glyphs = run_glyphs
             .iter()
-            .zip(pdf_advances(&run.glyphs, run.size))
+            .zip(pdf_advances(run_glyphs, run.size))
             .map(|(g, em)| PdfGlyph {
                 advance: em / 1000.0 * run.size,
                 ..PdfGlyph::new(g, run.size, space)
@@ -791,7 +805,27 @@ fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: Co
             x += g.advance;
         }
     }
-    s.draw_glyphs(Point::from_xy(run.x, run.y), &glyphs, face.pdf.clone(), &text, run.size, false);
+    if expanded {
+        s.push_transform(&Transform::from_row(run.expand, 0.0, 0.0, 1.0, run.x, 0.0));
+        s.draw_glyphs(
+            Point::from_xy(0.0, run.y),
+            &glyphs,
+            face.pdf.clone(),
+            &text,
+            run.size,
+            false,
+        );
+        s.pop();
+    } else {
+        s.draw_glyphs(
+            Point::from_xy(run.x, run.y),
+            &glyphs,
+            face.pdf.clone(),
+            &text,
+            run.size,
+            false,
+        );
+    }
 }
 
 /// The glyphs of a right-to-left run as written to the PDF, and the text

@@ -334,6 +334,75 @@ fn laid_out_lines_expose_ratio_and_hyphen() {
     }
 }
 
+/// Words of page 1 as `pdftotext -bbox` places them: (text, xMin, yMin,
+/// xMax, yMax), y from the top.
+fn word_boxes(pdf: &Path) -> Vec<(String, f32, f32, f32, f32)> {
+    let html = run("pdftotext", &["-bbox", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"]);
+    let attr = |line: &str, name: &str| -> f32 {
+        let at = line.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let text = l.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("");
+            let text = text.replace("&amp;", "&").replace("&quot;", "\"");
+            (text, attr(l, "xMin"), attr(l, "yMin"), attr(l, "xMax"), attr(l, "yMax"))
+        })
+        .collect()
+}
+
+#[test]
+fn justified_lines_expand_their_glyphs_within_two_percent() {
+    let st = statement::load(&statements()[2]).expect("parses");
+    let sp = spec::load("letter-2col", &[]).expect("layout");
+    let out = build(&st, &sp, book(), &Vars::new()).expect("builds");
+    let page = &out.document.pages[0];
+    // One factor per line, within ±2 %, both ways on a page of text.
+    let mut per_line: Vec<((i64, i64), f32)> = Vec::new();
+    for e in &page.elements {
+        if let handbill::pages::Element::Text(r) = e {
+            assert!((0.98 - 1e-4..=1.02 + 1e-4).contains(&r.expand), "expand {}", r.expand);
+            let key = ((r.y * 10.0) as i64, (r.x / (page.width / 2.0)) as i64);
+            match per_line.iter().find(|(k, _)| *k == key) {
+                Some((_, f)) => assert!((f - r.expand).abs() < 1e-6, "two factors on one line"),
+                None => per_line.push((key, r.expand)),
+            }
+        }
+    }
+    assert!(per_line.iter().any(|(_, f)| *f > 1.001) && per_line.iter().any(|(_, f)| *f < 0.999));
+    if !tool("pdftotext") {
+        return;
+    }
+    // In the PDF, a justified line's last word ends at the measure, as laid
+    // out: the glyphs are scaled and placed consistently.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = dir.path().join("flyer.pdf");
+    std::fs::write(&pdf, &out.pdf).expect("write");
+    let words = word_boxes(&pdf);
+    let mut checked = 0;
+    for l in page.lines.iter().filter(|l| l.kind == LineKind::Body && l.index + 1 < l.count) {
+        // Lines ending in punctuation hang it into the margin.
+        let Some(last) = l
+            .text
+            .split(' ')
+            .next_back()
+            .filter(|w| w.chars().last().is_some_and(char::is_alphanumeric))
+        else {
+            continue;
+        };
+        let found = words
+            .iter()
+            .filter(|w| w.0 == last && w.2 < l.y && l.y < w.4 && w.1 >= l.x - 1.0)
+            .max_by(|a, b| a.3.total_cmp(&b.3));
+        let Some(w) = found else { panic!("`{last}` of `{}` not found", l.text) };
+        let right = l.x + l.width;
+        assert!((w.3 - right).abs() < 0.3, "`{}` ends at {} not {right}", l.text, w.3);
+        checked += 1;
+    }
+    assert!(checked > 20, "only {checked} lines checked");
+}
+
 #[test]
 fn one_sheet_layouts_fill_both_sides() {
     for path in statements() {

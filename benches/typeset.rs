@@ -59,7 +59,9 @@ fn breaking(c: &mut Criterion) {
                 .push(shaper.paragraph(&content, &style, &Location::default()).expect("shape"));
         }
     }
-    let params = Params::new(measure, measure, Mode::Justify).with_em(sp.body.size);
+    let params = Params::new(measure, measure, Mode::Justify)
+        .with_em(sp.body.size)
+        .with_loose_demerits(linebreak::LOOSE_DEMERITS);
     let mut g = c.benchmark_group("linebreak");
     g.sample_size(50).measurement_time(Duration::from_secs(5));
     g.bench_function(format!("five statements ({} paragraphs)", paragraphs.len()), |b| {

@@ -716,7 +716,9 @@ impl<'a, 'b> Flow<'a, 'b> {
         mode: Mode,
         looseness: i32,
     ) -> Vec<SetLine> {
-        let params = Params::new(first_width, width, mode).with_em(p.max_size);
+        let params = Params::new(first_width, width, mode)
+            .with_em(p.max_size)
+            .with_loose_demerits(linebreak::LOOSE_DEMERITS);
         let breaks = linebreak::linebreak_loose(&p.items, &params, looseness)
             .unwrap_or_else(|| linebreak::linebreak(&p.items, &params));
         let mut lines = Vec::with_capacity(breaks.len());

@@ -85,6 +85,13 @@ const FINAL_HYPHEN_DEMERITS: f64 = 5_000.0;
 /// by under 1% and the mean ratio change between neighbours by about 3%, in
 /// opposite directions; this sits between.
 const FITNESS_DEMERITS: f64 = 3_000.0;
+/// Not in the paper: a line stretched beyond this ratio reads as loose
+/// (its spaces about 1.6 times the page's typical space, where a reader
+/// sees a gap) and costs [`Params::loose_demerits`] on top of its badness.
+const LOOSE_RATIO: f64 = 1.0;
+/// A value for [`Params::loose_demerits`] fit for hyphen penalties of about
+/// 300 (demerits about 10⁵), tuned with them on the sample statements.
+pub const LOOSE_DEMERITS: f32 = 40_000.0;
 /// Not in the paper (TeX's `\parfillskip` has no minimum): a last line ending
 /// shorter than this share of the measure costs up to
 /// [`SHORT_LAST_LINE_DEMERITS`], in proportion to the shortfall.
@@ -129,6 +136,11 @@ pub struct Params {
     /// ratio 1 (badness 100). Lines are judged by their unfilled space
     /// against this, so the rag is even rather than first-fit.
     pub rag: f32,
+    /// Justified mode: demerits added to a line that reads as loose (ratio
+    /// above 1), 0 in the paper. Badness grows smoothly, so alone it trades
+    /// a loose line for a hyphen at the same rate as two merely wide lines;
+    /// the step spends hyphens on the lines a reader would see as loose.
+    pub loose_demerits: f32,
 }
 
 impl Params {
@@ -142,7 +154,13 @@ impl Params {
             mode,
             emergency_stretch: width * EMERGENCY_FRACTION,
             rag: width * RAG_FRACTION,
+            loose_demerits: 0.0,
         }
+    }
+
+    /// Sets the demerits of a loose line (see [`Params::loose_demerits`]).
+    pub fn with_loose_demerits(self, loose_demerits: f32) -> Self {
+        Self { loose_demerits, ..self }
     }
 
     /// Sets emergency stretch to 1.5 em and the rag to 3 em.
@@ -473,6 +491,7 @@ impl<'a> Breaker<'a> {
             if tolerance.is_finite() { 100.0 * tolerance.powi(3) } else { MAX_BADNESS };
         let ragged = self.params.mode == Mode::Ragged;
         let rag = f64::from(self.params.rag.max(0.0));
+        let loose_demerits = f64::from(self.params.loose_demerits.max(0.0));
         let last = self.items.len() - 1;
 
         let mut nodes = std::mem::take(&mut self.nodes);
@@ -562,6 +581,9 @@ impl<'a> Breaker<'a> {
                 }
                 if point.flagged && node.hyphens > 0 {
                     d += FLAGGED_DEMERITS;
+                }
+                if ratio > LOOSE_RATIO {
+                    d += loose_demerits;
                 }
                 let fitness = fitness(badness, natural > measure);
                 if fitness.abs_diff(node.fitness) > 1 {
@@ -966,6 +988,27 @@ mod tests {
         // Fixed-width words shrink too little to lose a line; a line more
         // is often within tolerance.
         assert!(more > 0, "{more} {fewer}");
+    }
+
+    #[test]
+    fn loose_demerits_trade_loose_lines_for_hyphens() {
+        let p = para(TEXT, false);
+        let loose = |b: &[Break]| b[..b.len() - 1].iter().filter(|b| b.ratio > 1.0).count();
+        let hyphens = |b: &[Break]| b.iter().filter(|b| b.hyphen).count();
+        let (mut fewer, mut more) = (0, 0);
+        for m in 20..45 {
+            let params = justify(m as f32);
+            let plain = linebreak(&p.items, &params);
+            let stepped = linebreak(&p.items, &params.with_loose_demerits(LOOSE_DEMERITS));
+            assert_fits(&p, &stepped, m as f32);
+            assert!(loose(&stepped) <= loose(&plain), "{m}: {}", p.render(&stepped));
+            if loose(&stepped) < loose(&plain) {
+                fewer += 1;
+                // Paid for with hyphens, the only other freedom.
+                more += usize::from(hyphens(&stepped) > hyphens(&plain));
+            }
+        }
+        assert!(fewer > 0 && more > 0, "{fewer} {more}");
     }
 
     #[test]

@@ -419,3 +419,20 @@ fn one_sheet_layouts_fill_both_sides() {
         }
     }
 }
+
+#[test]
+fn a_last_page_of_a_few_lines_is_reported() {
+    for path in statements() {
+        let st = statement::load(&path).expect("statement parses");
+        let sp = spec::load("letter-2col", &[]).expect("layout");
+        let (doc, warnings) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect("typesets");
+        let n = doc.pages.len();
+        let last = doc.pages[n - 1]
+            .lines
+            .iter()
+            .filter(|l| matches!(l.kind, LineKind::Body | LineKind::Heading | LineKind::Other))
+            .count();
+        let warned = warnings.iter().any(|w| w.message.contains(&format!("fit.pages = {}", n - 1)));
+        assert_eq!(warned, n > 1 && last <= 3, "{}: {n} pages, {last} lines on the last", st.name);
+    }
+}

@@ -31,6 +31,8 @@ pub struct Fitted {
     pub document: Document,
     /// Warnings of the chosen pass, plus fitting notes.
     pub warnings: Vec<Warning>,
+    /// Where the fitting notes (pages left empty) start in `warnings`.
+    pub notes_from: usize,
     /// Layout passes made.
     pub passes: usize,
 }
@@ -147,6 +149,51 @@ fn pages(parts: &[Document]) -> usize {
 /// Fill of the fullest part (see [`fill`]).
 fn fill_most(parts: &[Document]) -> f32 {
     parts.iter().map(fill).fold(0.0, f32::max)
+}
+
+/// A last page with at most this many lines of text is a runt.
+pub const RUNT_LINES: usize = 3;
+
+/// How much smaller than the layout's body size [`pull_back`] may set the
+/// text (4 %: 10 pt becomes 9.6 pt at the least), so the change stays below
+/// what a reader notices.
+pub const RUNT_SHRINK: f32 = 0.04;
+
+/// The number of text lines on the last page of `doc`, if it has more than
+/// one page and that page holds [`RUNT_LINES`] or fewer: paper and a turn
+/// of the page for almost nothing.
+pub fn runt(doc: &Document) -> Option<usize> {
+    let last = doc.pages.last().filter(|_| doc.pages.len() > 1)?;
+    let text = |l: &&crate::pages::LineInfo| {
+        matches!(l.kind, LineKind::Body | LineKind::Heading | LineKind::Other)
+    };
+    let lines = last.lines.iter().filter(text).count();
+    (lines <= RUNT_LINES).then_some(lines)
+}
+
+/// Sets a statement whose last page would be a runt (see [`runt`]) one
+/// page shorter, as a typesetter copyfits: at the largest body size, at
+/// most [`RUNT_SHRINK`] smaller than the layout's, at which it fits. `None`
+/// if no such size fits, or the layout asks for a page count (`fit.pages`)
+/// or says `fit.pull-back = false`.
+pub fn pull_back(
+    shaper: &mut Shaper<'_>,
+    statement: &Statement,
+    spec: &LayoutSpec,
+    vars: &Vars,
+    pages: usize,
+) -> Option<Fitted> {
+    if spec.fit.pages > 0 || !spec.fit.pull_back || pages < 2 {
+        return None;
+    }
+    let mut s = spec.clone();
+    s.fit.pages = (pages - 1) as u32;
+    s.fit.max_size = spec.body.size;
+    s.fit.min_size = spec.body.size * (1.0 - RUNT_SHRINK);
+    let mut f = fit(shaper, statement, &s, vars).ok()?;
+    // How full the new last page is was never the point.
+    f.warnings.truncate(f.notes_from);
+    (f.document.pages.len() < pages).then_some(f)
 }
 
 /// Finds the largest body size in `[fit.min-size, fit.max-size]` at which
@@ -298,6 +345,7 @@ fn fit_subject(
     }
     match fits {
         Some((size, parts, mut warnings)) => {
+            let notes_from = warnings.len();
             let got = pages(&parts);
             if got < n && size >= hi - 1e-3 {
                 warnings.push(Warning::new(
@@ -320,7 +368,7 @@ fn fit_subject(
                     format!("the last page is only {:.0} % full{why}", last * 100.0),
                 ));
             }
-            Ok(Fitted { document: subject.join(parts), warnings, passes })
+            Ok(Fitted { document: subject.join(parts), warnings, notes_from, passes })
         }
         None => {
             // Even the smallest size overflows: say by how much, and whose
@@ -383,7 +431,8 @@ fn spec_location(spec: &LayoutSpec) -> Location {
     spec.path.as_ref().map(Location::file).unwrap_or_default()
 }
 
-fn pt(v: f32) -> String {
+/// A size as the messages write it: `9.6pt`.
+pub fn pt(v: f32) -> String {
     let s = format!("{v:.2}");
     format!("{}pt", s.trim_end_matches('0').trim_end_matches('.'))
 }

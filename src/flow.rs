@@ -160,9 +160,6 @@ struct Frame {
 /// One page's columns: the units each holds.
 type Columns = Vec<std::ops::Range<usize>>;
 
-/// A last page with at most this many lines of text earns a warning.
-const SHORT_LAST_PAGE_LINES: usize = 3;
-
 /// A line set with a line more than its paragraph's best breaking may
 /// stretch this far (glue ratio): beyond it the spaces look loose.
 const MAX_LOOSENED_RATIO: f32 = 1.0;
@@ -454,35 +451,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             }
             self.pages.push(page);
         }
-        self.warn_short_last_page();
         Ok(())
-    }
-
-    /// A last page holding a few lines only is paper and a turn of the
-    /// page for almost nothing: say so, and how to pull them back.
-    /// (Fitting reports its own pages.)
-    fn warn_short_last_page(&mut self) {
-        let n = self.pages.len();
-        if self.spec.fit.pages > 0 || n < 2 {
-            return;
-        }
-        let text =
-            |l: &&LineInfo| matches!(l.kind, LineKind::Body | LineKind::Heading | LineKind::Other);
-        let lines = self.pages[n - 1].lines.iter().filter(text).count();
-        if lines > SHORT_LAST_PAGE_LINES {
-            return;
-        }
-        let loc = self.spec.path.as_ref().map(Location::file).unwrap_or_default();
-        self.warnings.push(Warning::new(
-            loc,
-            format!(
-                "page {n} holds only {lines} line{}: set `fit.pages = {}` (e.g. `--set fit.pages={}`) to fit the text on {} pages, or shorten it",
-                if lines == 1 { "" } else { "s" },
-                n - 1,
-                n - 1,
-                n - 1
-            ),
-        ));
     }
 
     /// Sets one paragraph that starts on the last page (from unit `start`)

@@ -319,7 +319,8 @@ pub struct Built {
     pub bytes: usize,
     /// The body size used (differs from the layout's when `[fit]` scaled it).
     pub body_size: f32,
-    /// Whether the layout fits to a page count (then `body_size` is news).
+    /// Whether the body size is news: the layout fits to a page count, or
+    /// a last page of a few lines was pulled back.
     pub fitted: bool,
     /// Warnings about this output (statement, layout and layout-run ones).
     pub warnings: usize,
@@ -542,7 +543,8 @@ impl Ctx<'_> {
             pages: document.pages.len(),
             bytes: pdf.len(),
             body_size: document.body_size,
-            fitted: spec.fit.pages > 0,
+            // Fitted to a page count, or pulled back from a short last page.
+            fitted: spec.fit.pages > 0 || (document.body_size - spec.body.size).abs() > 1e-3,
             warnings: warnings.len() + st_warnings + spec.warnings.len(),
         })
     }

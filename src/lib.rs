@@ -54,7 +54,37 @@ pub fn typeset(
         let f = fit::fit(&mut shaper, statement, spec, vars)?;
         return Ok((f.document, f.warnings));
     }
-    flow::flow_with(&mut shaper, statement, spec, vars)
+    let (doc, mut warnings) = flow::flow_with(&mut shaper, statement, spec, vars)?;
+    let Some(lines) = fit::runt(&doc) else { return Ok((doc, warnings)) };
+    // A last page of a line or three: set the text a little smaller to end
+    // a page earlier, or say how to.
+    let n = doc.pages.len();
+    let at = spec.path.as_ref().map(Location::file).unwrap_or_default();
+    let s = if lines == 1 { "" } else { "s" };
+    if let Some(f) = fit::pull_back(&mut shaper, statement, spec, vars, n) {
+        let mut warnings = f.warnings;
+        warnings.push(Warning::new(
+            at,
+            format!(
+                "page {n} would hold only {lines} line{s}: the body is set at {} instead of {} \
+                 to end on page {} (`fit.pull-back = false` keeps the layout's size)",
+                fit::pt(f.document.body_size),
+                fit::pt(spec.body.size),
+                n - 1
+            ),
+        ));
+        return Ok((f.document, warnings));
+    }
+    warnings.push(Warning::new(
+        at,
+        format!(
+            "page {n} holds only {lines} line{s}: set `fit.pages = {m}` (e.g. `--set \
+             fit.pages={m}`) and a smaller `fit.min-size` to fit the text on {m} pages, or \
+             shorten it",
+            m = n - 1
+        ),
+    ));
+    Ok((doc, warnings))
 }
 
 /// Typesets a statement and writes it as PDF bytes.

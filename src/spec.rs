@@ -206,6 +206,10 @@ pub struct FitSpec {
     pub min_size: f32,
     /// Largest body size allowed.
     pub max_size: f32,
+    /// Without `pages`: a last page of a few lines is pulled back onto the
+    /// page before by setting the body a little smaller (see
+    /// [`crate::fit::pull_back`]).
+    pub pull_back: bool,
 }
 
 /// Ink mode.
@@ -326,7 +330,7 @@ impl Default for LayoutSpec {
                 on: FooterOn::EveryPage,
                 size: 8.5,
             },
-            fit: FitSpec { pages: 0, min_size: 8.0, max_size: 12.0 },
+            fit: FitSpec { pages: 0, min_size: 8.0, max_size: 12.0, pull_back: true },
             print: PrintSpec {
                 color: ColorMode::Color,
                 crop_marks: false,

@@ -420,19 +420,47 @@ fn one_sheet_layouts_fill_both_sides() {
     }
 }
 
+/// Lines of text on the last page.
+fn last_page_lines(doc: &handbill::pages::Document) -> usize {
+    let last = doc.pages.last().expect("a page");
+    let text = |l: &&handbill::pages::LineInfo| {
+        matches!(l.kind, LineKind::Body | LineKind::Heading | LineKind::Other)
+    };
+    last.lines.iter().filter(text).count()
+}
+
 #[test]
-fn a_last_page_of_a_few_lines_is_reported() {
+fn a_last_page_of_a_few_lines_is_pulled_back_or_reported() {
+    let mut pulled = 0;
     for path in statements() {
         let st = statement::load(&path).expect("statement parses");
-        let sp = spec::load("letter-2col", &[]).expect("layout");
-        let (doc, warnings) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect("typesets");
-        let n = doc.pages.len();
-        let last = doc.pages[n - 1]
-            .lines
-            .iter()
-            .filter(|l| matches!(l.kind, LineKind::Body | LineKind::Heading | LineKind::Other))
-            .count();
-        let warned = warnings.iter().any(|w| w.message.contains(&format!("fit.pages = {}", n - 1)));
-        assert_eq!(warned, n > 1 && last <= 3, "{}: {n} pages, {last} lines on the last", st.name);
+        for sp in layouts().into_iter().filter(|sp| sp.fit.pages == 0) {
+            let case = format!("{} × {}", st.name, sp.id);
+            let (doc, warnings) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect(&case);
+            let sp_keep = spec::load(&sp.id, &["fit.pull-back=false".into()]).expect("layout");
+            let (kept, kept_warnings) =
+                handbill::typeset(&st, &sp_keep, book(), &Vars::new()).expect(&case);
+            let (n, n_kept) = (doc.pages.len(), kept.pages.len());
+            let runt = n_kept > 1 && last_page_lines(&kept) <= 3;
+            if !runt {
+                // Nothing to pull back: the same pages either way.
+                assert_eq!((n, doc.body_size), (n_kept, sp.body.size), "{case}");
+                continue;
+            }
+            // Kept: the reader is told how to fit the text a page shorter.
+            let hint = format!("fit.pages = {}", n_kept - 1);
+            assert!(kept_warnings.iter().any(|w| w.message.contains(&hint)), "{case}");
+            if n < n_kept {
+                // Pulled back: a page shorter, at most 4 % smaller, and said.
+                pulled += 1;
+                assert!(doc.body_size >= sp.body.size * 0.96 - 1e-3, "{case}: {}", doc.body_size);
+                assert!(doc.body_size < sp.body.size, "{case}");
+                assert!(warnings.iter().any(|w| w.message.contains("instead of")), "{case}");
+            } else {
+                assert!(warnings.iter().any(|w| w.message.contains(&hint)), "{case}");
+            }
+        }
     }
+    // letter-2col × 2026-01-20 ends with two lines on page 3 at 10 pt.
+    assert!(pulled > 0);
 }

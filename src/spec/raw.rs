@@ -112,6 +112,7 @@ pub(crate) struct RawFit {
     pub pages: Option<i64>,
     pub min_size: Option<RawLen>,
     pub max_size: Option<RawLen>,
+    pub pull_back: Option<bool>,
 }
 
 /// `[print]`.

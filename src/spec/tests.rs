@@ -542,3 +542,11 @@ fn every_layout_file_is_shipped() {
         assert_eq!(disk, *text, "{id} is stale");
     }
 }
+
+#[test]
+fn pull_back_is_on_unless_switched_off() {
+    assert!(ok("").fit.pull_back);
+    assert!(!ok("[fit]\npull-back = false\n").fit.pull_back);
+    assert!(!set("", &["fit.pull-back=false"]).expect("set").fit.pull_back);
+    assert!(err("[fit]\npull-back = \"no\"\n").starts_with("t.toml:2:"));
+}

@@ -598,6 +598,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         pages: cx.count("fit.pages", fit.pages, d.fit.pages, 1000)?,
         min_size: cx.positive("fit.min-size", fit.min_size.as_ref(), d.fit.min_size)?,
         max_size: cx.positive("fit.max-size", fit.max_size.as_ref(), d.fit.max_size)?,
+        pull_back: fit.pull_back.unwrap_or(d.fit.pull_back),
     };
     if fit.min_size > fit.max_size {
         return Err(Error::new(

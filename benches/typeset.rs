@@ -44,7 +44,7 @@ fn breaking(c: &mut Criterion) {
         measure,
         hang: true,
         indent: 0.0,
-        letter_space: true,
+        expand_words: true,
         fallback: &sp.body.fallback,
         lang: Some("en"),
         dir: Default::default(),

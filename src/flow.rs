@@ -683,7 +683,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             measure,
             hang: true,
             indent: 0.0,
-            letter_space: true,
+            expand_words: true,
             fallback: &self.spec.body.fallback,
             lang: Some(self.st.meta.lang.as_deref().unwrap_or(&self.spec.body.language)),
             dir: self.dir,
@@ -1911,9 +1911,9 @@ fn set_line(
             }
         }
     };
-    // The adjustment is shared by letter-spacing (never more than the
-    // words' allowance) and the spaces; per glyph and per unit of space
-    // stretch or shrink.
+    // The adjustment is shared by the words (expanded or compressed, never
+    // more than their allowance) and the spaces (per unit of their stretch
+    // or shrink).
     let (letter, space_ratio) = if ratio >= 0.0 {
         let total = ratio * stretch;
         let letters = (ratio.min(1.0) * word_stretch).min(total);

@@ -19,17 +19,18 @@ use crate::statement::{Inline, Style};
 /// Cost of breaking after an explicit hyphen or dash (TeX's \exhyphenpenalty).
 const EXPLICIT_HYPHEN_PENALTY: f32 = 50.0;
 /// Cost of an inserted hyphen (TeX's \hyphenpenalty is 50). Higher here
-/// because letter-spacing gives lines room that TeX lacks; tuned on the
+/// because glyph expansion gives lines room that TeX lacks; tuned on the
 /// statements at 26 em together with the breaker's loose-line demerits:
 /// fewer hyphens without more loose lines (from 250: one statement went
 /// from 15.4 % to 14.4 % hyphenated lines, the others unchanged).
 const HYPHEN_PENALTY: f32 = 325.0;
 /// Space stretch and shrink as fractions of the font's space. Less shrink
-/// than TeX's 1/3: shrunk gaps look cramped next to letter-spaced words.
+/// than TeX's 1/3: shrunk gaps look cramped next to expanded words.
 const SPACE_STRETCH: f32 = 0.6;
 const SPACE_SHRINK: f32 = 0.3;
-/// How much a word may be letter-spaced wider or tighter, as a share of its
-/// width, so that justification need not come from the spaces alone.
+/// How much a word may be expanded or compressed (its glyphs scaled
+/// horizontally), as a share of its width, so that justification need not
+/// come from the spaces alone.
 pub const WORD_STRETCH: f32 = 0.02;
 /// See [`WORD_STRETCH`].
 pub const WORD_SHRINK: f32 = 0.02;
@@ -86,14 +87,14 @@ pub enum Piece {
     /// A word or word fragment (for a box).
     Word(Run),
     /// An inter-word space (for glue); its glyph is stretched with the glue.
-    /// The glue also carries the letter-spacing allowance of the word before
+    /// The glue also carries the expansion allowance of the word before
     /// it: `word_stretch` and `word_shrink` of its stretch and shrink.
     Space {
         /// The space glyph.
         run: Run,
-        /// Part of the glue's stretch that belongs to the word's letter-spacing.
+        /// Part of the glue's stretch that belongs to the word's expansion.
         word_stretch: f32,
-        /// Part of the glue's shrink that belongs to the word's letter-spacing.
+        /// Part of the glue's shrink that belongs to the word's expansion.
         word_shrink: f32,
     },
     /// A hyphen drawn only if the line breaks here (for a flagged penalty).
@@ -138,8 +139,8 @@ pub struct TextStyle<'a> {
     pub hang: bool,
     /// Indent of the first line.
     pub indent: f32,
-    /// Let words take part of the justification as letter-spacing.
-    pub letter_space: bool,
+    /// Let words take part of the justification by glyph expansion.
+    pub expand_words: bool,
     /// Families tried, in order, for characters the style's family lacks.
     pub fallback: &'a [String],
     /// Language (BCP 47) for shaping rules, e.g. `ar`.
@@ -271,7 +272,7 @@ impl<'a> Shaper<'a> {
                 let run = self.space(&p, &text, at..at + len, span, style, source)?;
                 let width = run.width();
                 // The word before the space: its boxes since the last glue.
-                let word_w: f32 = if style.letter_space {
+                let word_w: f32 = if style.expand_words {
                     p.items
                         .iter()
                         .rev()
@@ -952,7 +953,7 @@ mod tests {
             measure: 100.0,
             hang: true,
             indent: 0.0,
-            letter_space: true,
+            expand_words: true,
             fallback: &[],
             lang: Some("en"),
             dir: Default::default(),

@@ -1415,6 +1415,9 @@ struct PairGeom {
     /// A page whose columns are cut short to this height (balancing the
     /// last page).
     short: Option<(usize, f32)>,
+    /// On the short page, soft keeps (no column ending on a hyphen) give
+    /// way, as they do when a single statement's last page is balanced.
+    ignore_soft: bool,
 }
 
 impl PairGeom {
@@ -1567,7 +1570,10 @@ fn fill_section(
         // Mid-column, keep rules hold or the text moves on: a heading
         // never ends a column. At a column's top something must go in;
         // a hyphen may end it only where the page does not turn.
-        let j = if at_top {
+        let relax = geom.ignore_soft && geom.short.is_some_and(|(p, _)| p == c.page);
+        let j = if relax {
+            fill_column_rules(units, i, avail, !at_top, true, false)
+        } else if at_top {
             fill_column(units, i, avail, c.col + 1 == geom.per_side)
         } else {
             fill_column_with(units, i, avail, true)
@@ -1657,24 +1663,40 @@ fn balance_pair(
         .fold(lead, f32::max)
         .min(full);
     let mut best = None;
-    let mut tries_after_fit = 0;
-    while h < full - EPS {
-        geom.short = Some((lp, h));
-        let (cand, n) = place_sections(sides, geom);
-        if n == npages {
-            let sp = spread(&column_ends(sides, &cand, lp));
-            if sp < best_spread - EPS {
-                best_spread = sp;
-                best = Some(cand);
-            }
-            tries_after_fit += 1;
-            if best_spread <= step || tries_after_fit > 40 {
-                break;
-            }
+    // As in `balance`: soft keeps give way only if that levels the columns
+    // by more than a line.
+    let start_h = h;
+    for relax in [false, true] {
+        if relax && best_spread <= lead + EPS {
+            break;
         }
-        h += step;
+        geom.ignore_soft = relax;
+        let to_beat = if relax { best_spread - lead } else { best_spread };
+        let mut found: Option<(f32, Vec<Placed>)> = None;
+        let mut tries_after_fit = 0;
+        h = start_h;
+        while h < full - EPS {
+            geom.short = Some((lp, h));
+            let (cand, n) = place_sections(sides, geom);
+            if n == npages {
+                let sp = spread(&column_ends(sides, &cand, lp));
+                if sp < found.as_ref().map_or(to_beat, |f| f.0) - EPS {
+                    found = Some((sp, cand));
+                }
+                tries_after_fit += 1;
+                if found.as_ref().is_some_and(|f| f.0 <= step) || tries_after_fit > 40 {
+                    break;
+                }
+            }
+            h += step;
+        }
+        if let Some((sp, cand)) = found {
+            best_spread = sp;
+            best = Some(cand);
+        }
     }
     geom.short = None;
+    geom.ignore_soft = false;
     best
 }
 
@@ -1718,6 +1740,7 @@ fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> Result<Vec<
         reserve_from: if every { 0 } else { usize::MAX },
         per_side,
         short: None,
+        ignore_soft: false,
     };
     let (mut placed, mut npages) = place_sections(sides, &geom);
     if !every && footer_h > 0.0 {

@@ -90,8 +90,11 @@ const FITNESS_DEMERITS: f64 = 3_000.0;
 /// sees a gap) and costs [`Params::loose_demerits`] on top of its badness.
 const LOOSE_RATIO: f64 = 1.0;
 /// A value for [`Params::loose_demerits`] fit for hyphen penalties of about
-/// 300 (demerits about 10⁵), tuned with them on the sample statements.
-pub const LOOSE_DEMERITS: f32 = 40_000.0;
+/// 375 (demerits about 1.4 × 10⁵), tuned with them on the sample statements.
+pub const LOOSE_DEMERITS: f32 = 100_000.0;
+/// A value for [`Params::tight_demerits`], tuned with [`LOOSE_DEMERITS`]:
+/// 120 000 and more gave back the hyphens the extra shrink saves.
+pub const TIGHT_DEMERITS: f32 = 60_000.0;
 /// Not in the paper (TeX's `\parfillskip` has no minimum): a last line ending
 /// shorter than this share of the measure costs up to
 /// [`SHORT_LAST_LINE_DEMERITS`], in proportion to the shortfall.
@@ -141,6 +144,13 @@ pub struct Params {
     /// a loose line for a hyphen at the same rate as two merely wide lines;
     /// the step spends hyphens on the lines a reader would see as loose.
     pub loose_demerits: f32,
+    /// Justified mode: demerits added to a line shrunk below
+    /// [`Params::tight_ratio`], 0 in the paper. Glue may shrink further than
+    /// a reader accepts everywhere; this keeps the extra for the lines where
+    /// it saves a hyphen or a loose line.
+    pub tight_demerits: f32,
+    /// See [`Params::tight_demerits`]; -1 or below never applies.
+    pub tight_ratio: f32,
 }
 
 impl Params {
@@ -155,12 +165,20 @@ impl Params {
             emergency_stretch: width * EMERGENCY_FRACTION,
             rag: width * RAG_FRACTION,
             loose_demerits: 0.0,
+            tight_demerits: 0.0,
+            tight_ratio: -1.0,
         }
     }
 
     /// Sets the demerits of a loose line (see [`Params::loose_demerits`]).
     pub fn with_loose_demerits(self, loose_demerits: f32) -> Self {
         Self { loose_demerits, ..self }
+    }
+
+    /// Sets the demerits of a line shrunk below `ratio` (see
+    /// [`Params::tight_demerits`]).
+    pub fn with_tight_demerits(self, tight_demerits: f32, ratio: f32) -> Self {
+        Self { tight_demerits, tight_ratio: ratio, ..self }
     }
 
     /// Sets emergency stretch to 1.5 em and the rag to 3 em.
@@ -492,6 +510,8 @@ impl<'a> Breaker<'a> {
         let ragged = self.params.mode == Mode::Ragged;
         let rag = f64::from(self.params.rag.max(0.0));
         let loose_demerits = f64::from(self.params.loose_demerits.max(0.0));
+        let tight_demerits = f64::from(self.params.tight_demerits.max(0.0));
+        let tight_ratio = f64::from(self.params.tight_ratio);
         let last = self.items.len() - 1;
 
         let mut nodes = std::mem::take(&mut self.nodes);
@@ -584,6 +604,9 @@ impl<'a> Breaker<'a> {
                 }
                 if ratio > LOOSE_RATIO {
                     d += loose_demerits;
+                }
+                if ratio < tight_ratio {
+                    d += tight_demerits;
                 }
                 let fitness = fitness(badness, natural > measure);
                 if fitness.abs_diff(node.fitness) > 1 {
@@ -1009,6 +1032,30 @@ mod tests {
             }
         }
         assert!(fewer > 0 && more > 0, "{fewer} {more}");
+    }
+
+    #[test]
+    fn tight_demerits_keep_lines_from_shrinking_past_the_ratio() {
+        let p = para(TEXT, false);
+        let tight = |b: &[Break]| b.iter().filter(|b| b.ratio < -0.6).count();
+        let (mut fewer, mut total_plain, mut total_costed) = (0, 0, 0);
+        for m in 20..45 {
+            let params = justify(m as f32);
+            let plain = linebreak(&p.items, &params);
+            let costed = linebreak(&p.items, &params.with_tight_demerits(TIGHT_DEMERITS, -0.6));
+            assert_fits(&p, &costed, m as f32);
+            total_plain += tight(&plain);
+            total_costed += tight(&costed);
+            fewer += usize::from(tight(&costed) < tight(&plain));
+        }
+        // Some measures have no other way; over all, fewer tight lines.
+        assert!(fewer > 0 && total_costed < total_plain, "{fewer} {total_costed} {total_plain}");
+        // At -1 (the default) nothing changes: a ratio is never below it.
+        let params = justify(30.0);
+        assert_eq!(
+            linebreak(&p.items, &params),
+            linebreak(&p.items, &params.with_tight_demerits(TIGHT_DEMERITS, -1.0))
+        );
     }
 
     #[test]

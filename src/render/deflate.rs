@@ -2,10 +2,11 @@
 //!
 //! krilla compresses content streams at zlib level 6 with no way to ask for
 //! another. A two-page flyer has 105 KB of text operators: level 6 takes
-//! 2.0 ms for them (a third of the whole build), level 2 0.3 ms, and the
-//! file is 7 KB larger (20 KB of streams instead of 13 KB). So krilla
-//! writes them plain and this pass deflates every unfiltered stream and
-//! writes a new cross-reference table.
+//! 2.0 ms for them (a third of the whole build), level 2 0.3 ms for 20 KB
+//! of streams instead of 13 KB, level 1 (fixed Huffman codes, no match
+//! chains) about 40 % fewer instructions again for 27 KB. So krilla writes
+//! them plain and this pass deflates every unfiltered stream, at the level
+//! the caller asks, and writes a new cross-reference table.
 //!
 //! It relies on the shape of krilla's output (pdf-writer's: objects in
 //! order of offset, one classic cross-reference section, `/Length` as a

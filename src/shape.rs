@@ -184,12 +184,14 @@ pub struct Shaper<'a> {
     missing: Vec<char>,
     /// Language of the paragraph being shaped.
     lang: Option<Language>,
-    /// Scratch lists of a word's runs, fragments, script items and
-    /// hyphenation points, kept to not allocate them per word.
+    /// Scratch lists of a word's runs, fragments, script items,
+    /// hyphenation points and cluster starts, kept to not allocate them per
+    /// word.
     runs: Vec<Run>,
     fragments: Vec<(Run, Cut)>,
     items: Vec<script::TextItem>,
     points: Vec<usize>,
+    starts: Vec<usize>,
     /// Whether a face has a character, for the few asked about per word
     /// (space, hyphen): a character map lookup each time costs more.
     covered: Vec<(FaceId, char, bool)>,
@@ -220,6 +222,7 @@ impl<'a> Shaper<'a> {
             fragments: Vec::new(),
             items: Vec::new(),
             points: Vec::new(),
+            starts: Vec::new(),
             covered: Vec::new(),
             spaces: Vec::new(),
             warnings: Vec::new(),
@@ -692,7 +695,9 @@ impl<'a> Shaper<'a> {
         let mut out = Vec::with_capacity(infos.len());
         // A cluster ends where the next cluster in the text starts (glyphs
         // of right-to-left text come in decreasing cluster order).
-        let mut starts: Vec<usize> = infos.iter().map(|g| g.cluster as usize).collect();
+        let mut starts = std::mem::take(&mut self.starts);
+        starts.clear();
+        starts.extend(infos.iter().map(|g| g.cluster as usize));
         starts.sort_unstable();
         starts.dedup();
         for (info, p) in infos.iter().zip(pos) {
@@ -717,6 +722,7 @@ impl<'a> Shaper<'a> {
         }
         buffer.clear();
         self.buffer = Some(buffer);
+        self.starts = starts;
         Ok(out)
     }
 }

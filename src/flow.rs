@@ -157,9 +157,6 @@ struct Frame {
     quote_depth: usize,
 }
 
-/// One page's columns: the units each holds.
-type Columns = Vec<std::ops::Range<usize>>;
-
 /// A line set with a line more than its paragraph's best breaking may
 /// stretch this far (glue ratio): beyond it the spaces look loose.
 const MAX_LOOSENED_RATIO: f32 = 1.0;
@@ -170,6 +167,70 @@ struct Body<'x> {
     frame: Frame,
     /// Number of the body's first paragraph.
     first_paragraph: usize,
+}
+
+/// Where a single statement's columns are on its pages.
+struct Sheet {
+    ncol: usize,
+    /// Top of the columns on page 1 (under the masthead) and on the others.
+    first_top: f32,
+    top: f32,
+    /// Bottom of the columns, above a footer on every page.
+    bottom: f32,
+    /// Bottom of the last page's columns when the footer is on that page
+    /// only.
+    last_bottom: Option<f32>,
+}
+
+/// Page → column → units.
+type Placed1 = Vec<Vec<std::ops::Range<usize>>>;
+
+impl Sheet {
+    fn ctop(&self, page: usize) -> f32 {
+        if page == 0 {
+            self.first_top
+        } else {
+            self.top
+        }
+    }
+
+    /// Fills pages column by column with `units`.
+    fn place(&self, units: &[Unit]) -> Placed1 {
+        let mut placed: Placed1 = Vec::new();
+        let mut i = 0;
+        while i < units.len() || placed.is_empty() {
+            let ctop = self.ctop(placed.len());
+            placed.push(self.fill_page(units, &mut i, self.bottom - ctop));
+            if placed.len() > 10_000 {
+                break;
+            }
+        }
+        // The footer on the last page only: make room for it there.
+        if let Some(last_bottom) = self.last_bottom {
+            let lp = placed.len() - 1;
+            let mut i = placed[lp].first().map_or(units.len(), |r| r.start);
+            placed[lp] = self.fill_page(units, &mut i, last_bottom - self.ctop(lp));
+            while i < units.len() {
+                placed.push(self.fill_page(units, &mut i, last_bottom - self.top));
+            }
+        }
+        placed
+    }
+
+    fn fill_page(&self, units: &[Unit], i: &mut usize, height: f32) -> Vec<std::ops::Range<usize>> {
+        let mut cols = Vec::with_capacity(self.ncol);
+        for c in 0..self.ncol {
+            let end = fill_column(units, *i, height, c + 1 == self.ncol);
+            cols.push(*i..end);
+            *i = end;
+        }
+        cols
+    }
+
+    /// Bottom of the last page's columns.
+    fn last_page_bottom(&self) -> f32 {
+        self.last_bottom.unwrap_or(self.bottom)
+    }
 }
 
 struct Flow<'a, 'b> {
@@ -302,73 +363,30 @@ impl<'a, 'b> Flow<'a, 'b> {
 
         // Fill pages.
         let ncol = p.columns.max(1) as usize;
-        let mut placed: Vec<Vec<std::ops::Range<usize>>> = Vec::new(); // page → column → unit range
-        let mut i = 0;
-        let mut page_no = 0;
-        while i < units.len() || page_no == 0 {
-            let ctop = if page_no == 0 { first_top } else { top };
-            let cbottom = bottom_full - reserve_every;
-            let mut cols = Vec::new();
-            for c in 0..ncol {
-                let end = fill_column(&units, i, cbottom - ctop, c + 1 == ncol);
-                cols.push(i..end);
-                i = end;
-            }
-            placed.push(cols);
-            page_no += 1;
-            if page_no > 10_000 {
-                break;
-            }
-        }
-
-        // The footer on the last page only: make room for it there.
         let last_bottom = bottom_full - footer_h;
-        if spec.footer.on == FooterOn::LastPage && footer_h > 0.0 {
-            let lp = placed.len() - 1;
-            let ctop = if lp == 0 { first_top } else { top };
-            let start = placed[lp].first().map_or(units.len(), |r| r.start);
-            let mut i = start;
-            let mut cols = Vec::new();
-            for c in 0..ncol {
-                let end = fill_column(&units, i, last_bottom - ctop, c + 1 == ncol);
-                cols.push(i..end);
-                i = end;
-            }
-            placed[lp] = cols;
-            while i < units.len() {
-                let mut cols = Vec::new();
-                for c in 0..ncol {
-                    let end = fill_column(&units, i, last_bottom - top, c + 1 == ncol);
-                    cols.push(i..end);
-                    i = end;
-                }
-                placed.push(cols);
-            }
-        }
+        let sheet = Sheet {
+            ncol,
+            first_top,
+            top,
+            bottom: bottom_full - reserve_every,
+            last_bottom: (spec.footer.on == FooterOn::LastPage && footer_h > 0.0)
+                .then_some(last_bottom),
+        };
+        let mut placed = sheet.place(&units);
 
         // Balance the columns of the last page.
         if spec.page.balance && ncol > 1 {
             let lp = placed.len() - 1;
-            let ctop = if lp == 0 { first_top } else { top };
-            let cbottom = if spec.footer.on == FooterOn::EveryPage || footer_h == 0.0 {
-                bottom_full - reserve_every
-            } else {
-                last_bottom
-            };
             let start = placed[lp].first().map_or(units.len(), |r| r.start);
-            let (height, lead) = (cbottom - ctop, self.spec.body.leading);
-            let gap = self.spec.body.paragraph_spacing;
+            let height = sheet.last_page_bottom() - sheet.ctop(lp);
+            let (lead, gap) = (self.spec.body.leading, self.spec.body.paragraph_spacing);
             if let Some((spread, cols)) = balance(&units, start, ncol, height, lead) {
-                if even(spread, lead, gap) {
-                    placed[lp] = cols;
-                } else {
+                placed[lp] = cols;
+                if !even(spread, lead, gap) {
                     let body = Body { blocks: &blocks, frame, first_paragraph };
-                    match self.even_out(&body, &units, start, ncol, height, spread)? {
-                        Some((u, cols)) => {
-                            units = u;
-                            placed[lp] = cols;
-                        }
-                        None => placed[lp] = cols,
+                    if let Some((u, pl)) = self.even_out(&body, &units, &placed, &sheet, spread)? {
+                        units = u;
+                        placed = pl;
                     }
                 }
             }
@@ -454,37 +472,49 @@ impl<'a, 'b> Flow<'a, 'b> {
         Ok(())
     }
 
-    /// Sets one paragraph that starts on the last page (from unit `start`)
-    /// with a line fewer or more, so that the page's columns can end level
-    /// where widow, orphan and keep rules leave no even split of the lines
-    /// as they are. Returns the new units and the last page's columns if
-    /// that gets the columns closer than `spread`.
-    #[allow(clippy::too_many_arguments)]
+    /// Sets one paragraph with a line fewer or more, so that the last page's
+    /// columns can end level where widow, orphan and keep rules leave no
+    /// even split of the lines as they are: first one that starts on the
+    /// last page (the pages before stay as they are), then one that starts
+    /// on the page before, which moves a line onto or off the last page.
+    /// Returns the new units and pages if that gets the last page's columns
+    /// closer than `spread`, on as many pages.
     fn even_out(
         &mut self,
         body: &Body,
         units: &[Unit],
-        start: usize,
-        ncol: usize,
-        height: f32,
+        placed: &Placed1,
+        sheet: &Sheet,
         spread: f32,
-    ) -> Result<Option<(Vec<Unit>, Columns)>> {
+    ) -> Result<Option<(Vec<Unit>, Placed1)>> {
         let lead = self.spec.body.leading;
-        // Paragraphs wholly on the last page: re-setting them leaves the
-        // earlier pages as they are.
-        let candidates: Vec<usize> = units[start..]
+        let lp = placed.len() - 1;
+        let first_unit =
+            |pl: &Placed1, page: usize| pl[page].first().map_or(units.len(), |r| r.start);
+        let start = first_unit(placed, lp);
+        let before = if lp > 0 { first_unit(placed, lp - 1) } else { start };
+        let height = sheet.last_page_bottom() - sheet.ctop(lp);
+        let starts = |from: usize, to: usize| -> Vec<usize> {
+            units[from..to]
+                .iter()
+                .filter_map(|u| u.lines.first())
+                .filter(|l| l.kind == LineKind::Body && l.index == 0 && l.count > 1)
+                .map(|l| l.paragraph)
+                .collect()
+        };
+        let on_last = starts(start, units.len());
+        let candidates: Vec<(usize, bool)> = on_last
             .iter()
-            .filter_map(|u| u.lines.first())
-            .filter(|l| l.kind == LineKind::Body && l.index == 0 && l.count > 1)
-            .map(|l| l.paragraph)
+            .map(|&p| (p, true))
+            .chain(starts(before, start).into_iter().map(|p| (p, false)))
             .collect();
         let warnings = (self.warnings.len(), self.shaper.warnings.len());
-        let mut best: Option<(f32, Vec<Unit>, Columns)> = None;
+        let mut best: Option<(f32, Vec<Unit>, Placed1)> = None;
         // A line fewer first: tighter lines read better than looser ones.
         // Each try sets the whole body again: keep what does not change.
         self.memo = Some(HashMap::new());
         'search: for looseness in [-1, 1] {
-            for &pno in &candidates {
+            for &(pno, last_page) in &candidates {
                 self.looseness = HashMap::from([(pno, looseness)]);
                 self.paragraph_no = body.first_paragraph;
                 let mut u = Vec::new();
@@ -500,18 +530,16 @@ impl<'a, 'b> Flow<'a, 'b> {
                 if self.spec.body.grid {
                     snap_to_grid(&mut u, lead);
                 }
-                let lines: Vec<&LineInfo> = u[start..]
-                    .iter()
-                    .flat_map(|u| &u.lines)
-                    .filter(|l| l.paragraph == pno)
-                    .collect();
-                let old: Vec<&LineInfo> = units[start..]
-                    .iter()
-                    .flat_map(|u| &u.lines)
-                    .filter(|l| l.paragraph == pno)
-                    .collect();
+                let lines_of = |us: &[Unit]| -> Vec<LineInfo> {
+                    us.iter()
+                        .flat_map(|u| &u.lines)
+                        .filter(|l| l.paragraph == pno)
+                        .cloned()
+                        .collect()
+                };
+                let (lines, old) = (lines_of(&u), lines_of(units));
                 // No line looser than the limit, or than the loosest before.
-                let loosest = |ls: &[&LineInfo]| {
+                let loosest = |ls: &[LineInfo]| {
                     ls.iter().filter(|l| l.index + 1 < l.count).map(|l| l.ratio).fold(0.0, f32::max)
                 };
                 if lines.len() == old.len()
@@ -519,10 +547,17 @@ impl<'a, 'b> Flow<'a, 'b> {
                 {
                     continue;
                 }
-                let Some((s, cols)) = balance(&u, start, ncol, height, lead) else { continue };
-                if s + EPS < best.as_ref().map_or(spread, |b| b.0) {
-                    let done = s <= lead + EPS;
-                    best = Some((s, u, cols));
+                // Pages before the last change only with a paragraph on them.
+                let mut pl = if last_page { placed.clone() } else { sheet.place(&u) };
+                if pl.len() != placed.len() {
+                    continue;
+                }
+                let s = first_unit(&pl, lp);
+                let Some((sp, cols)) = balance(&u, s, sheet.ncol, height, lead) else { continue };
+                if sp + EPS < best.as_ref().map_or(spread, |b| b.0) {
+                    pl[lp] = cols;
+                    let done = sp <= lead + EPS;
+                    best = Some((sp, u, pl));
                     if done {
                         break 'search;
                     }
@@ -530,7 +565,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             }
         }
         self.memo = None;
-        Ok(best.map(|(_, u, c)| (u, c)))
+        Ok(best.map(|(_, u, pl)| (u, pl)))
     }
 
     /// Everything one statement brings to a side-by-side page: its units,
@@ -2636,3 +2671,4 @@ pub fn statement_words(st: &Statement) -> Vec<String> {
     walk(&st.blocks, &mut s);
     s.split_whitespace().map(str::to_string).collect()
 }
+

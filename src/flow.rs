@@ -426,11 +426,19 @@ impl<'a, 'b> Flow<'a, 'b> {
                 }
             }
             let mut max_y = ctop;
+            let feather = if is_last && spec.page.balance && !spec.body.grid {
+                feather(&units, cols, spec.body.leading, spec.body.paragraph_spacing)
+            } else {
+                vec![0.0; cols.len()]
+            };
             for (c, range) in cols.iter().enumerate() {
                 let mut y = ctop;
                 for (k, u) in units[range.clone()].iter().enumerate() {
                     if k > 0 {
                         y += u.space_before;
+                        if u.space_before > 0.0 {
+                            y += feather[c];
+                        }
                     }
                     let (e, l, li) = u.translate(col_x[c], y, c);
                     page.elements.extend(e);
@@ -2366,6 +2374,42 @@ fn fill_column_rules(
     }
 }
 
+/// Space to add to each paragraph gap of each of the last page's columns
+/// so that they end within a line of the longest: where the keep rules
+/// leave no split of whole lines that ends level (gaps between paragraphs
+/// and list items fall differently in each column), the shorter columns'
+/// gaps open up, by at most one paragraph gap each, as vertical
+/// justification does. Nothing when the columns already end level.
+fn feather(units: &[Unit], cols: &[std::ops::Range<usize>], lead: f32, gap: f32) -> Vec<f32> {
+    let mut out = vec![0.0; cols.len()];
+    // Each column's height and number of gaps.
+    let shape: Vec<(f32, usize)> = cols
+        .iter()
+        .map(|r| {
+            let us = &units[r.clone()];
+            let h = us
+                .iter()
+                .enumerate()
+                .map(|(k, u)| u.height + if k > 0 { u.space_before } else { 0.0 })
+                .sum();
+            (h, us.iter().skip(1).filter(|u| u.space_before > 0.0).count())
+        })
+        .collect();
+    let filled = || shape.iter().zip(cols).filter(|(_, r)| !r.is_empty()).map(|(s, _)| s.0);
+    let hi = filled().fold(0.0, f32::max);
+    let lo = filled().fold(f32::MAX, f32::min);
+    if cols.len() < 2 || even(hi - lo, lead, gap) {
+        return out;
+    }
+    for (c, &(h, gaps)) in shape.iter().enumerate() {
+        if gaps > 0 && !cols[c].is_empty() {
+            let need = (hi - lead - h).max(0.0);
+            out[c] = (need / gaps as f32).min(gap);
+        }
+    }
+    out
+}
+
 /// Tells whether the last page's columns end level enough: within one
 /// line plus a paragraph gap (gaps fall away at a column top, so whole
 /// lines cannot always level them).
@@ -2672,3 +2716,43 @@ pub fn statement_words(st: &Statement) -> Vec<String> {
     s.split_whitespace().map(str::to_string).collect()
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(height: f32, space_before: f32) -> Unit {
+        Unit {
+            height,
+            space_before,
+            keep_with_prev: false,
+            soft_keep: false,
+            elements: Vec::new(),
+            links: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn feathering_opens_the_gaps_of_a_short_column_by_at_most_a_gap() {
+        let (lead, gap) = (13.0, 4.0);
+        // Column 1: ten lines in two paragraphs (134 pt); column 2: eleven
+        // lines in three, the last after a wider gap (155 pt).
+        let mut units = vec![unit(5.0 * lead, 0.0), unit(5.0 * lead, gap)];
+        units.extend([unit(3.0 * lead, 0.0), unit(3.0 * lead, gap), unit(5.0 * lead, gap * 2.0)]);
+        let cols = vec![0..2, 2..5];
+        // 21 pt apart: more than a line and a gap.
+        let f = feather(&units, &cols, lead, gap);
+        assert_eq!(f[1], 0.0, "the longest column stays");
+        assert!(f[0] > 0.0 && f[0] <= gap, "{f:?}");
+        // Now within a line and a gap.
+        let ends = [10.0 * lead + gap + f[0], 11.0 * lead + 3.0 * gap];
+        assert!(ends[1] - ends[0] <= lead + gap + 0.01, "{ends:?}");
+
+        // Level columns are left alone.
+        let units = vec![unit(5.0 * lead, 0.0), unit(5.0 * lead, gap), unit(10.0 * lead, 0.0)];
+        assert_eq!(feather(&units, &[0..2, 2..3], lead, gap), vec![0.0, 0.0]);
+        // A column without gaps cannot open up.
+        let units = vec![unit(8.0 * lead, 0.0), unit(10.0 * lead, 0.0)];
+        assert_eq!(feather(&units, &[0..1, 1..2], lead, gap), vec![0.0, 0.0]);
+    }
+}

@@ -325,9 +325,9 @@ fn flow_rules_hold_on_every_statement_and_layout() {
         }
     }
     assert!(balance_cases > 0);
-    // Setting a paragraph of the last page a line looser or tighter levels
-    // all but (at most) one case that no such change can reach.
-    assert!(unbalanced.len() <= 1, "last page columns not level:\n{}", unbalanced.join("\n"));
+    // Setting a paragraph a line looser or tighter, or opening the gaps of
+    // the shorter columns, levels every case.
+    assert!(unbalanced.is_empty(), "last page columns not level:\n{}", unbalanced.join("\n"));
 }
 
 #[test]

@@ -182,8 +182,8 @@ struct Sheet {
     last_bottom: Option<f32>,
 }
 
-/// Page → column → units.
-type Placed1 = Vec<Vec<std::ops::Range<usize>>>;
+/// Each page's columns: the units each holds.
+type PageColumns = Vec<Vec<std::ops::Range<usize>>>;
 
 impl Sheet {
     fn ctop(&self, page: usize) -> f32 {
@@ -195,8 +195,8 @@ impl Sheet {
     }
 
     /// Fills pages column by column with `units`.
-    fn place(&self, units: &[Unit]) -> Placed1 {
-        let mut placed: Placed1 = Vec::new();
+    fn place(&self, units: &[Unit]) -> PageColumns {
+        let mut placed: PageColumns = Vec::new();
         let mut i = 0;
         while i < units.len() || placed.is_empty() {
             let ctop = self.ctop(placed.len());
@@ -491,14 +491,14 @@ impl<'a, 'b> Flow<'a, 'b> {
         &mut self,
         body: &Body,
         units: &[Unit],
-        placed: &Placed1,
+        placed: &PageColumns,
         sheet: &Sheet,
         spread: f32,
-    ) -> Result<Option<(Vec<Unit>, Placed1)>> {
+    ) -> Result<Option<(Vec<Unit>, PageColumns)>> {
         let lead = self.spec.body.leading;
         let lp = placed.len() - 1;
         let first_unit =
-            |pl: &Placed1, page: usize| pl[page].first().map_or(units.len(), |r| r.start);
+            |pl: &PageColumns, page: usize| pl[page].first().map_or(units.len(), |r| r.start);
         let start = first_unit(placed, lp);
         let before = if lp > 0 { first_unit(placed, lp - 1) } else { start };
         let height = sheet.last_page_bottom() - sheet.ctop(lp);
@@ -517,7 +517,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             .chain(starts(before, start).into_iter().map(|p| (p, false)))
             .collect();
         let warnings = (self.warnings.len(), self.shaper.warnings.len());
-        let mut best: Option<(f32, Vec<Unit>, Placed1)> = None;
+        let mut best: Option<(f32, Vec<Unit>, PageColumns)> = None;
         // A line fewer first: tighter lines read better than looser ones.
         // Each try sets the whole body again: keep what does not change.
         self.memo = Some(HashMap::new());
@@ -538,16 +538,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                 if self.spec.body.grid {
                     snap_to_grid(&mut u, lead);
                 }
-                let lines_of = |us: &[Unit]| -> Vec<LineInfo> {
-                    us.iter()
-                        .flat_map(|u| &u.lines)
-                        .filter(|l| l.paragraph == pno)
-                        .cloned()
-                        .collect()
-                };
-                let (lines, old) = (lines_of(&u), lines_of(units));
+                let (lines, old) = (paragraph_lines(&u, pno), paragraph_lines(units, pno));
                 // No line looser than the limit, or than the loosest before.
-                let loosest = |ls: &[LineInfo]| {
+                let loosest = |ls: &[&LineInfo]| {
                     ls.iter().filter(|l| l.index + 1 < l.count).map(|l| l.ratio).fold(0.0, f32::max)
                 };
                 if lines.len() == old.len()
@@ -2372,6 +2365,11 @@ fn fill_column_rules(
     } else {
         k
     }
+}
+
+/// The lines of paragraph `pno` among `units`.
+fn paragraph_lines(units: &[Unit], pno: usize) -> Vec<&LineInfo> {
+    units.iter().flat_map(|u| &u.lines).filter(|l| l.paragraph == pno).collect()
 }
 
 /// Space to add to each paragraph gap of each of the last page's columns

@@ -35,8 +35,12 @@ struct PdfGlyph {
     id: u16,
     /// The characters it stands for in the text handed to krilla.
     text: Range<usize>,
-    /// Advance and offsets, scaled to the run's font size.
-    advance: f32,
+    /// Advance at a font size of 1 pt: krilla asks for it at 1 pt and
+    /// subtracts the font's advance, so an advance of whole thousandths of
+    /// an em stored as such gives a whole adjustment (`7`, not
+    /// `7.0000153`), which keeps the content stream short.
+    unit: f32,
+    /// Offsets, scaled to the run's font size.
     dx: f32,
     dy: f32,
     /// Font size, to turn absolute advances back into em.
@@ -48,7 +52,7 @@ impl PdfGlyph {
     /// [`draw_text`]).
     fn new(g: &Glyph, size: f32, notdef_as: u16) -> Self {
         let id = if g.id == 0 { notdef_as } else { g.id };
-        PdfGlyph { id, text: g.text.clone(), advance: g.advance, dx: g.dx, dy: g.dy, size }
+        PdfGlyph { id, text: g.text.clone(), unit: g.advance / size, dx: g.dx, dy: g.dy, size }
     }
 }
 
@@ -60,7 +64,7 @@ impl krilla::text::Glyph for PdfGlyph {
         self.text.clone()
     }
     fn x_advance(&self, size: f32) -> f32 {
-        self.advance / self.size * size
+        self.unit * size
     }
     fn x_offset(&self, size: f32) -> f32 {
         // Written into the same adjustments as the advance: whole
@@ -774,10 +778,7 @@ fn draw_text(s: &mut Surface, run: &TextRun, ink: Ink, book: &FontBook, mode: Co
         let glyphs = run_glyphs
             .iter()
             .zip(pdf_advances(run_glyphs, run.size))
-            .map(|(g, em)| PdfGlyph {
-                advance: em / 1000.0 * run.size,
-                ..PdfGlyph::new(g, run.size, space)
-            })
+            .map(|(g, em)| PdfGlyph { unit: em / 1000.0, ..PdfGlyph::new(g, run.size, space) })
             .collect();
         (glyphs, run.text.clone())
     };
@@ -894,16 +895,16 @@ fn rtl_glyphs(
             pg.dx = at + g.dx;
             if k == base {
                 pg.dx -= pen;
-                pg.advance = cluster.iter().map(|g| g.advance).sum();
+                pg.unit = cluster.iter().map(|g| g.advance).sum::<f32>() / size;
                 let text = pg.text.clone();
                 out.push(pg);
                 if reversed {
                     let mut z = PdfGlyph::new(g, size, blank);
-                    (z.id, z.text, z.advance, z.dx, z.dy) = (zwsp, text, 0.0, 0.0, 0.0);
+                    (z.id, z.text, z.unit, z.dx, z.dy) = (zwsp, text, 0.0, 0.0, 0.0);
                     out.push(z);
                 }
             } else {
-                pg.advance = 0.0;
+                pg.unit = 0.0;
                 ink.push(pg);
             }
             at += g.advance;
@@ -922,7 +923,7 @@ fn rtl_glyphs(
     // of no width keeps it company.
     if ink.len() == 1 {
         let mut b = PdfGlyph::new(&glyphs[0], size, blank);
-        (b.id, b.advance, b.dx, b.dy) = (blank, 0.0, pen, 0.0);
+        (b.id, b.unit, b.dx, b.dy) = (blank, 0.0, pen, 0.0);
         ink.push(b);
     }
     let end = text.len()..text.len();
@@ -986,7 +987,7 @@ mod tests {
             .iter()
             .map(|g| {
                 let x = pen + g.dx;
-                pen += g.advance;
+                pen += g.unit * g.size;
                 (g.id, x)
             })
             .collect();
@@ -1024,13 +1025,13 @@ mod tests {
         let with_text: Vec<(u16, &str, f32, f32)> = out
             .iter()
             .filter(|g| !g.text.is_empty())
-            .map(|g| (g.id, &written[g.text.clone()], g.advance, g.dx))
+            .map(|g| (g.id, &written[g.text.clone()], g.unit * g.size, g.dx))
             .collect();
         let bu = "\u{64f}ب";
         let want =
             vec![(3, "ن", 6.0, 0.0), (6, " ", 2.0, 0.0), (1, bu, 5.0, 0.0), (7, bu, 0.0, 0.0)];
         assert_eq!(with_text, want);
-        assert!(out[4..].iter().all(|g| g.text.is_empty() && g.advance == 0.0));
+        assert!(out[4..].iter().all(|g| g.text.is_empty() && g.unit == 0.0));
         assert_eq!(out[4..].iter().map(|g| g.id).collect::<Vec<_>>(), vec![4, 2, 5]);
     }
 

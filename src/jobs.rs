@@ -444,7 +444,7 @@ pub fn run(
             .enumerate()
             .map(|(index, job)| {
                 progress(Progress::Started { output: &job.output });
-                let result = ctx.run_job(job).map_err(|e| match e {
+                let result = isolated(&job.output, || ctx.run_job(job)).map_err(|e| match e {
                     JobError::Own(e) => Arc::new(e),
                     JobError::Shared(e) => e,
                 });
@@ -463,6 +463,27 @@ pub fn run(
         None => work(),
     };
     Summary { reports, elapsed: start.elapsed() }
+}
+
+/// Runs one job so that a bug which panics in it fails that job alone: the
+/// others still finish, the summary names it and the exit code says so.
+/// Nothing half-written is left, as files are only ever renamed into place
+/// whole.
+fn isolated<T>(output: &Path, job: impl FnOnce() -> Result<T, JobError>) -> Result<T, JobError> {
+    // The job's state is its own and dropped with it; the shared state
+    // (parsed statements, fonts) is only read or set once, whole.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        Err(JobError::Own(Error::file(
+            output,
+            format!("handbill stopped on an internal error while building this leaflet: {what}"),
+            "this is a bug in handbill; please report it with the statement and layout",
+        )))
+    })
 }
 
 /// A job's error: its own, or one shared with other jobs (a statement or
@@ -582,6 +603,23 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_job_that_panics_fails_alone() {
+        let out = Path::new("out/leaflet.pdf");
+        let ok = isolated(out, || Ok::<_, JobError>(7));
+        assert!(matches!(ok, Ok(7)));
+        // (The test harness keeps the panic's report out of its output.)
+        let failed = isolated(out, || -> Result<(), JobError> { panic!("index out of range") });
+        match failed {
+            Err(JobError::Own(e)) => {
+                assert!(e.message.contains("internal error"), "{}", e.message);
+                assert!(e.message.contains("index out of range"), "{}", e.message);
+                assert_eq!(e.location.file.as_deref(), Some(out));
+            }
+            _ => panic!("the panic was not turned into the job's error"),
+        }
+    }
 
     fn plan(statements: &[&str], layouts: &[&str], events: &[&str]) -> Plan {
         let layouts = layouts

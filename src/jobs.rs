@@ -550,7 +550,7 @@ impl Ctx<'_> {
         for w in &warnings {
             (self.progress)(Progress::Warning { warning: w, output: Some(&job.output) });
         }
-        crate::render::write_atomic(&job.output, &pdf)?;
+        crate::output::write_atomic(&job.output, &pdf, "the PDF")?;
         if let Some(dpi) = self.preview_dpi {
             crate::preview::write_previews(&document, book, &job.output, dpi)?;
         }

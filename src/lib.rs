@@ -16,6 +16,7 @@ pub mod hyphenate;
 pub mod impose;
 pub mod jobs;
 pub mod linebreak;
+pub mod output;
 pub mod pages;
 pub mod preview;
 pub mod qr;

@@ -374,7 +374,7 @@ pub fn write_previews(
 
 /// Writes one image as a PNG file, atomically (temporary file, then rename).
 pub fn write_png(img: &GrayImage, path: &Path) -> Result<()> {
-    write_atomic(path, &img.to_png()?)
+    crate::output::write_atomic(path, &img.to_png()?, "the preview")
 }
 
 /// Width of one thumbnail on a contact sheet, in pixels.
@@ -439,23 +439,7 @@ pub fn contact_sheet(pages: &[(String, GrayImage)], out: &Path) -> Result<()> {
         }
         y += h + PAD;
     }
-    write_atomic(out, &sheet.to_png()?)
-}
-
-/// Writes `bytes` through a temporary file in the same folder, so an
-/// interrupted run never leaves half an image.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e, "create the preview folder"))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let name = name.unwrap_or_else(|| "preview.png".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e, "write the preview"));
-    }
-    Ok(())
+    crate::output::write_atomic(out, &sheet.to_png()?, "the contact sheet")
 }
 
 #[cfg(test)]

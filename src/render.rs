@@ -6,7 +6,6 @@
 mod deflate;
 
 use std::ops::Range;
-use std::path::Path;
 
 use krilla::action::LinkAction;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
@@ -951,24 +950,6 @@ fn pdf_advances(glyphs: &[Glyph], size: f32) -> impl Iterator<Item = f32> + '_ {
         placed = end;
         advance as f32
     })
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder, so
-/// that a failed or interrupted write never leaves a half file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e, "create the output folder"))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out.pdf".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e, "write the PDF"));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
-//! The job engine behind `handbill build` and `handbill batch`: a [`Plan`]
-//! of statement × layout × event jobs, run on all cores.
+//! The job engine behind `handbill build`, `handbill preview` and
+//! `handbill batch`: a [`Plan`] of statement × layout × event jobs, run on
+//! all cores. A job writes a PDF, PNG pictures of its pages, or both
+//! ([`Options`]).
 //!
 //! Everything shared is made once: the fonts (one [`FontBook`], borrowed by
 //! every thread), each layout (loaded when the plan is made), each statement
@@ -18,7 +20,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::error::{Error, Location, Result, Warning};
-use crate::fonts::FontBook;
+use crate::fonts::{self, FontBook};
+use crate::preview::{self, GrayImage};
 use crate::spec::LayoutSpec;
 use crate::statement::{self, Statement};
 use crate::Vars;
@@ -216,6 +219,40 @@ impl Plan {
         Ok(Plan { statements, layouts, events, jobs, inputs, total_jobs, shard: None })
     }
 
+    /// Plans `handbill build` and `handbill preview`: every statement with
+    /// every layout, written into the folder `out` as
+    /// `{statement}-{layout}.pdf` (pictures as `{statement}-{layout}-1.png`,
+    /// …). When the jobs write PDFs (`pdf`), `out` may instead name the one
+    /// `.pdf` file of a single job.
+    pub fn for_folder(
+        statements: Vec<PathBuf>,
+        layouts: Vec<Layout>,
+        out: &Path,
+        pdf: bool,
+    ) -> Result<Plan> {
+        let names = |ext: &str| out.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
+        if !pdf && (names("pdf") || names("png")) {
+            return Err(Error::file(
+                out,
+                "--out must be a folder for previews",
+                "e.g. --out preview/",
+            ));
+        }
+        let plan = Plan::new(statements, layouts, Vec::new(), Location::file(out), |n| {
+            crate::output_path(out, n.statement, n.layout)
+        })?;
+        // Counted on the plan: a bilingual layout makes one job per pair.
+        let jobs = plan.jobs.len();
+        if jobs > 1 && names("pdf") {
+            return Err(Error::file(
+                out,
+                format!("--out names one file but there are {jobs} jobs"),
+                "give a folder instead",
+            ));
+        }
+        Ok(plan)
+    }
+
     /// Keeps only the jobs of one shard: every `count`-th job starting at
     /// `index` (1-based), so `1/N` … `N/N` together are every job once.
     pub fn shard(&mut self, shard: Shard) {
@@ -265,23 +302,41 @@ impl fmt::Display for Shard {
     }
 }
 
-/// How to run a plan.
-#[derive(Debug, Clone, Default)]
+/// How to run a plan, and what each job writes.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Worker threads; `None` = one per core.
     pub threads: Option<usize>,
-    /// Font folders to start from for layouts that add `font-dirs` (their
-    /// book is loaded once per such layout); the default book is used as
-    /// is for every other layout.
+    /// The folders the shared book was loaded from: layouts that add
+    /// `font-dirs` start from them (see [`fonts::for_layout`]); every other
+    /// layout uses the shared book as is.
     pub font_dirs: Vec<PathBuf>,
     /// PDF creation date as Unix seconds (from `SOURCE_DATE_EPOCH`). The
     /// PDFs currently carry no date at all, so they are reproducible either
     /// way; this is the value to stamp once the render stage writes one.
     pub creation_date: Option<u64>,
-    /// Write PNG previews of every page next to each PDF, at this DPI.
+    /// Write each job's PDF (the default). Off for `handbill preview`,
+    /// which only draws the pages.
+    pub pdf: bool,
+    /// Write a PNG of every page next to where the PDF goes (`NAME-1.png`,
+    /// …), at this DPI.
     pub preview_dpi: Option<f32>,
-    /// Keep small pictures of every page for a contact sheet.
+    /// Keep small pictures of every page for a contact sheet (see
+    /// [`Summary::thumbnails`]).
     pub thumbnails: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            threads: None,
+            font_dirs: Vec::new(),
+            creation_date: None,
+            pdf: true,
+            preview_dpi: None,
+            thumbnails: false,
+        }
+    }
 }
 
 /// Resolution of contact-sheet thumbnails (dots per inch).
@@ -313,10 +368,12 @@ pub use crate::render::CreationDate;
 /// What one finished job produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Built {
-    /// Pages in the PDF.
+    /// Pages laid out.
     pub pages: usize,
-    /// Size of the PDF file in bytes.
+    /// Size of the PDF file in bytes (0 when no PDF was written).
     pub bytes: usize,
+    /// The files written: the PDF, if one, then the page pictures.
+    pub files: Vec<PathBuf>,
     /// The body size used (differs from the layout's when `[fit]` scaled it).
     pub body_size: f32,
     /// Whether the body size is news: the layout fits to a page count, or
@@ -324,8 +381,9 @@ pub struct Built {
     pub fitted: bool,
     /// Warnings about this output (statement, layout and layout-run ones).
     pub warnings: usize,
-    /// Small pictures of the pages, when a contact sheet was asked for.
-    pub thumbnails: Vec<crate::preview::GrayImage>,
+    /// Small pictures of the pages ([`preview::THUMBNAIL_WIDTH`] wide),
+    /// when a contact sheet was asked for.
+    pub thumbnails: Vec<GrayImage>,
 }
 
 /// The summary row of one job; small on purpose, one is kept per job.
@@ -333,8 +391,13 @@ pub struct Built {
 pub struct JobReport {
     /// Position in the plan's (sharded) job list.
     pub index: usize,
-    /// The PDF written (or that would have been).
+    /// The PDF written (or that would have been); previews are named after
+    /// it.
     pub output: PathBuf,
+    /// What the job writes, as shown to people: the PDF, or for a job that
+    /// only draws pictures, those (`out/a-1.png … out/a-3.png`, or
+    /// `out/a-*.png` when it failed before drawing them).
+    pub label: String,
     /// What it produced, or why it failed.
     pub result: Result<Built, Arc<Error>>,
 }
@@ -385,6 +448,34 @@ impl Summary {
     pub fn pages(&self) -> usize {
         self.reports.iter().filter_map(|r| r.result.as_ref().ok()).map(|b| b.pages).sum()
     }
+
+    /// The thumbnails of every job that made some, each labelled with its
+    /// output's name (`a-letter-2col`), in plan order: what
+    /// [`preview::contact_sheet`] takes.
+    pub fn thumbnails(&self) -> Vec<(String, GrayImage)> {
+        let mut pages = Vec::new();
+        for r in &self.reports {
+            let Ok(built) = &r.result else { continue };
+            let name = statement_name(&r.output);
+            pages.extend(built.thumbnails.iter().map(|t| (name.clone(), t.clone())));
+        }
+        pages
+    }
+}
+
+/// Names a job's output for people (see [`JobReport::label`]).
+fn label(output: &Path, pdf: bool, result: &Result<Built, Arc<Error>>) -> String {
+    if pdf {
+        return output.display().to_string();
+    }
+    let files = result.as_ref().map(|b| b.files.as_slice()).unwrap_or_default();
+    match files {
+        [] => output.with_file_name(format!("{}-*.png", statement_name(output))),
+        [one] => one.clone(),
+        [first, .., last] => return format!("{} … {}", first.display(), last.display()),
+    }
+    .display()
+    .to_string()
 }
 
 /// A statement parsed on first use, then shared.
@@ -409,16 +500,16 @@ pub fn run(
             }
         }
     }
-    let books: Vec<Option<Result<FontBook, Arc<Error>>>> = plan
+    // A layout that could not be loaded needs no fonts: its jobs fail on
+    // its own error.
+    let books: Vec<Result<fonts::LayoutBook<'_>, Arc<Error>>> = plan
         .layouts
         .iter()
         .map(|l| match &l.spec {
-            Ok(spec) if !spec.font_dirs.is_empty() => Some(
-                FontBook::load(&options.font_dirs)
-                    .and_then(|mut b| b.add_dirs(&spec.font_dirs).map(|()| b))
-                    .map_err(Arc::new),
-            ),
-            _ => None,
+            Ok(spec) => {
+                fonts::for_layout(book, &options.font_dirs, &spec.font_dirs).map_err(Arc::new)
+            }
+            Err(_) => Ok(fonts::LayoutBook::Shared(book)),
         })
         .collect();
     let statements: Vec<StatementSlot> = plan.statements.iter().map(|_| OnceLock::new()).collect();
@@ -428,12 +519,12 @@ pub fn run(
     let total = plan.jobs.len();
     let ctx = Ctx {
         plan,
-        book,
         books: &books,
         statements: &statements,
         inputs: &inputs,
         progress,
         creation_date: options.creation_date.map(CreationDate::from_unix),
+        pdf: options.pdf,
         preview_dpi: options.preview_dpi,
         thumbnails: options.thumbnails,
     };
@@ -448,7 +539,8 @@ pub fn run(
                     JobError::Own(e) => Arc::new(e),
                     JobError::Shared(e) => e,
                 });
-                let report = JobReport { index, output: job.output.clone(), result };
+                let label = label(&job.output, options.pdf, &result);
+                let report = JobReport { index, output: job.output.clone(), label, result };
                 let done = done.fetch_add(1, Ordering::SeqCst) + 1;
                 progress(Progress::Finished { done, total, report: &report });
                 report
@@ -501,12 +593,12 @@ impl From<Error> for JobError {
 
 struct Ctx<'a> {
     plan: &'a Plan,
-    book: &'a FontBook,
-    books: &'a [Option<Result<FontBook, Arc<Error>>>],
+    books: &'a [Result<fonts::LayoutBook<'a>, Arc<Error>>],
     statements: &'a [StatementSlot],
     inputs: &'a HashSet<PathBuf>,
     progress: &'a (dyn Fn(Progress<'_>) + Sync),
     creation_date: Option<CreationDate>,
+    pdf: bool,
     preview_dpi: Option<f32>,
     thumbnails: bool,
 }
@@ -515,10 +607,9 @@ impl Ctx<'_> {
     fn run_job(&self, job: &Job) -> Result<Built, JobError> {
         let layout = &self.plan.layouts[job.layout];
         let spec = layout.spec.as_ref().map_err(|e| JobError::Shared(e.clone()))?;
-        let book = match &self.books[job.layout] {
-            Some(Ok(b)) => b,
-            Some(Err(e)) => return Err(JobError::Shared(e.clone())),
-            None => self.book,
+        let book: &FontBook = match &self.books[job.layout] {
+            Ok(b) => b,
+            Err(e) => return Err(JobError::Shared(e.clone())),
         };
         let (st, mut st_warnings) = self.statement(job.statement)?;
         let second = match job.second {
@@ -529,7 +620,7 @@ impl Ctx<'_> {
             }
             None => None,
         };
-        if self.would_overwrite_input(&job.output) {
+        if self.pdf && self.would_overwrite_input(&job.output) {
             return Err(Error::file(
                 &job.output,
                 "the output would overwrite an input file",
@@ -543,26 +634,56 @@ impl Ctx<'_> {
             Some(st2) => crate::typeset_pair(st, st2, spec, book, vars)?,
             None => crate::typeset(st, spec, book, vars)?,
         };
-        let opts =
-            crate::render::RenderOptions { compress: true, creation_date: self.creation_date };
-        let (pdf, printing) = crate::render::render_with(&document, spec, book, &opts)?;
-        let warnings: Vec<Warning> = warnings.into_iter().chain(printing).collect();
+        let mut warnings = warnings;
+        let pdf = if self.pdf {
+            let opts =
+                crate::render::RenderOptions { compress: true, creation_date: self.creation_date };
+            let (pdf, printing) = crate::render::render_with(&document, spec, book, &opts)?;
+            warnings.extend(printing);
+            Some(pdf)
+        } else {
+            None
+        };
         for w in &warnings {
             (self.progress)(Progress::Warning { warning: w, output: Some(&job.output) });
         }
-        crate::output::write_atomic(&job.output, &pdf, "the PDF")?;
-        if let Some(dpi) = self.preview_dpi {
-            crate::preview::write_previews(&document, book, &job.output, dpi)?;
+        // Every picture is drawn before anything is written, so that a page
+        // too large to draw fails the job without leaving a PDF behind.
+        let pictures = match self.preview_dpi {
+            Some(dpi) => preview::render_pages(&document, book, dpi)?,
+            None => Vec::new(),
+        };
+        let picture_paths = preview::preview_paths(&job.output, pictures.len());
+        if let Some(p) = picture_paths.iter().find(|p| self.would_overwrite_input(p)) {
+            return Err(Error::file(
+                p,
+                "the preview would overwrite an input file",
+                "choose another output folder or pattern",
+            )
+            .into());
         }
-        let thumbnails = if self.thumbnails {
-            crate::preview::render_pages(&document, book, THUMBNAIL_DPI)?
-        } else {
+        let mut files = Vec::with_capacity(1 + pictures.len());
+        if let Some(pdf) = &pdf {
+            crate::output::write_atomic(&job.output, pdf, "the PDF")?;
+            files.push(job.output.clone());
+        }
+        for (img, path) in pictures.iter().zip(picture_paths) {
+            preview::write_png(img, &path)?;
+            files.push(path);
+        }
+        let thumbnails = if !self.thumbnails {
             Vec::new()
+        } else if pictures.is_empty() {
+            let small = preview::render_pages(&document, book, THUMBNAIL_DPI)?;
+            small.iter().map(|p| p.thumbnail(preview::THUMBNAIL_WIDTH)).collect()
+        } else {
+            pictures.iter().map(|p| p.thumbnail(preview::THUMBNAIL_WIDTH)).collect()
         };
         Ok(Built {
             thumbnails,
+            files,
             pages: document.pages.len(),
-            bytes: pdf.len(),
+            bytes: pdf.as_ref().map_or(0, Vec::len),
             body_size: document.body_size,
             // Fitted to a page count, or pulled back from a short last page.
             fitted: spec.fit.pages > 0 || (document.body_size - spec.body.size).abs() > 1e-3,

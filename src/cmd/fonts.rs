@@ -2,6 +2,7 @@
 //! each can set.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use handbill::fonts::{Face, FontBook};
@@ -38,9 +39,9 @@ pub fn scripts_of(face: &Face) -> Vec<&'static str> {
 }
 
 /// Runs `handbill fonts`.
-pub fn list_fonts() -> ExitCode {
-    let book = match load_book() {
-        Ok(b) => b,
+pub fn list_fonts(font_path: &[PathBuf]) -> ExitCode {
+    let book = match load_book(font_path) {
+        Ok((_, b)) => b,
         Err(e) => {
             report(&e);
             return ExitCode::from(1);

@@ -376,8 +376,8 @@ mod tests {
         std::fs::copy(anton, own.join("Anton.ttf")).unwrap();
         // The run's folders hold no fonts here: only the layout's count.
         let empty = dir.path().join("none");
-        let shared = FontBook::load(&[empty.clone()]).unwrap();
-        let fonts = for_layout(&shared, &[empty], &[own.clone()]).unwrap();
+        let shared = FontBook::load(std::slice::from_ref(&empty)).unwrap();
+        let fonts = for_layout(&shared, &[empty], &[own]).unwrap();
         assert!(matches!(fonts, LayoutBook::Own(_)));
         assert_eq!(fonts.families(), ["Anton"]);
         let e = for_layout(&shared, &[], &[dir.path().join("gone")]).unwrap_err();

@@ -238,17 +238,24 @@ impl Plan {
                 "e.g. --out preview/",
             ));
         }
-        let plan = Plan::new(statements, layouts, Vec::new(), Location::file(out), |n| {
-            crate::output_path(out, n.statement, n.layout)
+        // Named as in a folder first: jobs writing one file would otherwise
+        // stop the plan as a clash before they could be counted.
+        let file = names("pdf");
+        let folder = if file { Path::new("") } else { out };
+        let mut plan = Plan::new(statements, layouts, Vec::new(), Location::file(out), |n| {
+            crate::output_path(folder, n.statement, n.layout)
         })?;
-        // Counted on the plan: a bilingual layout makes one job per pair.
-        let jobs = plan.jobs.len();
-        if jobs > 1 && names("pdf") {
-            return Err(Error::file(
-                out,
-                format!("--out names one file but there are {jobs} jobs"),
-                "give a folder instead",
-            ));
+        match plan.jobs.as_mut_slice() {
+            [job] if file => job.output = out.to_path_buf(),
+            // Counted on the plan: a bilingual layout makes one job per pair.
+            jobs if file => {
+                return Err(Error::file(
+                    out,
+                    format!("--out names one file but there are {} jobs", jobs.len()),
+                    "give a folder instead",
+                ))
+            }
+            _ => {}
         }
         Ok(plan)
     }
@@ -436,6 +443,10 @@ pub struct Summary {
     pub reports: Vec<JobReport>,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// The plan's shard, if it was cut to one.
+    pub shard: Option<Shard>,
+    /// How many jobs the whole plan has before sharding.
+    pub total_jobs: usize,
 }
 
 impl Summary {
@@ -447,6 +458,54 @@ impl Summary {
     /// Pages written in all.
     pub fn pages(&self) -> usize {
         self.reports.iter().filter_map(|r| r.result.as_ref().ok()).map(|b| b.pages).sum()
+    }
+
+    /// Lays out the summary as a table: one row per output (pages, the
+    /// body size when some output was fitted, warnings, or why it failed),
+    /// then the totals.
+    pub fn table(&self) -> String {
+        use std::fmt::Write as _;
+        let mut o = String::new();
+        let fitted = self.reports.iter().any(|r| r.result.as_ref().is_ok_and(|b| b.fitted));
+        let w = self.reports.iter().map(|r| r.label.chars().count()).max().unwrap_or(0);
+        let w = w.max("output".len());
+        let _ = write!(o, "{:<w$}  {:>5}", "output", "pages");
+        if fitted {
+            let _ = write!(o, "  {:>7}", "body");
+        }
+        let _ = writeln!(o, "  {:>8}", "warnings");
+        for r in &self.reports {
+            let out = &r.label;
+            match &r.result {
+                Ok(b) => {
+                    let _ = write!(o, "{out:<w$}  {:>5}", b.pages);
+                    if fitted {
+                        let body =
+                            if b.fitted { format!("{:.1}pt", b.body_size) } else { "-".into() };
+                        let _ = write!(o, "  {body:>7}");
+                    }
+                    let _ = writeln!(o, "  {:>8}", b.warnings);
+                }
+                Err(e) => {
+                    let _ = writeln!(o, "{out:<w$}  FAILED: {}", e.message);
+                }
+            }
+        }
+        let n = self.reports.len();
+        let shard = match self.shard {
+            Some(s) => format!(" (shard {s} of {} jobs)", self.total_jobs),
+            None => String::new(),
+        };
+        let pages = self.pages();
+        let _ = writeln!(
+            o,
+            "{n} {}{shard}, {} failed, {pages} {}, {:.2} s",
+            if n == 1 { "job" } else { "jobs" },
+            self.failed(),
+            if pages == 1 { "page" } else { "pages" },
+            self.elapsed.as_secs_f64()
+        );
+        o
     }
 
     /// The thumbnails of every job that made some, each labelled with its
@@ -554,7 +613,7 @@ pub fn run(
         Some(pool) => pool.install(work),
         None => work(),
     };
-    Summary { reports, elapsed: start.elapsed() }
+    Summary { reports, elapsed: start.elapsed(), shard: plan.shard, total_jobs: plan.total_jobs }
 }
 
 /// Runs one job so that a bug which panics in it fails that job alone: the
@@ -843,6 +902,199 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.location, Location::file("c.md"));
         assert!(e.to_string().contains("no statement to pair c.md with"), "{e}");
+    }
+
+    fn paths(plan: &Plan) -> Vec<String> {
+        plan.jobs.iter().map(|j| j.output.display().to_string()).collect()
+    }
+
+    fn layouts(ids: &[&str]) -> Vec<Layout> {
+        ids.iter()
+            .map(|id| Layout { id: id.to_string(), spec: Ok(LayoutSpec::default()) })
+            .collect()
+    }
+
+    #[test]
+    fn a_folder_plan_names_outputs_statement_layout() {
+        let statements = vec![PathBuf::from("b.md"), PathBuf::from("a.md")];
+        let p = Plan::for_folder(statements.clone(), layouts(&["x", "y"]), Path::new("out"), true);
+        assert_eq!(
+            paths(&p.unwrap()),
+            ["out/a-x.pdf", "out/a-y.pdf", "out/b-x.pdf", "out/b-y.pdf"]
+        );
+        // The same names for pictures only: they are named after the PDF.
+        let p = Plan::for_folder(statements, layouts(&["x"]), Path::new("out"), false);
+        assert_eq!(paths(&p.unwrap()), ["out/a-x.pdf", "out/b-x.pdf"]);
+    }
+
+    #[test]
+    fn out_may_name_the_one_pdf_of_a_single_job() {
+        let one = vec![PathBuf::from("a.md")];
+        let p = Plan::for_folder(one.clone(), layouts(&["x"]), Path::new("flyer.PDF"), true);
+        assert_eq!(paths(&p.unwrap()), ["flyer.PDF"]);
+        let two = vec![PathBuf::from("a.md"), PathBuf::from("b.md")];
+        let e = Plan::for_folder(two, layouts(&["x"]), Path::new("flyer.pdf"), true).unwrap_err();
+        assert_eq!(e.location, Location::file("flyer.pdf"));
+        assert!(e.message.contains("--out names one file but there are 2 jobs"), "{e}");
+        for file in ["flyer.pdf", "page.png"] {
+            let e =
+                Plan::for_folder(one.clone(), layouts(&["x"]), Path::new(file), false).unwrap_err();
+            assert!(e.message.contains("--out must be a folder for previews"), "{e}");
+        }
+    }
+
+    #[test]
+    fn labels_name_the_pdf_or_the_pictures() {
+        let out = Path::new("out/a-x.pdf");
+        let built = |files: &[&str]| {
+            Ok(Built {
+                pages: files.len(),
+                bytes: 0,
+                files: files.iter().map(PathBuf::from).collect(),
+                body_size: 10.0,
+                fitted: false,
+                warnings: 0,
+                thumbnails: Vec::new(),
+            })
+        };
+        let failed = Err(Arc::new(Error::file("a.md", "unreadable", "")));
+        assert_eq!(label(out, true, &built(&["out/a-x.pdf", "out/a-x-1.png"])), "out/a-x.pdf");
+        assert_eq!(label(out, true, &failed), "out/a-x.pdf");
+        assert_eq!(label(out, false, &built(&["out/a-x-1.png"])), "out/a-x-1.png");
+        assert_eq!(
+            label(out, false, &built(&["out/a-x-1.png", "out/a-x-2.png", "out/a-x-3.png"])),
+            "out/a-x-1.png … out/a-x-3.png"
+        );
+        assert_eq!(label(out, false, &failed), "out/a-x-*.png");
+    }
+
+    /// Two short statements, English and Spanish, in `dir`.
+    fn pair(dir: &Path) -> Vec<PathBuf> {
+        let texts = [
+            ("en.md", "+++\nlang = \"en\"\n+++\n# Stop the cuts\n\nNo layoffs, no cuts.\n"),
+            (
+                "es.md",
+                "+++\nlang = \"es\"\n+++\n# Alto a los recortes\n\nNi despidos ni recortes.\n",
+            ),
+        ];
+        texts
+            .iter()
+            .map(|(name, text)| {
+                let path = dir.join(name);
+                std::fs::write(&path, text).unwrap();
+                path
+            })
+            .collect()
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_preview_of_a_bilingual_layout_draws_the_pair_build_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let statements = pair(dir.path());
+        let out = dir.path().join("out");
+        let layout = Layout::load("letter-bilingual", &[]);
+        let plan = Plan::for_folder(statements.clone(), vec![layout], &out, false).unwrap();
+        let book = FontBook::load(&[crate::fonts::shipped_dir()]).unwrap();
+        let options =
+            Options { pdf: false, preview_dpi: Some(20.0), thumbnails: true, ..Options::default() };
+        let summary = run(&plan, &book, &options, &|_| {});
+        assert_eq!(summary.failed(), 0, "{:?}", summary.reports);
+        // Pictures only, named after the pair's PDF.
+        assert_eq!(names(&out), ["en+es-letter-bilingual-1.png"]);
+        let r = &summary.reports[0];
+        assert_eq!(r.label, out.join("en+es-letter-bilingual-1.png").display().to_string());
+        // The very page `build` lays out: both statements, side by side.
+        let en = statement::load(&statements[0]).unwrap();
+        let es = statement::load(&statements[1]).unwrap();
+        let spec = crate::spec::load("letter-bilingual", &[]).unwrap();
+        let (doc, _) = crate::typeset_pair(&en, &es, &spec, &book, &Vars::new()).unwrap();
+        let want = preview::render_pages(&doc, &book, 20.0).unwrap();
+        let got = std::fs::read(out.join("en+es-letter-bilingual-1.png")).unwrap();
+        assert_eq!(got, want[0].to_png().unwrap());
+        let sheet = summary.thumbnails();
+        assert_eq!(sheet.len(), 1);
+        assert_eq!(sheet[0].0, "en+es-letter-bilingual");
+        assert_eq!(sheet[0].1.width, preview::THUMBNAIL_WIDTH);
+    }
+
+    #[test]
+    fn a_preview_never_overwrites_an_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let statements = pair(dir.path());
+        let layout = Layout::load("letter-2col", &[]);
+        let mut plan = Plan::for_folder(statements, vec![layout], dir.path(), true).unwrap();
+        // An input named like the first page of the first job's preview.
+        let taken = dir.path().join("en-letter-2col-1.png");
+        std::fs::write(&taken, b"mine").unwrap();
+        plan.inputs.push(taken.clone());
+        let book = FontBook::load(&[crate::fonts::shipped_dir()]).unwrap();
+        let options = Options { preview_dpi: Some(10.0), ..Options::default() };
+        let summary = run(&plan, &book, &options, &|_| {});
+        let e = summary.reports[0].result.as_ref().unwrap_err();
+        assert!(e.message.contains("the preview would overwrite an input file"), "{e}");
+        assert_eq!(std::fs::read(&taken).unwrap(), b"mine");
+        // Nothing of the failed job is written, not even its PDF.
+        assert!(!dir.path().join("en-letter-2col.pdf").exists());
+        assert!(summary.reports[1].result.is_ok());
+        assert!(dir.path().join("es-letter-2col.pdf").exists());
+        assert!(dir.path().join("es-letter-2col-1.png").exists());
+    }
+
+    #[test]
+    fn summary_table() {
+        let row = |label: &str, pages: usize, body: Option<f32>, warnings: usize| JobReport {
+            index: 0,
+            output: PathBuf::from(label),
+            label: label.into(),
+            result: Ok(Built {
+                pages,
+                bytes: 1,
+                files: Vec::new(),
+                body_size: body.unwrap_or(10.0),
+                fitted: body.is_some(),
+                warnings,
+                thumbnails: Vec::new(),
+            }),
+        };
+        let failed = JobReport {
+            index: 2,
+            output: PathBuf::from("out/c-x.pdf"),
+            label: "out/c-x.pdf".into(),
+            result: Err(Arc::new(Error::file("c.md", "cannot read the statement", ""))),
+        };
+        let mut summary = Summary {
+            reports: vec![row("out/a-x.pdf", 2, None, 0), row("out/b-x.pdf", 1, Some(9.25), 3)],
+            elapsed: Duration::from_millis(1250),
+            shard: None,
+            total_jobs: 2,
+        };
+        assert_eq!(
+            summary.table(),
+            "output       pages     body  warnings\n\
+             out/a-x.pdf      2        -         0\n\
+             out/b-x.pdf      1    9.2pt         3\n\
+             2 jobs, 0 failed, 3 pages, 1.25 s\n"
+        );
+        summary.reports = vec![row("a-x-1.png", 1, None, 0), failed];
+        summary.shard = Some(Shard { index: 1, count: 3 });
+        summary.total_jobs = 5;
+        assert_eq!(
+            summary.table(),
+            "output       pages  warnings\n\
+             a-x-1.png        1         0\n\
+             out/c-x.pdf  FAILED: cannot read the statement\n\
+             2 jobs (shard 1/3 of 5 jobs), 1 failed, 1 page, 1.25 s\n"
+        );
     }
 
     #[test]

@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use handbill::jobs::{self, Options, Plan, Progress, Summary};
+use handbill::jobs::{self, Options, Plan, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::build::Make;
-use super::{load_book, report};
+use super::{load_book, print_out, report};
 
 /// How the jobs run (`--jobs`, `--font-path`).
 #[derive(Debug, Default)]
@@ -50,7 +50,7 @@ pub fn run_plan(plan: &Plan, make: &Make, settings: &Settings) -> ExitCode {
     let reporter = Reporter::new(plan.jobs.len());
     let summary = jobs::run(plan, &book, &options, &|p| reporter.tell(p));
     reporter.finish();
-    print_summary(plan, &summary);
+    print_out(&summary.table());
     let mut status = if summary.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS };
     // No sheet when every job failed: their errors say all there is.
     let pages = summary.thumbnails();
@@ -140,42 +140,4 @@ impl Reporter {
             bar.finish_and_clear();
         }
     }
-}
-
-fn print_summary(plan: &Plan, summary: &Summary) {
-    let fitted = summary.reports.iter().any(|r| r.result.as_ref().is_ok_and(|b| b.fitted));
-    let outs: Vec<&str> = summary.reports.iter().map(|r| r.label.as_str()).collect();
-    let w = outs.iter().map(|o| o.chars().count()).max().unwrap_or(0).max("output".len());
-    let mut head = format!("{:<w$}  {:>5}", "output", "pages");
-    if fitted {
-        head.push_str(&format!("  {:>7}", "body"));
-    }
-    head.push_str(&format!("  {:>8}", "warnings"));
-    println!("{head}");
-    for (r, out) in summary.reports.iter().zip(&outs) {
-        match &r.result {
-            Ok(b) => {
-                let mut row = format!("{out:<w$}  {:>5}", b.pages);
-                if fitted {
-                    let body = if b.fitted { format!("{:.1}pt", b.body_size) } else { "-".into() };
-                    row.push_str(&format!("  {body:>7}"));
-                }
-                row.push_str(&format!("  {:>8}", b.warnings));
-                println!("{row}");
-            }
-            Err(e) => println!("{out:<w$}  FAILED: {}", e.message),
-        }
-    }
-    let n = summary.reports.len();
-    let failed = summary.failed();
-    let secs = summary.elapsed.as_secs_f64();
-    let shard = match plan.shard {
-        Some(s) => format!(" (shard {s} of {} jobs)", plan.total_jobs),
-        None => String::new(),
-    };
-    println!(
-        "{n} {}{shard}, {failed} failed, {} pages, {secs:.2} s",
-        if n == 1 { "job" } else { "jobs" },
-        summary.pages()
-    );
 }

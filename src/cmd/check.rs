@@ -10,12 +10,9 @@ use std::process::ExitCode;
 
 use handbill::fonts::{self, FontBook};
 use handbill::spec::LayoutSpec;
-use handbill::{spec, statement, Error, Vars, Warning};
+use handbill::{spec, Error, Vars, Warning};
 
 use super::{load_book, report};
-
-/// The layout statements are checked against.
-pub const DEFAULT_LAYOUT: &str = "letter-2col";
 
 /// Runs `handbill check`.
 pub fn check(files: &[PathBuf], font_path: &[PathBuf]) -> ExitCode {
@@ -29,8 +26,11 @@ pub fn check(files: &[PathBuf], font_path: &[PathBuf]) -> ExitCode {
     let mut failed = 0;
     for f in files {
         let is_layout = f.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-        let result =
-            if is_layout { check_layout(f, &dirs, &book) } else { check_statement(f, &book) };
+        let result = if is_layout {
+            check_layout(f, &dirs, &book)
+        } else {
+            handbill::check_statement(f, &book)
+        };
         match result {
             Ok(ws) => {
                 for w in &ws {
@@ -54,16 +54,6 @@ pub fn check(files: &[PathBuf], font_path: &[PathBuf]) -> ExitCode {
     }
 }
 
-/// Parses a statement and lays it out with [`DEFAULT_LAYOUT`].
-fn check_statement(path: &Path, book: &FontBook) -> Result<Vec<Warning>, Error> {
-    let st = statement::load(path)?;
-    let sp = spec::load(DEFAULT_LAYOUT, &[])?;
-    let (_, mut layout_warnings) = handbill::typeset(&st, &sp, book, &Vars::new())?;
-    let mut ws = st.warnings.clone();
-    ws.append(&mut layout_warnings);
-    Ok(ws)
-}
-
 /// Validates a layout, finds its fonts and lays out a sample with it.
 /// `dirs` are the font folders `book` was loaded from.
 fn check_layout(path: &Path, dirs: &[PathBuf], book: &FontBook) -> Result<Vec<Warning>, Error> {
@@ -71,23 +61,12 @@ fn check_layout(path: &Path, dirs: &[PathBuf], book: &FontBook) -> Result<Vec<Wa
         return Err(Error::file(path, "layout file not found", "check the path and spelling"));
     }
     let sp = spec::load(&path.to_string_lossy(), &[])?;
-    let mut ws = sp.warnings.clone();
     let book = fonts::for_layout(book, dirs, &sp.font_dirs)?;
     book.check_families(&sp, path)?;
     // Placeholders get sample values so the layout can be tried without a campaign.
     let vars = sample_vars(&sp);
-    let sample = statement::parse(Path::new("sample.md"), SAMPLE)?;
-    let (_, mut layout_warnings) = handbill::typeset(&sample, &sp, &book, &vars)?;
-    // Overflow of the sample says nothing about real statements.
-    layout_warnings.retain(|w| w.location.file.as_deref() != Some(Path::new("sample.md")));
-    ws.append(&mut layout_warnings);
-    Ok(ws)
+    handbill::try_layout(&sp, &book, &vars)
 }
-
-/// Text laid out to try a layout.
-const SAMPLE: &str = "# A sample title\n\nWorkers of the world, unite! You have nothing to lose \
-but your chains.\n\n## A heading\n\nA second paragraph, long enough to break over a few lines \
-of a column in any of the layouts handbill ships.\n";
 
 /// Gives every `{event.KEY}` used in the layout a sample value.
 fn sample_vars(sp: &LayoutSpec) -> Vars {

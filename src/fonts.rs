@@ -52,7 +52,38 @@ impl Face {
     pub fn covers(&self, c: char) -> bool {
         self.font.charmap().map_unicode(c).is_some()
     }
+
+    /// Names the scripts of [`SCRIPTS`] the font covers.
+    pub fn scripts(&self) -> Vec<&'static str> {
+        SCRIPTS
+            .iter()
+            .filter(|(_, cs)| cs.iter().all(|&c| self.covers(c)))
+            .map(|(n, _)| *n)
+            .collect()
+    }
 }
+
+/// Scripts and a few letters each that a font must have to count as
+/// covering it (common letters, so a font with only one stray glyph of a
+/// script does not count).
+pub const SCRIPTS: &[(&str, &[char])] = &[
+    ("Latin", &['A', 'z', 'é', 'ß', 'ñ']),
+    ("Latin Extended", &['ő', 'ł', 'ș', 'ğ', 'ř']),
+    ("Greek", &['Α', 'λ', 'ω']),
+    ("Cyrillic", &['Д', 'ж', 'я']),
+    ("Armenian", &['Ա', 'ն']),
+    ("Hebrew", &['א', 'ש', 'ת']),
+    ("Arabic", &['ا', 'ب', 'ع', 'ی']),
+    ("Devanagari", &['क', 'ह', 'ि']),
+    ("Bengali", &['ক', 'ব']),
+    ("Tamil", &['க', 'த']),
+    ("Thai", &['ก', 'ข']),
+    ("Georgian", &['ა', 'ბ']),
+    ("Ethiopic", &['ሀ', 'አ', 'ወ']),
+    ("CJK (Chinese)", &['中', '国', '人']),
+    ("Japanese kana", &['あ', 'カ']),
+    ("Korean", &['한', '글']),
+];
 
 /// Every font found, grouped by family.
 #[derive(Debug, Default)]
@@ -338,6 +369,18 @@ mod tests {
         assert!(book.face(b).italic && book.face(b).weight >= 600);
         let r = book.select("source serif 4 smtext", false, false).unwrap();
         assert!(!book.face(r).italic && book.face(r).weight == 400);
+    }
+
+    #[test]
+    fn scripts_a_face_covers() {
+        let book = FontBook::load(&[shipped_dir()]).unwrap();
+        let regular = |family: &str| book.face(book.select(family, false, false).unwrap());
+        assert_eq!(
+            regular("Source Serif 4 SmText").scripts(),
+            ["Latin", "Latin Extended", "Greek", "Cyrillic"]
+        );
+        assert!(regular("Noto Naskh Arabic").scripts().contains(&"Arabic"));
+        assert!(!regular("Anton").scripts().contains(&"Arabic"));
     }
 
     #[test]

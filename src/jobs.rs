@@ -9,6 +9,7 @@
 //! is made and then dropped, so memory holds only the outputs in flight plus
 //! one small [`JobReport`] per job.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -529,7 +530,7 @@ fn label(output: &Path, pdf: bool, result: &Result<Built, Arc<Error>>) -> String
     }
     let files = result.as_ref().map(|b| b.files.as_slice()).unwrap_or_default();
     match files {
-        [] => output.with_file_name(format!("{}-*.png", statement_name(output))),
+        [] => preview::preview_pattern(output),
         [one] => one.clone(),
         [first, .., last] => return format!("{} … {}", first.display(), last.display()),
     }
@@ -593,8 +594,14 @@ pub fn run(
             .par_iter()
             .enumerate()
             .map(|(index, job)| {
-                progress(Progress::Started { output: &job.output });
-                let result = isolated(&job.output, || ctx.run_job(job)).map_err(|e| match e {
+                // Messages name what the job writes: the PDF, or the pictures.
+                let shown = if options.pdf {
+                    Cow::Borrowed(job.output.as_path())
+                } else {
+                    Cow::Owned(preview::preview_pattern(&job.output))
+                };
+                progress(Progress::Started { output: &shown });
+                let result = isolated(&shown, || ctx.run_job(job, &shown)).map_err(|e| match e {
                     JobError::Own(e) => Arc::new(e),
                     JobError::Shared(e) => e,
                 });
@@ -663,7 +670,8 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn run_job(&self, job: &Job) -> Result<Built, JobError> {
+    /// Runs one job; `shown` is the output named in its warnings.
+    fn run_job(&self, job: &Job, shown: &Path) -> Result<Built, JobError> {
         let layout = &self.plan.layouts[job.layout];
         let spec = layout.spec.as_ref().map_err(|e| JobError::Shared(e.clone()))?;
         let book: &FontBook = match &self.books[job.layout] {
@@ -704,7 +712,7 @@ impl Ctx<'_> {
             None
         };
         for w in &warnings {
-            (self.progress)(Progress::Warning { warning: w, output: Some(&job.output) });
+            (self.progress)(Progress::Warning { warning: w, output: Some(shown) });
         }
         // Every picture is drawn before anything is written, so that a page
         // too large to draw fails the job without leaving a PDF behind.

@@ -368,6 +368,14 @@ pub fn preview_paths(pdf_path: &Path, pages: usize) -> Vec<PathBuf> {
     (1..=pages).map(|n| pdf_path.with_file_name(format!("{stem}-{n}.png"))).collect()
 }
 
+/// Names all the preview files of a PDF at once, for messages:
+/// `DIR/NAME-*.png`.
+pub fn preview_pattern(pdf_path: &Path) -> PathBuf {
+    let stem = pdf_path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let stem = stem.filter(|s| !s.is_empty()).unwrap_or_else(|| "preview".into());
+    pdf_path.with_file_name(format!("{stem}-*.png"))
+}
+
 /// Writes one image as a PNG file, atomically (temporary file, then rename).
 pub fn write_png(img: &GrayImage, path: &Path) -> Result<()> {
     crate::output::write_atomic(path, &img.to_png()?, "the preview")
@@ -461,6 +469,7 @@ mod tests {
     fn preview_names_follow_the_pdf() {
         let p = preview_paths(Path::new("out/a-letter.pdf"), 2);
         assert_eq!(p, [PathBuf::from("out/a-letter-1.png"), PathBuf::from("out/a-letter-2.png")]);
+        assert_eq!(preview_pattern(Path::new("out/a-letter.pdf")), Path::new("out/a-letter-*.png"));
     }
 
     #[test]

@@ -1,23 +1,46 @@
 //! Builds one flyer N times (default 1) after loading fonts, for profilers:
 //! `valgrind --tool=callgrind target/release/examples/flyer 5`.
 
-use handbill::fonts::{self, FontBook};
-use handbill::{spec, statement, Vars};
+use std::path::Path;
+use std::process::ExitCode;
 
-fn main() -> anyhow::Result<()> {
+use handbill::fonts::{self, FontBook};
+use handbill::{spec, statement, Error, Location, Result, Vars};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
     let mut args = std::env::args().skip(1);
-    let n: usize = args.next().map_or(Ok(1), |a| a.parse())?;
+    let n: usize = match args.next() {
+        None => 1,
+        Some(a) => a.parse().map_err(|_| {
+            Error::new(
+                Location::default(),
+                format!("`{a}` is not a number of runs"),
+                "usage: flyer [RUNS] [LAYOUT] [STATEMENT]",
+            )
+        })?,
+    };
     let layout = args.next().unwrap_or_else(|| "letter-2col".into());
     let path =
         args.next().unwrap_or_else(|| "statements/2026-01-22-general-strike-against-ice.md".into());
     let book = FontBook::load(&fonts::default_dirs())?;
     let spec = spec::load(&layout, &[])?;
-    let text = std::fs::read_to_string(&path)?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e, "read the statement"))?;
     // HANDBILL_STAGE=typeset stops before the PDF, to time the stages apart.
     let typeset_only = std::env::var("HANDBILL_STAGE").is_ok_and(|s| s == "typeset");
     let mut bytes = 0;
     for _ in 0..n {
-        let st = statement::parse(std::path::Path::new(&path), &text)?;
+        let st = statement::parse(Path::new(&path), &text)?;
         if typeset_only {
             bytes = handbill::typeset(&st, &spec, &book, &Vars::new())?.0.pages.len();
         } else {

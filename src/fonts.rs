@@ -9,7 +9,8 @@ use read_fonts::model::attribute::Style as ModelStyle;
 use read_fonts::model::Font as ModelFont;
 use read_fonts::types::NameId;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
+use crate::spec::LayoutSpec;
 
 /// Index of a face in a [`FontBook`].
 pub type FaceId = usize;
@@ -51,7 +52,38 @@ impl Face {
     pub fn covers(&self, c: char) -> bool {
         self.font.charmap().map_unicode(c).is_some()
     }
+
+    /// Names the scripts of [`SCRIPTS`] the font covers.
+    pub fn scripts(&self) -> Vec<&'static str> {
+        SCRIPTS
+            .iter()
+            .filter(|(_, cs)| cs.iter().all(|&c| self.covers(c)))
+            .map(|(n, _)| *n)
+            .collect()
+    }
 }
+
+/// Scripts and a few letters each that a font must have to count as
+/// covering it (common letters, so a font with only one stray glyph of a
+/// script does not count).
+pub const SCRIPTS: &[(&str, &[char])] = &[
+    ("Latin", &['A', 'z', 'é', 'ß', 'ñ']),
+    ("Latin Extended", &['ő', 'ł', 'ș', 'ğ', 'ř']),
+    ("Greek", &['Α', 'λ', 'ω']),
+    ("Cyrillic", &['Д', 'ж', 'я']),
+    ("Armenian", &['Ա', 'ն']),
+    ("Hebrew", &['א', 'ש', 'ת']),
+    ("Arabic", &['ا', 'ب', 'ع', 'ی']),
+    ("Devanagari", &['क', 'ह', 'ि']),
+    ("Bengali", &['ক', 'ব']),
+    ("Tamil", &['க', 'த']),
+    ("Thai", &['ก', 'ข']),
+    ("Georgian", &['ა', 'ბ']),
+    ("Ethiopic", &['ሀ', 'አ', 'ወ']),
+    ("CJK (Chinese)", &['中', '国', '人']),
+    ("Japanese kana", &['あ', 'カ']),
+    ("Korean", &['한', '글']),
+];
 
 /// Every font found, grouped by family.
 #[derive(Debug, Default)]
@@ -76,6 +108,50 @@ pub fn default_dirs() -> Vec<PathBuf> {
     dirs.push(PathBuf::from("fonts"));
     dirs.push(shipped_dir());
     dirs
+}
+
+/// The folders a run searches: `extra` first (`--font-path`), then the
+/// default ones (see [`default_dirs`]). Earlier folders win when two hold
+/// the same family.
+pub fn search_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
+    extra.iter().cloned().chain(default_dirs()).collect()
+}
+
+/// The fonts one layout is set with: the book every layout shares, or one
+/// of its own for a layout that adds `font-dirs`.
+#[derive(Debug)]
+pub enum LayoutBook<'a> {
+    /// The shared book (the layout adds no folders).
+    Shared(&'a FontBook),
+    /// A book of the run's folders and the layout's `font-dirs`.
+    Own(FontBook),
+}
+
+impl std::ops::Deref for LayoutBook<'_> {
+    type Target = FontBook;
+
+    fn deref(&self) -> &FontBook {
+        match self {
+            LayoutBook::Shared(b) => b,
+            LayoutBook::Own(b) => b,
+        }
+    }
+}
+
+/// Gives the fonts for a layout whose `font-dirs` are `layout_dirs`:
+/// `shared` (the book loaded from `dirs`) when it names none, else a book
+/// loaded from `dirs` with the layout's folders added after them.
+pub fn for_layout<'a>(
+    shared: &'a FontBook,
+    dirs: &[PathBuf],
+    layout_dirs: &[PathBuf],
+) -> Result<LayoutBook<'a>> {
+    if layout_dirs.is_empty() {
+        return Ok(LayoutBook::Shared(shared));
+    }
+    let mut book = FontBook::load(dirs)?;
+    book.add_dirs(layout_dirs)?;
+    Ok(LayoutBook::Own(book))
 }
 
 impl FontBook {
@@ -212,6 +288,32 @@ impl FontBook {
         self.families.contains_key(&family.to_lowercase())
     }
 
+    /// Checks that the book has every family a layout names (body,
+    /// headings, masthead, code and fallback fonts). The error points at
+    /// `layout`, the file the user gave, and names the key.
+    pub fn check_families(&self, spec: &LayoutSpec, layout: &Path) -> Result<()> {
+        let wanted = [
+            ("body.font", &spec.body.font),
+            ("headings.font", &spec.headings.font),
+            ("masthead.font", &spec.masthead.font),
+            ("body.code-font", &spec.body.code_font),
+        ];
+        let fallback = spec.body.fallback.iter().map(|f| ("body.fallback", f));
+        for (key, family) in wanted.into_iter().chain(fallback) {
+            if !family.is_empty() && !self.has_family(family) {
+                return Err(Error::new(
+                    Location::file(layout),
+                    format!("`{key}` names the font family `{family}`, which is not installed"),
+                    format!(
+                        "use one of: {} (see `handbill fonts`), or add its folder to `font-dirs`",
+                        self.families().join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Picks the member of `family` closest to the wanted weight and slant.
     pub fn select(&self, family: &str, bold: bool, italic: bool) -> Result<FaceId> {
         let ids = self.families.get(&family.to_lowercase()).ok_or_else(|| {
@@ -270,10 +372,66 @@ mod tests {
     }
 
     #[test]
+    fn scripts_a_face_covers() {
+        let book = FontBook::load(&[shipped_dir()]).unwrap();
+        let regular = |family: &str| book.face(book.select(family, false, false).unwrap());
+        assert_eq!(
+            regular("Source Serif 4 SmText").scripts(),
+            ["Latin", "Latin Extended", "Greek", "Cyrillic"]
+        );
+        assert!(regular("Noto Naskh Arabic").scripts().contains(&"Arabic"));
+        assert!(!regular("Anton").scripts().contains(&"Arabic"));
+    }
+
+    #[test]
     fn unknown_family_lists_available() {
         let book = FontBook::load(&[shipped_dir()]).unwrap();
         let e = book.select("Comic Sans", false, false).unwrap_err().to_string();
         assert!(e.contains("Comic Sans") && e.contains("Oswald"), "{e}");
+    }
+
+    #[test]
+    fn a_family_the_layout_names_must_be_there() {
+        let book = FontBook::load(&[shipped_dir()]).unwrap();
+        let mut spec = LayoutSpec::default();
+        book.check_families(&spec, Path::new("l.toml")).unwrap();
+        spec.body.fallback.push("Comic Sans MS".into());
+        let e = book.check_families(&spec, Path::new("l.toml")).unwrap_err();
+        assert_eq!(e.location, Location::file("l.toml"));
+        assert!(e.message.contains("`body.fallback` names the font family `Comic Sans MS`"), "{e}");
+        assert!(e.to_string().contains("Oswald"), "{e}");
+    }
+
+    #[test]
+    fn a_layout_without_font_dirs_shares_the_book() {
+        let dirs = [shipped_dir()];
+        let book = FontBook::load(&dirs).unwrap();
+        let fonts = for_layout(&book, &dirs, &[]).unwrap();
+        assert!(matches!(fonts, LayoutBook::Shared(b) if std::ptr::eq(b, &book)));
+    }
+
+    #[test]
+    fn a_layout_with_font_dirs_gets_the_run_fonts_and_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("myfonts");
+        std::fs::create_dir(&own).unwrap();
+        let anton = shipped_dir().join("anton/Anton_400Regular.ttf");
+        std::fs::copy(anton, own.join("Anton.ttf")).unwrap();
+        // The run's folders hold no fonts here: only the layout's count.
+        let empty = dir.path().join("none");
+        let shared = FontBook::load(std::slice::from_ref(&empty)).unwrap();
+        let fonts = for_layout(&shared, &[empty], &[own]).unwrap();
+        assert!(matches!(fonts, LayoutBook::Own(_)));
+        assert_eq!(fonts.families(), ["Anton"]);
+        let e = for_layout(&shared, &[], &[dir.path().join("gone")]).unwrap_err();
+        assert!(e.to_string().contains("font folder not found"), "{e}");
+    }
+
+    #[test]
+    fn font_path_comes_before_the_default_folders() {
+        let dirs = search_dirs(&[PathBuf::from("mine")]);
+        assert_eq!(dirs.first(), Some(&PathBuf::from("mine")));
+        assert_eq!(dirs.last(), Some(&shipped_dir()));
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! The job engine behind `handbill build` and `handbill batch`: a [`Plan`]
-//! of statement × layout × event jobs, run on all cores.
+//! The job engine behind `handbill build`, `handbill preview` and
+//! `handbill batch`: a [`Plan`] of statement × layout × event jobs, run on
+//! all cores. A job writes a PDF, PNG pictures of its pages, or both
+//! ([`Options`]).
 //!
 //! Everything shared is made once: the fonts (one [`FontBook`], borrowed by
 //! every thread), each layout (loaded when the plan is made), each statement
@@ -7,6 +9,7 @@
 //! is made and then dropped, so memory holds only the outputs in flight plus
 //! one small [`JobReport`] per job.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -18,7 +21,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::error::{Error, Location, Result, Warning};
-use crate::fonts::FontBook;
+use crate::fonts::{self, FontBook};
+use crate::preview::{self, GrayImage};
 use crate::spec::LayoutSpec;
 use crate::statement::{self, Statement};
 use crate::Vars;
@@ -216,6 +220,47 @@ impl Plan {
         Ok(Plan { statements, layouts, events, jobs, inputs, total_jobs, shard: None })
     }
 
+    /// Plans `handbill build` and `handbill preview`: every statement with
+    /// every layout, written into the folder `out` as
+    /// `{statement}-{layout}.pdf` (pictures as `{statement}-{layout}-1.png`,
+    /// …). When the jobs write PDFs (`pdf`), `out` may instead name the one
+    /// `.pdf` file of a single job.
+    pub fn for_folder(
+        statements: Vec<PathBuf>,
+        layouts: Vec<Layout>,
+        out: &Path,
+        pdf: bool,
+    ) -> Result<Plan> {
+        let names = |ext: &str| out.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
+        if !pdf && (names("pdf") || names("png")) {
+            return Err(Error::file(
+                out,
+                "--out must be a folder for previews",
+                "e.g. --out preview/",
+            ));
+        }
+        // Named as in a folder first: jobs writing one file would otherwise
+        // stop the plan as a clash before they could be counted.
+        let file = names("pdf");
+        let folder = if file { Path::new("") } else { out };
+        let mut plan = Plan::new(statements, layouts, Vec::new(), Location::file(out), |n| {
+            crate::output_path(folder, n.statement, n.layout)
+        })?;
+        match plan.jobs.as_mut_slice() {
+            [job] if file => job.output = out.to_path_buf(),
+            // Counted on the plan: a bilingual layout makes one job per pair.
+            jobs if file => {
+                return Err(Error::file(
+                    out,
+                    format!("--out names one file but there are {} jobs", jobs.len()),
+                    "give a folder instead",
+                ))
+            }
+            _ => {}
+        }
+        Ok(plan)
+    }
+
     /// Keeps only the jobs of one shard: every `count`-th job starting at
     /// `index` (1-based), so `1/N` … `N/N` together are every job once.
     pub fn shard(&mut self, shard: Shard) {
@@ -265,23 +310,41 @@ impl fmt::Display for Shard {
     }
 }
 
-/// How to run a plan.
-#[derive(Debug, Clone, Default)]
+/// How to run a plan, and what each job writes.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Worker threads; `None` = one per core.
     pub threads: Option<usize>,
-    /// Font folders to start from for layouts that add `font-dirs` (their
-    /// book is loaded once per such layout); the default book is used as
-    /// is for every other layout.
+    /// The folders the shared book was loaded from: layouts that add
+    /// `font-dirs` start from them (see [`fonts::for_layout`]); every other
+    /// layout uses the shared book as is.
     pub font_dirs: Vec<PathBuf>,
     /// PDF creation date as Unix seconds (from `SOURCE_DATE_EPOCH`). The
     /// PDFs currently carry no date at all, so they are reproducible either
     /// way; this is the value to stamp once the render stage writes one.
     pub creation_date: Option<u64>,
-    /// Write PNG previews of every page next to each PDF, at this DPI.
+    /// Write each job's PDF (the default). Off for `handbill preview`,
+    /// which only draws the pages.
+    pub pdf: bool,
+    /// Write a PNG of every page next to where the PDF goes (`NAME-1.png`,
+    /// …), at this DPI.
     pub preview_dpi: Option<f32>,
-    /// Keep small pictures of every page for a contact sheet.
+    /// Keep small pictures of every page for a contact sheet (see
+    /// [`Summary::thumbnails`]).
     pub thumbnails: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            threads: None,
+            font_dirs: Vec::new(),
+            creation_date: None,
+            pdf: true,
+            preview_dpi: None,
+            thumbnails: false,
+        }
+    }
 }
 
 /// Resolution of contact-sheet thumbnails (dots per inch).
@@ -313,10 +376,12 @@ pub use crate::render::CreationDate;
 /// What one finished job produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Built {
-    /// Pages in the PDF.
+    /// Pages laid out.
     pub pages: usize,
-    /// Size of the PDF file in bytes.
+    /// Size of the PDF file in bytes (0 when no PDF was written).
     pub bytes: usize,
+    /// The files written: the PDF, if one, then the page pictures.
+    pub files: Vec<PathBuf>,
     /// The body size used (differs from the layout's when `[fit]` scaled it).
     pub body_size: f32,
     /// Whether the body size is news: the layout fits to a page count, or
@@ -324,8 +389,9 @@ pub struct Built {
     pub fitted: bool,
     /// Warnings about this output (statement, layout and layout-run ones).
     pub warnings: usize,
-    /// Small pictures of the pages, when a contact sheet was asked for.
-    pub thumbnails: Vec<crate::preview::GrayImage>,
+    /// Small pictures of the pages ([`preview::THUMBNAIL_WIDTH`] wide),
+    /// when a contact sheet was asked for.
+    pub thumbnails: Vec<GrayImage>,
 }
 
 /// The summary row of one job; small on purpose, one is kept per job.
@@ -333,8 +399,13 @@ pub struct Built {
 pub struct JobReport {
     /// Position in the plan's (sharded) job list.
     pub index: usize,
-    /// The PDF written (or that would have been).
+    /// The PDF written (or that would have been); previews are named after
+    /// it.
     pub output: PathBuf,
+    /// What the job writes, as shown to people: the PDF, or for a job that
+    /// only draws pictures, those (`out/a-1.png … out/a-3.png`, or
+    /// `out/a-*.png` when it failed before drawing them).
+    pub label: String,
     /// What it produced, or why it failed.
     pub result: Result<Built, Arc<Error>>,
 }
@@ -373,6 +444,10 @@ pub struct Summary {
     pub reports: Vec<JobReport>,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// The plan's shard, if it was cut to one.
+    pub shard: Option<Shard>,
+    /// How many jobs the whole plan has before sharding.
+    pub total_jobs: usize,
 }
 
 impl Summary {
@@ -385,6 +460,82 @@ impl Summary {
     pub fn pages(&self) -> usize {
         self.reports.iter().filter_map(|r| r.result.as_ref().ok()).map(|b| b.pages).sum()
     }
+
+    /// Lays out the summary as a table: one row per output (pages, the
+    /// body size when some output was fitted, warnings, or why it failed),
+    /// then the totals.
+    pub fn table(&self) -> String {
+        use std::fmt::Write as _;
+        let mut o = String::new();
+        let fitted = self.reports.iter().any(|r| r.result.as_ref().is_ok_and(|b| b.fitted));
+        let w = self.reports.iter().map(|r| r.label.chars().count()).max().unwrap_or(0);
+        let w = w.max("output".len());
+        let _ = write!(o, "{:<w$}  {:>5}", "output", "pages");
+        if fitted {
+            let _ = write!(o, "  {:>7}", "body");
+        }
+        let _ = writeln!(o, "  {:>8}", "warnings");
+        for r in &self.reports {
+            let out = &r.label;
+            match &r.result {
+                Ok(b) => {
+                    let _ = write!(o, "{out:<w$}  {:>5}", b.pages);
+                    if fitted {
+                        let body =
+                            if b.fitted { format!("{:.1}pt", b.body_size) } else { "-".into() };
+                        let _ = write!(o, "  {body:>7}");
+                    }
+                    let _ = writeln!(o, "  {:>8}", b.warnings);
+                }
+                Err(e) => {
+                    let _ = writeln!(o, "{out:<w$}  FAILED: {}", e.message);
+                }
+            }
+        }
+        let n = self.reports.len();
+        let shard = match self.shard {
+            Some(s) => format!(" (shard {s} of {} jobs)", self.total_jobs),
+            None => String::new(),
+        };
+        let pages = self.pages();
+        let _ = writeln!(
+            o,
+            "{n} {}{shard}, {} failed, {pages} {}, {:.2} s",
+            if n == 1 { "job" } else { "jobs" },
+            self.failed(),
+            if pages == 1 { "page" } else { "pages" },
+            self.elapsed.as_secs_f64()
+        );
+        o
+    }
+
+    /// The thumbnails of every job that made some, each labelled with its
+    /// output's name (`a-letter-2col`), in plan order: what
+    /// [`preview::contact_sheet`] takes.
+    pub fn thumbnails(&self) -> Vec<(String, GrayImage)> {
+        let mut pages = Vec::new();
+        for r in &self.reports {
+            let Ok(built) = &r.result else { continue };
+            let name = statement_name(&r.output);
+            pages.extend(built.thumbnails.iter().map(|t| (name.clone(), t.clone())));
+        }
+        pages
+    }
+}
+
+/// Names a job's output for people (see [`JobReport::label`]).
+fn label(output: &Path, pdf: bool, result: &Result<Built, Arc<Error>>) -> String {
+    if pdf {
+        return output.display().to_string();
+    }
+    let files = result.as_ref().map(|b| b.files.as_slice()).unwrap_or_default();
+    match files {
+        [] => preview::preview_pattern(output),
+        [one] => one.clone(),
+        [first, .., last] => return format!("{} … {}", first.display(), last.display()),
+    }
+    .display()
+    .to_string()
 }
 
 /// A statement parsed on first use, then shared.
@@ -409,16 +560,16 @@ pub fn run(
             }
         }
     }
-    let books: Vec<Option<Result<FontBook, Arc<Error>>>> = plan
+    // A layout that could not be loaded needs no fonts: its jobs fail on
+    // its own error.
+    let books: Vec<Result<fonts::LayoutBook<'_>, Arc<Error>>> = plan
         .layouts
         .iter()
         .map(|l| match &l.spec {
-            Ok(spec) if !spec.font_dirs.is_empty() => Some(
-                FontBook::load(&options.font_dirs)
-                    .and_then(|mut b| b.add_dirs(&spec.font_dirs).map(|()| b))
-                    .map_err(Arc::new),
-            ),
-            _ => None,
+            Ok(spec) => {
+                fonts::for_layout(book, &options.font_dirs, &spec.font_dirs).map_err(Arc::new)
+            }
+            Err(_) => Ok(fonts::LayoutBook::Shared(book)),
         })
         .collect();
     let statements: Vec<StatementSlot> = plan.statements.iter().map(|_| OnceLock::new()).collect();
@@ -428,12 +579,12 @@ pub fn run(
     let total = plan.jobs.len();
     let ctx = Ctx {
         plan,
-        book,
         books: &books,
         statements: &statements,
         inputs: &inputs,
         progress,
         creation_date: options.creation_date.map(CreationDate::from_unix),
+        pdf: options.pdf,
         preview_dpi: options.preview_dpi,
         thumbnails: options.thumbnails,
     };
@@ -443,12 +594,19 @@ pub fn run(
             .par_iter()
             .enumerate()
             .map(|(index, job)| {
-                progress(Progress::Started { output: &job.output });
-                let result = isolated(&job.output, || ctx.run_job(job)).map_err(|e| match e {
+                // Messages name what the job writes: the PDF, or the pictures.
+                let shown = if options.pdf {
+                    Cow::Borrowed(job.output.as_path())
+                } else {
+                    Cow::Owned(preview::preview_pattern(&job.output))
+                };
+                progress(Progress::Started { output: &shown });
+                let result = isolated(&shown, || ctx.run_job(job, &shown)).map_err(|e| match e {
                     JobError::Own(e) => Arc::new(e),
                     JobError::Shared(e) => e,
                 });
-                let report = JobReport { index, output: job.output.clone(), result };
+                let label = label(&job.output, options.pdf, &result);
+                let report = JobReport { index, output: job.output.clone(), label, result };
                 let done = done.fetch_add(1, Ordering::SeqCst) + 1;
                 progress(Progress::Finished { done, total, report: &report });
                 report
@@ -462,7 +620,7 @@ pub fn run(
         Some(pool) => pool.install(work),
         None => work(),
     };
-    Summary { reports, elapsed: start.elapsed() }
+    Summary { reports, elapsed: start.elapsed(), shard: plan.shard, total_jobs: plan.total_jobs }
 }
 
 /// Runs one job so that a bug which panics in it fails that job alone: the
@@ -501,24 +659,24 @@ impl From<Error> for JobError {
 
 struct Ctx<'a> {
     plan: &'a Plan,
-    book: &'a FontBook,
-    books: &'a [Option<Result<FontBook, Arc<Error>>>],
+    books: &'a [Result<fonts::LayoutBook<'a>, Arc<Error>>],
     statements: &'a [StatementSlot],
     inputs: &'a HashSet<PathBuf>,
     progress: &'a (dyn Fn(Progress<'_>) + Sync),
     creation_date: Option<CreationDate>,
+    pdf: bool,
     preview_dpi: Option<f32>,
     thumbnails: bool,
 }
 
 impl Ctx<'_> {
-    fn run_job(&self, job: &Job) -> Result<Built, JobError> {
+    /// Runs one job; `shown` is the output named in its warnings.
+    fn run_job(&self, job: &Job, shown: &Path) -> Result<Built, JobError> {
         let layout = &self.plan.layouts[job.layout];
         let spec = layout.spec.as_ref().map_err(|e| JobError::Shared(e.clone()))?;
-        let book = match &self.books[job.layout] {
-            Some(Ok(b)) => b,
-            Some(Err(e)) => return Err(JobError::Shared(e.clone())),
-            None => self.book,
+        let book: &FontBook = match &self.books[job.layout] {
+            Ok(b) => b,
+            Err(e) => return Err(JobError::Shared(e.clone())),
         };
         let (st, mut st_warnings) = self.statement(job.statement)?;
         let second = match job.second {
@@ -529,7 +687,7 @@ impl Ctx<'_> {
             }
             None => None,
         };
-        if self.would_overwrite_input(&job.output) {
+        if self.pdf && self.would_overwrite_input(&job.output) {
             return Err(Error::file(
                 &job.output,
                 "the output would overwrite an input file",
@@ -543,26 +701,56 @@ impl Ctx<'_> {
             Some(st2) => crate::typeset_pair(st, st2, spec, book, vars)?,
             None => crate::typeset(st, spec, book, vars)?,
         };
-        let opts =
-            crate::render::RenderOptions { compress: true, creation_date: self.creation_date };
-        let (pdf, printing) = crate::render::render_with(&document, spec, book, &opts)?;
-        let warnings: Vec<Warning> = warnings.into_iter().chain(printing).collect();
-        for w in &warnings {
-            (self.progress)(Progress::Warning { warning: w, output: Some(&job.output) });
-        }
-        crate::output::write_atomic(&job.output, &pdf, "the PDF")?;
-        if let Some(dpi) = self.preview_dpi {
-            crate::preview::write_previews(&document, book, &job.output, dpi)?;
-        }
-        let thumbnails = if self.thumbnails {
-            crate::preview::render_pages(&document, book, THUMBNAIL_DPI)?
+        let mut warnings = warnings;
+        let pdf = if self.pdf {
+            let opts =
+                crate::render::RenderOptions { compress: true, creation_date: self.creation_date };
+            let (pdf, printing) = crate::render::render_with(&document, spec, book, &opts)?;
+            warnings.extend(printing);
+            Some(pdf)
         } else {
+            None
+        };
+        for w in &warnings {
+            (self.progress)(Progress::Warning { warning: w, output: Some(shown) });
+        }
+        // Every picture is drawn before anything is written, so that a page
+        // too large to draw fails the job without leaving a PDF behind.
+        let pictures = match self.preview_dpi {
+            Some(dpi) => preview::render_pages(&document, book, dpi)?,
+            None => Vec::new(),
+        };
+        let picture_paths = preview::preview_paths(&job.output, pictures.len());
+        if let Some(p) = picture_paths.iter().find(|p| self.would_overwrite_input(p)) {
+            return Err(Error::file(
+                p,
+                "the preview would overwrite an input file",
+                "choose another output folder or pattern",
+            )
+            .into());
+        }
+        let mut files = Vec::with_capacity(1 + pictures.len());
+        if let Some(pdf) = &pdf {
+            crate::output::write_atomic(&job.output, pdf, "the PDF")?;
+            files.push(job.output.clone());
+        }
+        for (img, path) in pictures.iter().zip(picture_paths) {
+            preview::write_png(img, &path)?;
+            files.push(path);
+        }
+        let thumbnails = if !self.thumbnails {
             Vec::new()
+        } else if pictures.is_empty() {
+            let small = preview::render_pages(&document, book, THUMBNAIL_DPI)?;
+            small.iter().map(|p| p.thumbnail(preview::THUMBNAIL_WIDTH)).collect()
+        } else {
+            pictures.iter().map(|p| p.thumbnail(preview::THUMBNAIL_WIDTH)).collect()
         };
         Ok(Built {
             thumbnails,
+            files,
             pages: document.pages.len(),
-            bytes: pdf.len(),
+            bytes: pdf.as_ref().map_or(0, Vec::len),
             body_size: document.body_size,
             // Fitted to a page count, or pulled back from a short last page.
             fitted: spec.fit.pages > 0 || (document.body_size - spec.body.size).abs() > 1e-3,
@@ -722,6 +910,199 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.location, Location::file("c.md"));
         assert!(e.to_string().contains("no statement to pair c.md with"), "{e}");
+    }
+
+    fn paths(plan: &Plan) -> Vec<String> {
+        plan.jobs.iter().map(|j| j.output.display().to_string()).collect()
+    }
+
+    fn layouts(ids: &[&str]) -> Vec<Layout> {
+        ids.iter()
+            .map(|id| Layout { id: id.to_string(), spec: Ok(LayoutSpec::default()) })
+            .collect()
+    }
+
+    #[test]
+    fn a_folder_plan_names_outputs_statement_layout() {
+        let statements = vec![PathBuf::from("b.md"), PathBuf::from("a.md")];
+        let p = Plan::for_folder(statements.clone(), layouts(&["x", "y"]), Path::new("out"), true);
+        assert_eq!(
+            paths(&p.unwrap()),
+            ["out/a-x.pdf", "out/a-y.pdf", "out/b-x.pdf", "out/b-y.pdf"]
+        );
+        // The same names for pictures only: they are named after the PDF.
+        let p = Plan::for_folder(statements, layouts(&["x"]), Path::new("out"), false);
+        assert_eq!(paths(&p.unwrap()), ["out/a-x.pdf", "out/b-x.pdf"]);
+    }
+
+    #[test]
+    fn out_may_name_the_one_pdf_of_a_single_job() {
+        let one = vec![PathBuf::from("a.md")];
+        let p = Plan::for_folder(one.clone(), layouts(&["x"]), Path::new("flyer.PDF"), true);
+        assert_eq!(paths(&p.unwrap()), ["flyer.PDF"]);
+        let two = vec![PathBuf::from("a.md"), PathBuf::from("b.md")];
+        let e = Plan::for_folder(two, layouts(&["x"]), Path::new("flyer.pdf"), true).unwrap_err();
+        assert_eq!(e.location, Location::file("flyer.pdf"));
+        assert!(e.message.contains("--out names one file but there are 2 jobs"), "{e}");
+        for file in ["flyer.pdf", "page.png"] {
+            let e =
+                Plan::for_folder(one.clone(), layouts(&["x"]), Path::new(file), false).unwrap_err();
+            assert!(e.message.contains("--out must be a folder for previews"), "{e}");
+        }
+    }
+
+    #[test]
+    fn labels_name_the_pdf_or_the_pictures() {
+        let out = Path::new("out/a-x.pdf");
+        let built = |files: &[&str]| {
+            Ok(Built {
+                pages: files.len(),
+                bytes: 0,
+                files: files.iter().map(PathBuf::from).collect(),
+                body_size: 10.0,
+                fitted: false,
+                warnings: 0,
+                thumbnails: Vec::new(),
+            })
+        };
+        let failed = Err(Arc::new(Error::file("a.md", "unreadable", "")));
+        assert_eq!(label(out, true, &built(&["out/a-x.pdf", "out/a-x-1.png"])), "out/a-x.pdf");
+        assert_eq!(label(out, true, &failed), "out/a-x.pdf");
+        assert_eq!(label(out, false, &built(&["out/a-x-1.png"])), "out/a-x-1.png");
+        assert_eq!(
+            label(out, false, &built(&["out/a-x-1.png", "out/a-x-2.png", "out/a-x-3.png"])),
+            "out/a-x-1.png … out/a-x-3.png"
+        );
+        assert_eq!(label(out, false, &failed), "out/a-x-*.png");
+    }
+
+    /// Two short statements, English and Spanish, in `dir`.
+    fn pair(dir: &Path) -> Vec<PathBuf> {
+        let texts = [
+            ("en.md", "+++\nlang = \"en\"\n+++\n# Stop the cuts\n\nNo layoffs, no cuts.\n"),
+            (
+                "es.md",
+                "+++\nlang = \"es\"\n+++\n# Alto a los recortes\n\nNi despidos ni recortes.\n",
+            ),
+        ];
+        texts
+            .iter()
+            .map(|(name, text)| {
+                let path = dir.join(name);
+                std::fs::write(&path, text).unwrap();
+                path
+            })
+            .collect()
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_preview_of_a_bilingual_layout_draws_the_pair_build_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let statements = pair(dir.path());
+        let out = dir.path().join("out");
+        let layout = Layout::load("letter-bilingual", &[]);
+        let plan = Plan::for_folder(statements.clone(), vec![layout], &out, false).unwrap();
+        let book = FontBook::load(&[crate::fonts::shipped_dir()]).unwrap();
+        let options =
+            Options { pdf: false, preview_dpi: Some(20.0), thumbnails: true, ..Options::default() };
+        let summary = run(&plan, &book, &options, &|_| {});
+        assert_eq!(summary.failed(), 0, "{:?}", summary.reports);
+        // Pictures only, named after the pair's PDF.
+        assert_eq!(names(&out), ["en+es-letter-bilingual-1.png"]);
+        let r = &summary.reports[0];
+        assert_eq!(r.label, out.join("en+es-letter-bilingual-1.png").display().to_string());
+        // The very page `build` lays out: both statements, side by side.
+        let en = statement::load(&statements[0]).unwrap();
+        let es = statement::load(&statements[1]).unwrap();
+        let spec = crate::spec::load("letter-bilingual", &[]).unwrap();
+        let (doc, _) = crate::typeset_pair(&en, &es, &spec, &book, &Vars::new()).unwrap();
+        let want = preview::render_pages(&doc, &book, 20.0).unwrap();
+        let got = std::fs::read(out.join("en+es-letter-bilingual-1.png")).unwrap();
+        assert_eq!(got, want[0].to_png().unwrap());
+        let sheet = summary.thumbnails();
+        assert_eq!(sheet.len(), 1);
+        assert_eq!(sheet[0].0, "en+es-letter-bilingual");
+        assert_eq!(sheet[0].1.width, preview::THUMBNAIL_WIDTH);
+    }
+
+    #[test]
+    fn a_preview_never_overwrites_an_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let statements = pair(dir.path());
+        let layout = Layout::load("letter-2col", &[]);
+        let mut plan = Plan::for_folder(statements, vec![layout], dir.path(), true).unwrap();
+        // An input named like the first page of the first job's preview.
+        let taken = dir.path().join("en-letter-2col-1.png");
+        std::fs::write(&taken, b"mine").unwrap();
+        plan.inputs.push(taken.clone());
+        let book = FontBook::load(&[crate::fonts::shipped_dir()]).unwrap();
+        let options = Options { preview_dpi: Some(10.0), ..Options::default() };
+        let summary = run(&plan, &book, &options, &|_| {});
+        let e = summary.reports[0].result.as_ref().unwrap_err();
+        assert!(e.message.contains("the preview would overwrite an input file"), "{e}");
+        assert_eq!(std::fs::read(&taken).unwrap(), b"mine");
+        // Nothing of the failed job is written, not even its PDF.
+        assert!(!dir.path().join("en-letter-2col.pdf").exists());
+        assert!(summary.reports[1].result.is_ok());
+        assert!(dir.path().join("es-letter-2col.pdf").exists());
+        assert!(dir.path().join("es-letter-2col-1.png").exists());
+    }
+
+    #[test]
+    fn summary_table() {
+        let row = |label: &str, pages: usize, body: Option<f32>, warnings: usize| JobReport {
+            index: 0,
+            output: PathBuf::from(label),
+            label: label.into(),
+            result: Ok(Built {
+                pages,
+                bytes: 1,
+                files: Vec::new(),
+                body_size: body.unwrap_or(10.0),
+                fitted: body.is_some(),
+                warnings,
+                thumbnails: Vec::new(),
+            }),
+        };
+        let failed = JobReport {
+            index: 2,
+            output: PathBuf::from("out/c-x.pdf"),
+            label: "out/c-x.pdf".into(),
+            result: Err(Arc::new(Error::file("c.md", "cannot read the statement", ""))),
+        };
+        let mut summary = Summary {
+            reports: vec![row("out/a-x.pdf", 2, None, 0), row("out/b-x.pdf", 1, Some(9.25), 3)],
+            elapsed: Duration::from_millis(1250),
+            shard: None,
+            total_jobs: 2,
+        };
+        assert_eq!(
+            summary.table(),
+            "output       pages     body  warnings\n\
+             out/a-x.pdf      2        -         0\n\
+             out/b-x.pdf      1    9.2pt         3\n\
+             2 jobs, 0 failed, 3 pages, 1.25 s\n"
+        );
+        summary.reports = vec![row("a-x-1.png", 1, None, 0), failed];
+        summary.shard = Some(Shard { index: 1, count: 3 });
+        summary.total_jobs = 5;
+        assert_eq!(
+            summary.table(),
+            "output       pages  warnings\n\
+             a-x-1.png        1         0\n\
+             out/c-x.pdf  FAILED: cannot read the statement\n\
+             2 jobs (shard 1/3 of 5 jobs), 1 failed, 1 page, 1.25 s\n"
+        );
     }
 
     #[test]

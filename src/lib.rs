@@ -159,6 +159,47 @@ pub fn build_pair(
     Ok(Output { pdf, document, warnings: all })
 }
 
+/// The layout a statement is checked with (`handbill check STATEMENT`).
+pub const CHECK_LAYOUT: &str = "letter-2col";
+
+/// Checks a statement without writing anything: reads it and lays it out
+/// with [`CHECK_LAYOUT`], so that overflow and missing glyphs show before
+/// anyone prints. Returns the statement's warnings, then the layout's.
+pub fn check_statement(path: &Path, book: &fonts::FontBook) -> Result<Vec<Warning>> {
+    let st = statement::load(path)?;
+    let sp = spec::load(CHECK_LAYOUT, &[])?;
+    let (_, mut layout_warnings) = typeset(&st, &sp, book, &Vars::new())?;
+    let mut warnings = st.warnings;
+    warnings.append(&mut layout_warnings);
+    Ok(warnings)
+}
+
+/// Text a layout is tried with.
+const SAMPLE: &str = "# A sample title\n\nWorkers of the world, unite! You have nothing to lose \
+but your chains.\n\n## A heading\n\nA second paragraph, long enough to break over a few lines \
+of a column in any of the layouts handbill ships.\n";
+
+/// The file name the sample text is set as.
+const SAMPLE_FILE: &str = "sample.md";
+
+/// Tries a layout without a statement: sets a short sample text with it
+/// (`vars` fill its `{event.KEY}` placeholders). Returns the layout's own
+/// warnings and those of setting the sample, less those about the sample
+/// text itself (a word too wide for a column, a glyph no font has),
+/// which say nothing about real statements.
+pub fn try_layout(
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<Vec<Warning>> {
+    let sample = statement::parse(Path::new(SAMPLE_FILE), SAMPLE)?;
+    let (_, mut layout_warnings) = typeset(&sample, spec, book, vars)?;
+    layout_warnings.retain(|w| w.location.file.as_deref() != Some(Path::new(SAMPLE_FILE)));
+    let mut warnings = spec.warnings.clone();
+    warnings.append(&mut layout_warnings);
+    Ok(warnings)
+}
+
 /// Chooses the output file of one job: `DIR/{statement}-{layout}.pdf`, or
 /// `out` itself when it names a `.pdf` file.
 pub fn output_path(out: &Path, statement: &str, layout: &str) -> PathBuf {
@@ -167,5 +208,43 @@ pub fn output_path(out: &Path, statement: &str, layout: &str) -> PathBuf {
         out.to_path_buf()
     } else {
         out.join(format!("{statement}-{layout}.pdf"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> fonts::FontBook {
+        fonts::FontBook::load(&[fonts::shipped_dir()]).unwrap()
+    }
+
+    #[test]
+    fn a_checked_statement_warns_of_characters_no_font_has() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.md");
+        std::fs::write(&path, "Solidarity.\n\n工人团结起来\n").unwrap();
+        let warnings = check_statement(&path, &book()).unwrap();
+        assert!(warnings.iter().any(|w| w.to_string().contains('工')), "{warnings:?}");
+        let e = check_statement(&dir.path().join("gone.md"), &book()).unwrap_err();
+        assert_eq!(e.location, Location::file(dir.path().join("gone.md")));
+    }
+
+    #[test]
+    fn a_layout_is_tried_on_a_sample_without_the_samples_warnings() {
+        let mut sp = spec::load("letter-2col", &[]).unwrap();
+        assert_eq!(try_layout(&sp, &book(), &Vars::new()).unwrap(), []);
+        // Headings too large for the columns: their words break, which
+        // concerns the sample, not the layout.
+        sp.headings.sizes = vec![200.0; 3];
+        let sample = statement::parse(Path::new(SAMPLE_FILE), SAMPLE).unwrap();
+        let (_, all) = typeset(&sample, &sp, &book(), &Vars::new()).unwrap();
+        let about_sample = |w: &Warning| w.location.file.as_deref() == Some(Path::new(SAMPLE_FILE));
+        assert!(all.iter().any(about_sample), "{all:?}");
+        let warnings = try_layout(&sp, &book(), &Vars::new()).unwrap();
+        assert!(!warnings.iter().any(about_sample), "{warnings:?}");
+        sp.body.font = "Comic Sans MS".into();
+        let e = try_layout(&sp, &book(), &Vars::new()).unwrap_err();
+        assert!(e.to_string().contains("Comic Sans MS"), "{e}");
     }
 }

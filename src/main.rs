@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 mod cmd;
+
+use cmd::build::Make;
 
 // Many small allocations: see `mimalloc` in Cargo.toml.
 #[cfg(feature = "mimalloc")]
@@ -26,27 +28,18 @@ enum Command {
     ///
     /// Example: handbill build statements/*.md --layout letter-2col --out out/
     Build {
-        /// Statement files (Markdown or plain text).
-        #[arg(required = true)]
-        statements: Vec<PathBuf>,
-        /// A layout name (see `handbill layouts`) or a .toml file; repeatable.
-        #[arg(long = "layout", short = 'l', required = true)]
-        layouts: Vec<String>,
+        #[command(flatten)]
+        inputs: Inputs,
         /// Output folder, or a .pdf file for a single job.
         #[arg(long, short = 'o', default_value = ".")]
         out: PathBuf,
-        /// Override one layout key, e.g. --set body.size=11pt; repeatable.
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        sets: Vec<String>,
         /// Also write a PNG of every page next to each PDF (NAME-1.png, …).
         #[arg(long)]
         preview: bool,
-        /// Resolution of the previews.
-        #[arg(long, default_value_t = 100.0, value_parser = parse_dpi)]
-        dpi: f32,
-        /// Write one PNG with thumbnails of every page of every output.
-        #[arg(long, value_name = "FILE.png")]
-        contact_sheet: Option<PathBuf>,
+        #[command(flatten)]
+        pictures: Pictures,
+        #[command(flatten)]
+        run: Run,
     },
     /// Build a campaign: statements × layouts × local events, on all cores.
     ///
@@ -57,12 +50,11 @@ enum Command {
         /// Folder the campaign's `output` pattern is relative to (default: the campaign's folder).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
-        /// Worker threads (default: one per core).
-        #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
         /// Run only every N-th job starting at K (1-based), e.g. --shard 2/4.
         #[arg(long, value_name = "K/N")]
         shard: Option<handbill::jobs::Shard>,
+        #[command(flatten)]
+        run: Run,
     },
     /// Validate statements and layouts, print warnings, write nothing.
     ///
@@ -71,6 +63,8 @@ enum Command {
         /// Statement (.md, .txt) or layout (.toml) files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontPath,
     },
     /// List the shipped layouts.
     ///
@@ -79,7 +73,10 @@ enum Command {
     /// List the font families found and the scripts they cover.
     ///
     /// Example: handbill fonts
-    Fonts,
+    Fonts {
+        #[command(flatten)]
+        fonts: FontPath,
+    },
     /// Start a new folder with a sample statement, layout and campaign.
     ///
     /// Example: handbill init my-leaflet
@@ -91,58 +88,99 @@ enum Command {
     ///
     /// Example: handbill preview statement.md --layout letter-2col --out preview/
     Preview {
-        /// Statement files (Markdown or plain text).
-        #[arg(required = true)]
-        statements: Vec<PathBuf>,
-        /// A layout name (see `handbill layouts`) or a .toml file; repeatable.
-        #[arg(long = "layout", short = 'l', required = true)]
-        layouts: Vec<String>,
+        #[command(flatten)]
+        inputs: Inputs,
         /// Output folder; files are named {statement}-{layout}-{page}.png.
         #[arg(long, short = 'o', default_value = ".")]
         out: PathBuf,
-        /// Resolution in dots per inch.
-        #[arg(long, default_value_t = handbill::preview::DEFAULT_DPI)]
-        dpi: f32,
-        /// Also write one PNG with small pictures of every page.
-        #[arg(long, value_name = "FILE")]
-        contact_sheet: Option<PathBuf>,
-        /// Override one layout key, e.g. --set body.size=11pt; repeatable.
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        sets: Vec<String>,
+        #[command(flatten)]
+        pictures: Pictures,
+        #[command(flatten)]
+        run: Run,
     },
+}
+
+/// The statements and layouts of `build` and `preview`.
+#[derive(Args)]
+struct Inputs {
+    /// Statement files (Markdown or plain text).
+    #[arg(required = true)]
+    statements: Vec<PathBuf>,
+    /// A layout name (see `handbill layouts`) or a .toml file; repeatable.
+    #[arg(long = "layout", short = 'l', required = true)]
+    layouts: Vec<String>,
+    /// Override one layout key, e.g. --set body.size=11pt; repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+}
+
+/// How pages are drawn as pictures.
+#[derive(Args)]
+struct Pictures {
+    /// Resolution of the previews, in dots per inch.
+    #[arg(long, default_value_t = handbill::preview::DEFAULT_DPI, value_parser = handbill::preview::parse_dpi)]
+    dpi: f32,
+    /// Also write one PNG with thumbnails of every page of every output.
+    #[arg(long, value_name = "FILE.png")]
+    contact_sheet: Option<PathBuf>,
+}
+
+/// How the jobs run: threads and fonts.
+#[derive(Args)]
+struct Run {
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    #[command(flatten)]
+    fonts: FontPath,
+}
+
+/// Font folders besides the default ones.
+#[derive(Args)]
+struct FontPath {
+    /// A folder of fonts, searched before $HANDBILL_FONTS, ./fonts and the shipped fonts; repeatable.
+    #[arg(long = "font-path", value_name = "DIR")]
+    font_path: Vec<PathBuf>,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { statements, layouts, out, sets, preview, dpi, contact_sheet } => {
-            let extras = cmd::batch::Extras { preview_dpi: preview.then_some(dpi), contact_sheet };
-            cmd::build::build(&statements, &layouts, &out, &sets, &extras)
+        Command::Build { inputs, out, preview, pictures, run } => {
+            let make = Make {
+                pdf: true,
+                preview_dpi: preview.then_some(pictures.dpi),
+                contact_sheet: pictures.contact_sheet,
+            };
+            build(&inputs, &out, &make, &run)
         }
-        Command::Batch { campaign, out, jobs, shard } => {
-            cmd::batch::batch(&campaign, out.as_deref(), jobs.map(usize::from), shard)
+        Command::Preview { inputs, out, pictures, run } => {
+            let make = Make {
+                pdf: false,
+                preview_dpi: Some(pictures.dpi),
+                contact_sheet: pictures.contact_sheet,
+            };
+            build(&inputs, &out, &make, &run)
         }
-        Command::Check { files } => cmd::check::check(&files),
+        Command::Batch { campaign, out, shard, run } => {
+            cmd::batch::batch(&campaign, out.as_deref(), shard, &run.settings())
+        }
+        Command::Check { files, fonts } => cmd::check::check(&files, &fonts.font_path),
         Command::Layouts => cmd::layouts::list_layouts(),
-        Command::Fonts => cmd::fonts::list_fonts(),
+        Command::Fonts { fonts } => cmd::fonts::list_fonts(&fonts.font_path),
         Command::Init { dir } => cmd::init::init(&dir),
-        Command::Preview { statements, layouts, out, dpi, contact_sheet, sets } => {
-            cmd::preview::preview(&cmd::preview::Args {
-                statements: &statements,
-                layouts: &layouts,
-                out: &out,
-                dpi,
-                contact_sheet: contact_sheet.as_deref(),
-                sets: &sets,
-            })
-        }
     }
 }
 
-/// Reads a preview resolution: a number from 1 to 2400.
-fn parse_dpi(s: &str) -> Result<f32, String> {
-    match s.parse::<f32>() {
-        Ok(v) if (1.0..=2400.0).contains(&v) => Ok(v),
-        _ => Err(format!("`{s}` is not a usable resolution: give dots per inch from 1 to 2400")),
+fn build(inputs: &Inputs, out: &std::path::Path, make: &Make, run: &Run) -> ExitCode {
+    cmd::build::build(&inputs.statements, &inputs.layouts, &inputs.sets, out, make, &run.settings())
+}
+
+impl Run {
+    fn settings(&self) -> cmd::run::Settings {
+        cmd::run::Settings {
+            threads: self.jobs.map(usize::from),
+            font_path: self.fonts.font_path.clone(),
+        }
     }
 }

@@ -282,8 +282,20 @@ fn stroke_line(img: &mut GrayImage, a: (f32, f32), b: (f32, f32), width: f32, in
     }
 }
 
+/// The resolutions previews can be drawn at, in dots per inch.
+pub const DPI_RANGE: std::ops::RangeInclusive<f32> = 1.0..=2400.0;
+
+/// Reads a resolution as given on the command line (`--dpi 150`): a number
+/// in [`DPI_RANGE`], or a message saying what to give.
+pub fn parse_dpi(s: &str) -> std::result::Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(v) if DPI_RANGE.contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a usable resolution: give dots per inch from 1 to 2400")),
+    }
+}
+
 fn check_dpi(dpi: f32) -> Result<()> {
-    if !(dpi.is_finite() && (1.0..=2400.0).contains(&dpi)) {
+    if !DPI_RANGE.contains(&dpi) {
         return Err(Error::file(
             "<preview>",
             format!("a preview resolution of {dpi} dpi is not usable"),
@@ -356,20 +368,12 @@ pub fn preview_paths(pdf_path: &Path, pages: usize) -> Vec<PathBuf> {
     (1..=pages).map(|n| pdf_path.with_file_name(format!("{stem}-{n}.png"))).collect()
 }
 
-/// Writes one PNG per page next to `pdf_path` (`NAME-1.png`, `NAME-2.png`, …),
-/// each atomically, and returns their paths.
-pub fn write_previews(
-    doc: &Document,
-    book: &FontBook,
-    pdf_path: &Path,
-    dpi: f32,
-) -> Result<Vec<PathBuf>> {
-    let images = render_pages(doc, book, dpi)?;
-    let paths = preview_paths(pdf_path, images.len());
-    for (img, path) in images.iter().zip(&paths) {
-        write_png(img, path)?;
-    }
-    Ok(paths)
+/// Names all the preview files of a PDF at once, for messages:
+/// `DIR/NAME-*.png`.
+pub fn preview_pattern(pdf_path: &Path) -> PathBuf {
+    let stem = pdf_path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let stem = stem.filter(|s| !s.is_empty()).unwrap_or_else(|| "preview".into());
+    pdf_path.with_file_name(format!("{stem}-*.png"))
 }
 
 /// Writes one image as a PNG file, atomically (temporary file, then rename).
@@ -378,7 +382,7 @@ pub fn write_png(img: &GrayImage, path: &Path) -> Result<()> {
 }
 
 /// Width of one thumbnail on a contact sheet, in pixels.
-const THUMB: u32 = 170;
+pub const THUMBNAIL_WIDTH: u32 = 170;
 /// Space around thumbnails, in pixels.
 const PAD: u32 = 12;
 /// Thumbnails per row at most.
@@ -399,7 +403,7 @@ pub fn contact_sheet(pages: &[(String, GrayImage)], out: &Path) -> Result<()> {
     let mut rows: Vec<Vec<GrayImage>> = Vec::new();
     let mut last: Option<&str> = None;
     for (label, img) in pages {
-        let thumb = img.thumbnail(THUMB);
+        let thumb = img.thumbnail(THUMBNAIL_WIDTH);
         match rows.last_mut() {
             Some(row) if last == Some(label.as_str()) && row.len() < PER_ROW => row.push(thumb),
             _ => rows.push(vec![thumb]),
@@ -409,7 +413,7 @@ pub fn contact_sheet(pages: &[(String, GrayImage)], out: &Path) -> Result<()> {
     let row_h: Vec<u32> =
         rows.iter().map(|r| r.iter().map(|t| t.height).max().unwrap_or(1)).collect();
     let cols = rows.iter().map(Vec::len).max().unwrap_or(1) as u32;
-    let width = PAD + cols * (THUMB + PAD);
+    let width = PAD + cols * (THUMBNAIL_WIDTH + PAD);
     let height = PAD + row_h.iter().map(|h| h + PAD).sum::<u32>();
     if width > MAX_SIDE || height > MAX_SIDE * 4 {
         return Err(Error::file(
@@ -435,7 +439,7 @@ pub fn contact_sheet(pages: &[(String, GrayImage)], out: &Path) -> Result<()> {
                 90,
             );
             sheet.paste(t, x, y);
-            x += THUMB + PAD;
+            x += THUMBNAIL_WIDTH + PAD;
         }
         y += h + PAD;
     }
@@ -465,6 +469,17 @@ mod tests {
     fn preview_names_follow_the_pdf() {
         let p = preview_paths(Path::new("out/a-letter.pdf"), 2);
         assert_eq!(p, [PathBuf::from("out/a-letter-1.png"), PathBuf::from("out/a-letter-2.png")]);
+        assert_eq!(preview_pattern(Path::new("out/a-letter.pdf")), Path::new("out/a-letter-*.png"));
+    }
+
+    #[test]
+    fn dpi_from_the_command_line() {
+        assert_eq!(parse_dpi("150"), Ok(150.0));
+        assert_eq!(parse_dpi("2400"), Ok(2400.0));
+        for bad in ["0", "2401", "-3", "NaN", "inf", "ten", ""] {
+            let e = parse_dpi(bad).unwrap_err();
+            assert!(e.contains("dots per inch from 1 to 2400"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -786,3 +786,69 @@ fn build_writes_previews_and_a_contact_sheet() {
     assert_ne!(bad.code, 0);
     assert!(bad.stderr.contains("resolution"), "{}", bad.stderr);
 }
+
+#[test]
+fn bilingual_preview_pairs_the_statements_as_build_does() {
+    let dir = temp();
+    write(dir.path(), "en.md", "+++\nlang = \"en\"\n+++\n# Stop the cuts\n\nNo layoffs.\n");
+    write(dir.path(), "es.md", "+++\nlang = \"es\"\n+++\n# Alto a los recortes\n\nNi despidos.\n");
+    let args = ["en.md", "es.md", "--layout", "letter-bilingual", "--dpi", "20", "--jobs", "1"];
+    let r = run(dir.path(), &[&["preview"], &args[..], &["--out", "p"]].concat());
+    ok(&r, "bilingual preview");
+    let mut written: Vec<String> = std::fs::read_dir(dir.path().join("p"))
+        .expect("preview folder")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["en+es-letter-bilingual-1.png"], "{}", r.stderr);
+    assert!(r.stdout.contains("1 job, 0 failed"), "{}", r.stdout);
+    // The build of the same pair has as many pages, under the same name.
+    let b = run(dir.path(), &[&["build"], &args[..], &["--out", "b"]].concat());
+    ok(&b, "bilingual build");
+    assert!(dir.path().join("b/en+es-letter-bilingual.pdf").is_file(), "{}", b.stderr);
+    assert!(b.stdout.contains("1 job, 0 failed, 1 page,"), "{}", b.stdout);
+}
+
+#[test]
+fn bilingual_preview_of_an_odd_number_of_statements() {
+    let dir = temp();
+    for name in ["a.md", "b.md", "c.md"] {
+        write(dir.path(), name, SAMPLE);
+    }
+    let r = run(dir.path(), &["preview", "a.md", "b.md", "c.md", "--layout", "letter-bilingual"]);
+    r.record("preview: bilingual layout, three statements");
+    fails(&r, "odd preview", &["c.md", "no statement to pair"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn one_pdf_file_for_several_jobs() {
+    let dir = temp();
+    write(dir.path(), "a.md", SAMPLE);
+    write(dir.path(), "b.md", SAMPLE);
+    let r =
+        run(dir.path(), &["build", "a.md", "b.md", "--layout", "letter-2col", "--out", "x.pdf"]);
+    r.record("build: two statements, --out x.pdf");
+    fails(&r, "one file", &["x.pdf", "--out names one file but there are 2 jobs", "folder"]);
+    assert_eq!(r.code, 2);
+    assert!(pdfs(dir.path()).is_empty());
+}
+
+#[test]
+fn font_path_is_searched_first() {
+    let dir = temp();
+    let anton = shipped_dir().join("anton/Anton_400Regular.ttf");
+    write(dir.path(), "extra/Anton.ttf", std::fs::read(anton).expect("shipped Anton"));
+    let r = run(dir.path(), &["fonts", "--font-path", "extra"]);
+    ok(&r, "fonts --font-path");
+    let listing = format!("\n{}", r.stdout);
+    let from = listing
+        .split("\nAnton\n")
+        .nth(1)
+        .and_then(|rest| rest.lines().find(|l| l.trim_start().starts_with("from:")))
+        .unwrap_or_default();
+    assert!(from.ends_with("extra"), "Anton not from --font-path:\n{}", r.stdout);
+    let r = run(dir.path(), &["fonts", "--font-path", "missing"]);
+    ok(&r, "fonts --font-path to a missing folder");
+}

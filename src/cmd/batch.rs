@@ -1,27 +1,22 @@
 //! `handbill batch`: a campaign file → every statement × layout × event,
-//! on all cores, with progress and a summary. `handbill build` reuses
-//! [`run_plan`] for its statements × layouts.
+//! on all cores, with progress and a summary.
 
-use std::collections::HashSet;
-use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Mutex;
-use std::time::Duration;
 
 use handbill::campaign;
-use handbill::fonts::{self as font_book};
-use handbill::jobs::{self, Options, Plan, Progress, Shard, Summary};
-use indicatif::{ProgressBar, ProgressStyle};
+use handbill::jobs::Shard;
 
-use super::{load_book, report};
+use super::build::Make;
+use super::report;
+use super::run::{run_plan, Settings};
 
 /// Runs `handbill batch`.
 pub fn batch(
     campaign_file: &Path,
     out: Option<&Path>,
-    threads: Option<usize>,
     shard: Option<Shard>,
+    settings: &Settings,
 ) -> ExitCode {
     let plan = campaign::load(campaign_file).and_then(|c| c.plan(out));
     let mut plan = match plan {
@@ -34,185 +29,6 @@ pub fn batch(
     if let Some(s) = shard {
         plan.shard(s);
     }
-    run_plan(&plan, threads)
-}
-
-/// Runs a plan with progress on stderr and a summary on stdout; exit code 1
-/// if any job failed.
-pub fn run_plan(plan: &Plan, threads: Option<usize>) -> ExitCode {
-    run_plan_with(plan, threads, &Extras::default())
-}
-
-/// What a run makes besides the PDFs.
-#[derive(Debug, Default)]
-pub struct Extras {
-    /// PNG previews next to each PDF, at this DPI.
-    pub preview_dpi: Option<f32>,
-    /// One PNG with thumbnails of every page of every output.
-    pub contact_sheet: Option<std::path::PathBuf>,
-}
-
-/// Runs a plan, also writing previews and a contact sheet if asked.
-pub fn run_plan_with(plan: &Plan, threads: Option<usize>, extras: &Extras) -> ExitCode {
-    let mut options = Options {
-        threads,
-        font_dirs: font_book::default_dirs(),
-        creation_date: None,
-        preview_dpi: extras.preview_dpi,
-        thumbnails: extras.contact_sheet.is_some(),
-    };
-    if let Err(e) = options.source_date_epoch_from_env() {
-        report(&e);
-        return ExitCode::from(2);
-    }
-    let book = match load_book() {
-        Ok(b) => b,
-        Err(e) => {
-            report(&e);
-            return ExitCode::from(1);
-        }
-    };
-    let reporter = Reporter::new(plan.jobs.len());
-    let summary = jobs::run(plan, &book, &options, &|p| reporter.tell(p));
-    reporter.finish();
-    print_summary(plan, &summary);
-    if let Some(sheet) = &extras.contact_sheet {
-        let pages: Vec<(String, handbill::preview::GrayImage)> = summary
-            .reports
-            .iter()
-            .filter_map(|r| r.result.as_ref().ok().map(|b| (r, b)))
-            .flat_map(|(r, b)| {
-                let name = r.output.file_stem().map(|s| s.to_string_lossy().into_owned());
-                let name = name.unwrap_or_default();
-                b.thumbnails.iter().map(move |t| (name.clone(), t.clone()))
-            })
-            .collect();
-        match handbill::preview::contact_sheet(&pages, sheet) {
-            Ok(()) => eprintln!("wrote contact sheet {} ({} pages)", sheet.display(), pages.len()),
-            Err(e) => {
-                report(&e);
-                return ExitCode::from(1);
-            }
-        }
-    }
-    if summary.failed() > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-/// Progress on stderr: a bar on a terminal, one line per job otherwise.
-struct Reporter {
-    bar: Option<ProgressBar>,
-    /// Errors shared by many jobs (a broken statement) are printed once.
-    errors_told: Mutex<HashSet<String>>,
-}
-
-impl Reporter {
-    fn new(total: usize) -> Reporter {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(total as u64);
-            if let Ok(style) =
-                ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} {elapsed} {wide_msg}")
-            {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar.enable_steady_tick(Duration::from_millis(200));
-            bar
-        });
-        Reporter { bar, errors_told: Mutex::new(HashSet::new()) }
-    }
-
-    fn line(&self, text: String) {
-        match &self.bar {
-            Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
-        }
-    }
-
-    fn tell(&self, p: Progress<'_>) {
-        match p {
-            Progress::Started { output } => {
-                if let Some(bar) = &self.bar {
-                    bar.set_message(output.display().to_string());
-                }
-            }
-            Progress::Warning { warning, output: Some(out) } => {
-                self.line(format!("warning: {warning} (in {})", out.display()));
-            }
-            Progress::Warning { warning, output: None } => self.line(format!("warning: {warning}")),
-            Progress::Finished { done, total, report: r } => {
-                match &r.result {
-                    Ok(b) if self.bar.is_none() => self.line(format!(
-                        "[{done}/{total}] wrote {} ({} {})",
-                        r.output.display(),
-                        b.pages,
-                        if b.pages == 1 { "page" } else { "pages" }
-                    )),
-                    Ok(_) => {}
-                    Err(e) => {
-                        // Keyed without the hint: the same cause may list
-                        // its suggestions in another order from job to job.
-                        let key = format!("{}: {}", e.location, e.message);
-                        let first = self.errors_told.lock().map_or(true, |mut s| s.insert(key));
-                        if first {
-                            self.line(format!("error: {e}"));
-                        }
-                        if self.bar.is_none() {
-                            self.line(format!("[{done}/{total}] failed {}", r.output.display()));
-                        }
-                    }
-                }
-                if let Some(bar) = &self.bar {
-                    bar.inc(1);
-                }
-            }
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-fn print_summary(plan: &Plan, summary: &Summary) {
-    let fitted = summary.reports.iter().any(|r| r.result.as_ref().is_ok_and(|b| b.fitted));
-    let outs: Vec<String> =
-        summary.reports.iter().map(|r| r.output.display().to_string()).collect();
-    let w = outs.iter().map(|o| o.chars().count()).max().unwrap_or(0).max("output".len());
-    let mut head = format!("{:<w$}  {:>5}", "output", "pages");
-    if fitted {
-        head.push_str(&format!("  {:>7}", "body"));
-    }
-    head.push_str(&format!("  {:>8}", "warnings"));
-    println!("{head}");
-    for (r, out) in summary.reports.iter().zip(&outs) {
-        match &r.result {
-            Ok(b) => {
-                let mut row = format!("{out:<w$}  {:>5}", b.pages);
-                if fitted {
-                    let body = if b.fitted { format!("{:.1}pt", b.body_size) } else { "-".into() };
-                    row.push_str(&format!("  {body:>7}"));
-                }
-                row.push_str(&format!("  {:>8}", b.warnings));
-                println!("{row}");
-            }
-            Err(e) => println!("{out:<w$}  FAILED: {}", e.message),
-        }
-    }
-    let n = summary.reports.len();
-    let failed = summary.failed();
-    let secs = summary.elapsed.as_secs_f64();
-    let shard = match plan.shard {
-        Some(s) => format!(" (shard {s} of {} jobs)", plan.total_jobs),
-        None => String::new(),
-    };
-    println!(
-        "{n} {}{shard}, {failed} failed, {} pages, {secs:.2} s",
-        if n == 1 { "job" } else { "jobs" },
-        summary.pages()
-    );
+    let pdfs = Make { pdf: true, preview_dpi: None, contact_sheet: None };
+    run_plan(&plan, &pdfs, settings)
 }

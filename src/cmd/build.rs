@@ -1,44 +1,42 @@
-//! `handbill build`: statements × layouts → PDFs, through the same job
-//! engine as `handbill batch`. Bilingual layouts take the statements two by
-//! two, in the order given.
+//! `handbill build` and `handbill preview`: statements × layouts → PDFs,
+//! page pictures, or both, through the same job engine as `handbill
+//! batch`. Bilingual layouts take the statements two by two, in the order
+//! given.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use handbill::jobs::{Layout, Plan};
-use handbill::{Error, Location};
 
-use super::batch::{run_plan_with, Extras};
 use super::report;
+use super::run::{run_plan, Settings};
 
-/// Runs `handbill build`.
+/// What each job writes, and what the run writes besides.
+#[derive(Debug)]
+pub struct Make {
+    /// The PDF (`build`); without it only pictures (`preview`).
+    pub pdf: bool,
+    /// A PNG of every page, at this DPI.
+    pub preview_dpi: Option<f32>,
+    /// One PNG with thumbnails of every page of every output.
+    pub contact_sheet: Option<PathBuf>,
+}
+
+/// Runs `handbill build` or `handbill preview`.
 pub fn build(
     statements: &[PathBuf],
     layouts: &[String],
-    out: &Path,
     sets: &[String],
-    extras: &Extras,
+    out: &Path,
+    make: &Make,
+    settings: &Settings,
 ) -> ExitCode {
     let layouts = layouts.iter().map(|l| Layout::load(l, sets)).collect();
-    let plan = Plan::new(statements.to_vec(), layouts, Vec::new(), Location::file(out), |n| {
-        handbill::output_path(out, n.statement, n.layout)
-    });
-    let plan = match plan {
-        Ok(plan) => plan,
+    match Plan::for_folder(statements.to_vec(), layouts, out, make.pdf) {
+        Ok(plan) => run_plan(&plan, make, settings),
         Err(e) => {
             report(&e);
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
-    };
-    // Counted on the plan: a bilingual layout makes one job per pair.
-    let jobs = plan.jobs.len();
-    if jobs > 1 && out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
-        report(&Error::file(
-            out,
-            format!("--out names one file but there are {jobs} jobs"),
-            "give a folder instead",
-        ));
-        return ExitCode::from(2);
     }
-    run_plan_with(&plan, None, extras)
 }

@@ -2,45 +2,19 @@
 //! each can set.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use handbill::fonts::{Face, FontBook};
+use handbill::fonts::{self, Face, FontBook};
 
 use std::fmt::Write as _;
 
 use super::{load_book, print_out, report};
 
-/// Scripts and a few letters each that a font must have to count as
-/// covering it (common letters, so a font with only one stray glyph of a
-/// script does not count).
-pub const SCRIPTS: &[(&str, &[char])] = &[
-    ("Latin", &['A', 'z', 'é', 'ß', 'ñ']),
-    ("Latin Extended", &['ő', 'ł', 'ș', 'ğ', 'ř']),
-    ("Greek", &['Α', 'λ', 'ω']),
-    ("Cyrillic", &['Д', 'ж', 'я']),
-    ("Armenian", &['Ա', 'ն']),
-    ("Hebrew", &['א', 'ש', 'ת']),
-    ("Arabic", &['ا', 'ب', 'ع', 'ی']),
-    ("Devanagari", &['क', 'ह', 'ि']),
-    ("Bengali", &['ক', 'ব']),
-    ("Tamil", &['க', 'த']),
-    ("Thai", &['ก', 'ข']),
-    ("Georgian", &['ა', 'ბ']),
-    ("Ethiopic", &['ሀ', 'አ', 'ወ']),
-    ("CJK (Chinese)", &['中', '国', '人']),
-    ("Japanese kana", &['あ', 'カ']),
-    ("Korean", &['한', '글']),
-];
-
-/// The scripts `face` covers.
-pub fn scripts_of(face: &Face) -> Vec<&'static str> {
-    SCRIPTS.iter().filter(|(_, cs)| cs.iter().all(|&c| face.covers(c))).map(|(n, _)| *n).collect()
-}
-
 /// Runs `handbill fonts`.
-pub fn list_fonts() -> ExitCode {
-    let book = match load_book() {
-        Ok(b) => b,
+pub fn list_fonts(font_path: &[PathBuf]) -> ExitCode {
+    let book = match load_book(font_path) {
+        Ok((_, b)) => b,
         Err(e) => {
             report(&e);
             return ExitCode::from(1);
@@ -66,7 +40,7 @@ fn print_families(book: &FontBook) -> String {
         faces.sort_by_key(|f| (f.italic, f.weight));
         let styles: Vec<&str> = faces.iter().map(|f| f.style.as_str()).collect();
         // A family covers what its upright regular face covers.
-        let scripts = faces.first().map(|f| scripts_of(f)).unwrap_or_default();
+        let scripts = faces.first().map(|f| f.scripts()).unwrap_or_default();
         covered.extend(scripts.iter().copied());
         let folder = faces
             .first()
@@ -83,7 +57,7 @@ fn print_families(book: &FontBook) -> String {
         let _ = writeln!(o, "    from:    {folder}");
     }
     let missing: Vec<&str> =
-        SCRIPTS.iter().map(|(n, _)| *n).filter(|n| !covered.contains(n)).collect();
+        fonts::SCRIPTS.iter().map(|(n, _)| *n).filter(|n| !covered.contains(n)).collect();
     if !missing.is_empty() {
         o.push('\n');
         let _ = writeln!(o, "No font here covers: {}.", missing.join(", "));

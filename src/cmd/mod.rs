@@ -1,4 +1,5 @@
-//! One module per subcommand.
+//! One module per subcommand; `run` is the job runner `build`, `preview`
+//! and `batch` share.
 
 pub mod batch;
 pub mod build;
@@ -6,7 +7,9 @@ pub mod check;
 pub mod fonts;
 pub mod init;
 pub mod layouts;
-pub mod preview;
+pub mod run;
+
+use std::path::PathBuf;
 
 use handbill::fonts::{self as font_book, FontBook};
 use handbill::Error;
@@ -16,9 +19,13 @@ pub fn report(e: &Error) {
     eprintln!("error: {e}");
 }
 
-/// Loads the fonts from the default folders.
-pub fn load_book() -> Result<FontBook, Error> {
-    FontBook::load(&font_book::default_dirs())
+/// Loads the fonts of the folders given with `--font-path` and the default
+/// ones; returns the folders searched too, as layouts with `font-dirs`
+/// start from them.
+pub fn load_book(font_path: &[PathBuf]) -> Result<(Vec<PathBuf>, FontBook), Error> {
+    let dirs = font_book::search_dirs(font_path);
+    let book = FontBook::load(&dirs)?;
+    Ok((dirs, book))
 }
 
 /// Writes `text` to standard output. A closed pipe (`handbill fonts | head`)

@@ -458,6 +458,16 @@ fn output_folder_is_created() {
 fn output_folder_not_writable() {
     let dir = temp();
     write(dir.path(), "statement.md", SAMPLE);
+    // A folder below a file: nobody, root included, can make it.
+    write(dir.path(), "notes.txt", "x");
+    let r = run(
+        dir.path(),
+        &["build", "statement.md", "--layout", "letter-2col", "--out", "notes.txt/pdfs"],
+    );
+    record(&r, "output folder below a file");
+    fails(&r, "below a file", &["notes.txt/pdfs: cannot create the output folder"]);
+    assert!(pdfs(dir.path()).is_empty());
+    // A folder without write permission, for users it binds.
     let locked = dir.path().join("locked");
     std::fs::create_dir(&locked).expect("mkdir");
     #[cfg(unix)]
@@ -467,7 +477,7 @@ fn output_folder_not_writable() {
     }
     // Root (and some file systems) can write anywhere: probe first.
     if std::fs::write(locked.join("probe"), b"x").is_ok() {
-        eprintln!("skipped: this user can write to a read-only folder (root?)");
+        eprintln!("read-only folder not checked: this user can write to it (root?)");
         return;
     }
     let r =

@@ -1,24 +1,12 @@
 //! `handbill batch` end to end: the binary on campaign files.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn handbill(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handbill"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run handbill")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use common::{run as handbill, statements, ROOT};
 
 /// Every file below `dir`, relative to it.
 fn files(dir: &Path) -> BTreeSet<PathBuf> {
@@ -38,10 +26,7 @@ fn files(dir: &Path) -> BTreeSet<PathBuf> {
 }
 
 fn statement(name: &str) -> PathBuf {
-    let dir = Path::new(ROOT).join("statements");
-    let mut all: Vec<PathBuf> = fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
-    all.sort();
-    all.into_iter().find(|p| p.to_string_lossy().contains(name)).unwrap()
+    statements().into_iter().find(|p| p.to_string_lossy().contains(name)).unwrap()
 }
 
 /// A small campaign in `dir`: two statements, two layouts, two events.
@@ -79,15 +64,9 @@ fn example_campaign_builds_every_output() {
     let tmp = tempfile::tempdir().unwrap();
     let campaign = Path::new(ROOT).join("campaigns/example.toml");
     let o = handbill(tmp.path(), &["batch", campaign.to_str().unwrap(), "--out", "."]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(o.code, 0, "{}", o.all());
     let got = files(tmp.path());
-    let statements: Vec<PathBuf> = fs::read_dir(Path::new(ROOT).join("statements"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    assert_eq!(statements.len(), 5);
+    let statements = statements();
     for event in ["minneapolis", "chicago", "los-angeles"] {
         for st in &statements {
             for layout in ["letter-2col", "half-letter"] {
@@ -100,8 +79,7 @@ fn example_campaign_builds_every_output() {
         }
     }
     assert_eq!(got.len(), 30, "stray files: {got:?}");
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("30 jobs, 0 failed"), "{out}");
+    assert!(o.stdout.contains("30 jobs, 0 failed"), "{}", o.all());
 }
 
 #[test]
@@ -125,8 +103,8 @@ fn broken_jobs_fail_alone() {
     fs::write(&campaign, c).unwrap();
 
     let o = handbill(tmp.path(), &["batch", "campaign.toml"]);
-    let all = text(&o);
-    assert!(!o.status.success(), "{all}");
+    let all = o.all();
+    assert_eq!(o.code, 1, "{all}");
     let got = files(&tmp.path().join("pdf"));
     // 3 statements × 2 layouts × 2 events = 12 jobs; the 2 good statements
     // with letter-2col for both events are the 4 that succeed.
@@ -152,14 +130,15 @@ fn shards_partition_the_jobs() {
     let campaign = small_campaign(tmp.path());
     let c = campaign.to_str().unwrap();
     let all_dir = tmp.path().join("all");
-    assert!(handbill(tmp.path(), &["batch", c, "--out", "all"]).status.success());
+    let r = handbill(tmp.path(), &["batch", c, "--out", "all"]);
+    assert_eq!(r.code, 0, "{}", r.all());
     let all = files(&all_dir);
     assert_eq!(all.len(), 8);
     let mut union = BTreeSet::new();
     for k in 1..=3 {
         let dir = format!("shard{k}");
         let o = handbill(tmp.path(), &["batch", c, "--out", &dir, "--shard", &format!("{k}/3")]);
-        assert!(o.status.success(), "{}", text(&o));
+        assert_eq!(o.code, 0, "{}", o.all());
         let part = files(&tmp.path().join(&dir));
         assert!(!part.is_empty() && part.len() <= 3, "{part:?}");
         for p in part {
@@ -168,8 +147,8 @@ fn shards_partition_the_jobs() {
     }
     assert_eq!(union, all);
     let bad = handbill(tmp.path(), &["batch", c, "--shard", "4/3"]);
-    assert!(!bad.status.success());
-    assert!(text(&bad).contains("1 ≤ K ≤ N"), "{}", text(&bad));
+    assert_eq!(bad.code, 2, "{}", bad.all());
+    assert!(bad.all().contains("1 ≤ K ≤ N"), "{}", bad.all());
 }
 
 #[test]
@@ -178,9 +157,9 @@ fn reruns_are_byte_identical_and_jobs_1_works() {
     let campaign = small_campaign(tmp.path());
     let c = campaign.to_str().unwrap();
     let a = handbill(tmp.path(), &["batch", c, "--out", "a"]);
-    assert!(a.status.success(), "{}", text(&a));
+    assert_eq!(a.code, 0, "{}", a.all());
     let b = handbill(tmp.path(), &["batch", c, "--out", "b", "--jobs", "1"]);
-    assert!(b.status.success(), "{}", text(&b));
+    assert_eq!(b.code, 0, "{}", b.all());
     let files_a = files(&tmp.path().join("a"));
     assert_eq!(files_a.len(), 8);
     assert_eq!(files_a, files(&tmp.path().join("b")));
@@ -200,8 +179,8 @@ fn bad_campaign_key_points_at_it() {
     )
     .unwrap();
     let o = handbill(tmp.path(), &["batch", "c.toml"]);
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.code, 2, "{}", o.all());
+    let err = &o.stderr;
     assert!(err.starts_with("error: c.toml:4:3: unknown field `outptu`"), "{err}");
     assert!(err.contains("valid keys: statements, layouts, output, set, event"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -219,7 +198,7 @@ fn output_never_overwrites_an_input() {
     )
     .unwrap();
     let o = handbill(tmp.path(), &["batch", "c.toml"]);
-    assert!(!o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("would overwrite an input file"), "{}", text(&o));
+    assert_eq!(o.code, 1, "{}", o.all());
+    assert!(o.all().contains("would overwrite an input file"), "{}", o.all());
     assert_eq!(fs::read_to_string(&input).unwrap(), "# Notes\n\nMeet at noon.\n");
 }

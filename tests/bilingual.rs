@@ -3,50 +3,28 @@
 //! heading at a column foot, right-to-left text flush right, front and
 //! back, and the command line pairing statements and naming the PDF.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+mod common;
 
-use handbill::fonts::{default_dirs, FontBook};
+use common::{book, copy, joined_text, load, pdf_names as pdfs, run, statement_tokens, tokens};
 use handbill::pages::{Document, Element, LineInfo, LineKind};
-use handbill::spec::{self, LayoutSpec};
-use handbill::statement::{self, Statement};
+use handbill::spec::LayoutSpec;
+use handbill::statement::Statement;
 use handbill::{build_pair, typeset, typeset_pair, Vars};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const BIN: &str = env!("CARGO_BIN_EXE_handbill");
 const ENGLISH: &str = "statements/2026-01-22-general-strike-against-ice.md";
 const SPANISH: &str = "tests/fixtures/bilingual/general-strike-es.md";
 const UDHR_EN: &str = "tests/fixtures/bilingual/udhr-en.md";
 const UDHR_ES: &str = "tests/fixtures/udhr/es.md";
 const UDHR_AR: &str = "tests/fixtures/udhr/ar.md";
 
-fn book() -> &'static FontBook {
-    static BOOK: OnceLock<FontBook> = OnceLock::new();
-    BOOK.get_or_init(|| FontBook::load(&default_dirs()).expect("fonts load"))
-}
-
-fn load(rel: &str) -> Statement {
-    statement::load(&Path::new(ROOT).join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
 fn layout(sets: &[&str]) -> LayoutSpec {
-    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-    spec::load("letter-bilingual", &sets).expect("letter-bilingual loads")
+    common::layout("letter-bilingual", sets)
 }
 
 fn pair(a: &str, b: &str, spec: &LayoutSpec) -> Document {
     let (doc, _) = typeset_pair(&load(a), &load(b), spec, book(), &Vars::new())
         .unwrap_or_else(|e| panic!("{a} + {b}: {e}"));
     doc
-}
-
-/// Lower-cased runs of letters and digits, as a reader sees words.
-fn tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
 }
 
 /// The body lines (not masthead or footer) of columns `cols`, page by
@@ -61,24 +39,9 @@ fn side_lines(doc: &Document, cols: std::ops::Range<usize>) -> Vec<(usize, &Line
         .collect()
 }
 
-/// The words of lines read in order, a word split by an inserted hyphen
-/// joined again.
-fn line_tokens(lines: &[(usize, &LineInfo)]) -> Vec<String> {
-    let mut text = String::new();
-    for (_, l) in lines {
-        if l.hyphen {
-            text.push_str(l.text.trim_end().trim_end_matches('-'));
-        } else {
-            text.push_str(&l.text);
-            text.push(' ');
-        }
-    }
-    tokens(&text)
-}
-
 fn assert_words_in_order(doc: &Document, cols: std::ops::Range<usize>, st: &Statement) {
-    let want = tokens(&handbill::flow::statement_words(st).join(" "));
-    let got = line_tokens(&side_lines(doc, cols.clone()));
+    let want = statement_tokens(st);
+    let got = tokens(&joined_text(side_lines(doc, cols.clone()).into_iter().map(|(_, l)| l)));
     if got != want {
         let at =
             got.iter().zip(&want).position(|(a, b)| a != b).unwrap_or(got.len().min(want.len()));
@@ -563,39 +526,10 @@ fn side_by_side_needs_an_even_number_of_columns() {
         .expect_err("three columns cannot be split in two");
     assert!(e.to_string().contains("needs an even number of columns"), "{e}");
     // A layout for one statement is not one for two.
-    let single = spec::load("letter-2col", &[]).expect("loads");
+    let single = common::layout("letter-2col", &[]);
     let e = typeset_pair(&load(UDHR_EN), &load(UDHR_ES), &single, book(), &Vars::new())
         .expect_err("not bilingual");
     assert!(e.to_string().contains("is for one statement"), "{e}");
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("run handbill");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (out.status.code().unwrap_or(-1), stderr)
-}
-
-fn copy(dir: &Path, rel: &str, name: &str) -> PathBuf {
-    let to = dir.join(name);
-    std::fs::copy(Path::new(ROOT).join(rel), &to).expect("copy");
-    to
-}
-
-fn pdfs(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .expect("ls")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".pdf"))
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]
@@ -607,7 +541,7 @@ fn cli_pairs_statements_in_the_order_given() {
     copy(d, UDHR_EN, "udhr-en.md");
     copy(d, UDHR_AR, "udhr-ar.md");
     // Given out of alphabetical order: the pairs follow the command line.
-    let (code, stderr) = run(
+    let r = run(
         d,
         &[
             "build",
@@ -621,7 +555,7 @@ fn cli_pairs_statements_in_the_order_given() {
             "letter-2col",
         ],
     );
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         pdfs(d),
         [
@@ -634,7 +568,7 @@ fn cli_pairs_statements_in_the_order_given() {
         ]
     );
     // One pair and a file name: the PDF goes there.
-    let (code, stderr) = run(
+    let r = run(
         d,
         &[
             "build",
@@ -646,7 +580,7 @@ fn cli_pairs_statements_in_the_order_given() {
             "one.pdf",
         ],
     );
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(d.join("one.pdf").is_file());
 }
 
@@ -657,18 +591,18 @@ fn cli_odd_number_of_statements_is_an_error() {
     copy(d, ENGLISH, "a.md");
     copy(d, SPANISH, "b.md");
     copy(d, UDHR_EN, "c.md");
-    let (code, stderr) = run(d, &["build", "a.md", "b.md", "c.md", "--layout", "letter-bilingual"]);
-    assert_eq!(code, 2, "{stderr}");
-    let line = stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
-    assert!(line.starts_with("error: c.md: no statement to pair c.md with"), "{stderr}");
+    let r = run(d, &["build", "a.md", "b.md", "c.md", "--layout", "letter-bilingual"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let line = r.stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+    assert!(line.starts_with("error: c.md: no statement to pair c.md with"), "{}", r.stderr);
     assert!(pdfs(d).is_empty(), "{:?}", pdfs(d));
     // An odd column count in a side-by-side layout fails its jobs, plainly.
-    let (code, stderr) = run(
+    let r = run(
         d,
         &["build", "a.md", "b.md", "--layout", "letter-bilingual", "--set", "page.columns=3"],
     );
-    assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("needs an even number of columns"), "{stderr}");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("needs an even number of columns"), "{}", r.stderr);
 }
 
 #[test]
@@ -685,8 +619,8 @@ fn campaign_pairs_its_statements_as_listed() {
          [[event]]\nid = \"mpls\"\n\n[[event]]\nid = \"chi\"\n",
     )
     .expect("write");
-    let (code, stderr) = run(d, &["batch", "c.toml"]);
-    assert_eq!(code, 0, "{stderr}");
+    let r = run(d, &["batch", "c.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     for ev in ["mpls", "chi"] {
         assert_eq!(
             pdfs(&d.join("out").join(ev)),
@@ -708,14 +642,14 @@ fn cli_fits_a_pair_or_says_why_not() {
     let build = |pages: &str| {
         run(d, &["build", "en.md", "es.md", "--layout", "letter-bilingual", "--set", pages])
     };
-    let (code, stderr) = build("fit.pages=1");
-    assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("do not fit on 1 page even at `fit.min-size`"), "{stderr}");
-    assert!(stderr.contains("more lines of `en`"), "{stderr}");
+    let r = build("fit.pages=1");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("do not fit on 1 page even at `fit.min-size`"), "{}", r.stderr);
+    assert!(r.stderr.contains("more lines of `en`"), "{}", r.stderr);
     assert!(pdfs(d).is_empty(), "{:?}", pdfs(d));
-    let (code, stderr) = build("fit.pages=3");
-    assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("letter-bilingual.pdf (3 pages)"), "{stderr}");
-    assert!(!stderr.contains("warning"), "{stderr}");
+    let r = build("fit.pages=3");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("letter-bilingual.pdf (3 pages)"), "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     assert_eq!(pdfs(d), ["en+es-letter-bilingual.pdf"]);
 }

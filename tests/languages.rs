@@ -3,10 +3,12 @@
 //! only where the language allows them; unknown scripts print as boxes;
 //! Arabic reads right to left.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use handbill::fonts::{default_dirs, FontBook};
+use common::{book, layout, require_tool};
 use handbill::pages::{Element, LineKind};
 use handbill::statement::Statement;
 use handbill::Vars;
@@ -14,25 +16,24 @@ use handbill::Vars;
 const LANGS: [&str; 8] = ["es", "so", "vi", "ru", "el", "ar", "am", "hi"];
 
 fn fixture(lang: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/udhr/{lang}.md"))
+    common::root(&format!("tests/fixtures/udhr/{lang}.md"))
 }
 
-fn book() -> FontBook {
-    FontBook::load(&default_dirs()).unwrap()
-}
-
-fn build(st: &Statement, layout: &str) -> handbill::Output {
-    let spec = handbill::spec::load(layout, &["masthead.show=false".into()]).unwrap();
-    handbill::build(st, &spec, &book(), &Vars::new()).unwrap()
+fn build(st: &Statement, name: &str) -> handbill::Output {
+    let spec = layout(name, &["masthead.show=false"]);
+    handbill::build(st, &spec, book(), &Vars::new()).unwrap()
 }
 
 /// Reads a PDF's text with pdftotext, column by column (its own reading
-/// order mixes columns up), or `None` when it is not installed.
+/// order mixes columns up), or `None` when it is not installed (which fails
+/// under CI: see [`require_tool`]).
 fn pdftotext(out: &handbill::Output, name: &str) -> Option<String> {
-    let dir = std::env::temp_dir().join(format!("handbill-lang-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    let path = dir.join(format!("{name}.pdf"));
-    std::fs::write(&path, &out.pdf).ok()?;
+    if !require_tool("pdftotext") {
+        return None;
+    }
+    let dir = common::temp();
+    let path = dir.path().join(format!("{name}.pdf"));
+    std::fs::write(&path, &out.pdf).expect("write pdf");
     let mut text = String::new();
     for (pi, page) in out.document.pages.iter().enumerate() {
         let ncol = page.lines.iter().map(|l| l.column).max().unwrap_or(0) + 1;
@@ -57,20 +58,19 @@ fn pdftotext(out: &handbill::Output, name: &str) -> Option<String> {
                 "-H".into(),
                 format!("{}", (page.column_bottom - page.column_top) as i32),
             ];
-            match Command::new("pdftotext").args(&args).arg(&path).arg("-").output() {
-                Ok(o) if o.status.success() => {
-                    // A clean ToUnicode map: poppler complains of none of its
-                    // entries (an over-long text for one glyph is "Illegal
-                    // entry in bfchar block").
-                    let err = String::from_utf8_lossy(&o.stderr);
-                    assert!(!err.contains("Syntax"), "{name}: pdftotext says: {err}");
-                    text.push_str(&String::from_utf8_lossy(&o.stdout))
-                }
-                _ => {
-                    eprintln!("pdftotext not found: skipping the text-layer check");
-                    return None;
-                }
-            }
+            let o = Command::new("pdftotext")
+                .args(&args)
+                .arg(&path)
+                .arg("-")
+                .output()
+                .expect("pdftotext runs");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(o.status.success(), "{name}: pdftotext {args:?} failed: {err}");
+            // A clean ToUnicode map: poppler complains of none of its
+            // entries (an over-long text for one glyph is "Illegal entry in
+            // bfchar block").
+            assert!(!err.contains("Syntax"), "{name}: pdftotext says: {err}");
+            text.push_str(&String::from_utf8_lossy(&o.stdout));
         }
     }
     Some(text)
@@ -92,7 +92,7 @@ fn udhr_words_come_back_in_order_without_missing_glyphs() {
         let missing: Vec<_> =
             out.warnings.iter().filter(|w| w.to_string().contains("no font has")).collect();
         assert!(missing.is_empty(), "{lang}: {missing:?}");
-        let Some(text) = pdftotext(&out, lang) else { return };
+        let Some(text) = pdftotext(&out, lang) else { continue };
         let hay = norm(&text);
         // Every word of the statement, in order, in the text layer.
         let mut at = 0;
@@ -177,8 +177,8 @@ fn unknown_script_warns_and_prints_boxes() {
 #[test]
 fn arabic_reads_right_to_left() {
     let st = handbill::statement::load(&fixture("ar")).unwrap();
-    let spec = handbill::spec::load("letter-2col", &[]).unwrap();
-    let out = handbill::build(&st, &spec, &book(), &Vars::new()).unwrap();
+    let spec = layout("letter-2col", &[]);
+    let out = handbill::build(&st, &spec, book(), &Vars::new()).unwrap();
     let page = &out.document.pages[0];
     let body: Vec<_> = page.lines.iter().filter(|l| l.kind == LineKind::Body).collect();
     let x0 = body.iter().find(|l| l.column == 0).map(|l| l.x).unwrap();

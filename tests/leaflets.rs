@@ -2,58 +2,22 @@
 //! reader and a print shop would — by reading the PDF back — and the flow
 //! rules checked on the laid-out pages.
 //!
-//! The PDF checks use poppler's `pdftotext`, `pdffonts` and `pdfinfo`
-//! (`.ci/run` installs them). Without them the PDF half is skipped with a
-//! message, except under CI, where their absence fails the test.
+//! The PDF checks use poppler's `pdftotext`, `pdffonts` and `pdfinfo`, and
+//! qpdf (`.ci/run` installs them). Without them the PDF half is skipped with
+//! a message, except under CI, where their absence fails the test.
+
+mod common;
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
-use handbill::fonts::{default_dirs, FontBook};
+use common::{
+    book, joined_text, layout, load, require_tool, run_tool as run, shipped_layouts as layouts,
+    statement_tokens, statements, text_lines, tokens,
+};
 use handbill::pages::LineKind;
-use handbill::spec::{self, LayoutSpec};
-use handbill::statement::{self, Statement};
 use handbill::{build, Vars};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn book() -> &'static FontBook {
-    static BOOK: OnceLock<FontBook> = OnceLock::new();
-    BOOK.get_or_init(|| FontBook::load(&default_dirs()).expect("fonts load"))
-}
-
-fn statements() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("statements"))
-        .expect("statements/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    v.sort();
-    assert_eq!(v.len(), 5, "expected the five statements");
-    v
-}
-
-fn layouts() -> Vec<LayoutSpec> {
-    spec::shipped()
-        .iter()
-        .map(|(id, _)| spec::load(id, &[]).unwrap_or_else(|e| panic!("{id}: {e}")))
-        .collect()
-}
-
-/// Lower-cased runs of letters and digits, as a reader sees words.
-fn tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-fn statement_tokens(st: &Statement) -> Vec<String> {
-    tokens(&handbill::flow::statement_words(st).join(" "))
-}
 
 /// Words of `pdftotext -raw` (content order), with words split by an inserted
 /// hyphen at a line end joined again when the joined word is in `vocab`.
@@ -136,21 +100,6 @@ fn first_missing(want: &[String], have: &[String]) -> Option<usize> {
     None
 }
 
-fn tool(name: &str) -> bool {
-    let found = Command::new(name).arg("-v").output().is_ok();
-    if !found {
-        assert!(std::env::var_os("CI").is_none(), "{name} (poppler-utils) is required under CI");
-        eprintln!("{name} not installed: skipping the PDF read-back checks");
-    }
-    found
-}
-
-fn run(cmd: &str, args: &[&str]) -> String {
-    let o = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd}: {e}"));
-    assert!(o.status.success(), "{cmd} {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 /// Reads `(MediaBox, TrimBox)` of page 1 from `pdfinfo -box`.
 fn boxes(pdf: &Path) -> ([f32; 4], [f32; 4]) {
     let info = run("pdfinfo", &["-box", pdf.to_str().unwrap()]);
@@ -165,10 +114,10 @@ fn boxes(pdf: &Path) -> ([f32; 4], [f32; 4]) {
 
 #[test]
 fn every_statement_with_every_layout_reads_back_whole() {
-    let pdf_tools = tool("pdftotext") && tool("pdffonts") && tool("pdfinfo");
+    let pdf_tools = ["pdftotext", "pdffonts", "pdfinfo", "qpdf"].map(require_tool) == [true; 4];
     let dir = tempfile::tempdir().expect("temp dir");
     for path in statements() {
-        let st = statement::load(&path).expect("statement parses");
+        let st = load(&path);
         let want = statement_tokens(&st);
         let vocab: HashSet<String> = want.iter().cloned().collect();
         for sp in layouts() {
@@ -177,20 +126,7 @@ fn every_statement_with_every_layout_reads_back_whole() {
                 build(&st, &sp, book(), &Vars::new()).unwrap_or_else(|e| panic!("{case}: {e}"));
             assert!(!out.document.pages.is_empty(), "{case}: no pages");
             // The laid-out pages hold every word in order (before any PDF).
-            let laid: String = out
-                .document
-                .pages
-                .iter()
-                .flat_map(|p| &p.lines)
-                .filter(|l| matches!(l.kind, LineKind::Body | LineKind::Heading | LineKind::Other))
-                .map(|l| {
-                    if l.hyphen {
-                        l.text.trim_end_matches('-').to_string()
-                    } else {
-                        format!("{} ", l.text)
-                    }
-                })
-                .collect();
+            let laid = joined_text(text_lines(&out.document));
             if let Some(i) = first_missing(&want, &tokens(&laid)) {
                 panic!("{case}: laid-out pages lose `{}` (word {i})", want[i]);
             }
@@ -207,17 +143,13 @@ fn every_statement_with_every_layout_reads_back_whole() {
                 let ctx = want[i.saturating_sub(5)..(i + 5).min(want.len())].join(" ");
                 panic!("{case}: word {i} `{}` not found in order in the PDF (…{ctx}…)", want[i]);
             }
-            // The file is structurally sound (qpdf, where installed).
-            if Command::new("qpdf").arg("--version").output().is_ok() {
-                let o = Command::new("qpdf").args(["--check", f]).output().expect("qpdf");
-                assert!(
-                    o.status.success(),
-                    "{case}: qpdf --check: {}",
-                    String::from_utf8_lossy(&o.stdout)
-                );
-            } else {
-                assert!(std::env::var_os("CI").is_none(), "qpdf is required under CI");
-            }
+            // The file is structurally sound.
+            let o = Command::new("qpdf").args(["--check", f]).output().expect("qpdf");
+            assert!(
+                o.status.success(),
+                "{case}: qpdf --check: {}",
+                String::from_utf8_lossy(&o.stdout)
+            );
             // Fonts: all embedded and subset.
             let fonts = run("pdffonts", &[f]);
             let rows: Vec<&str> = fonts.lines().skip(2).collect();
@@ -255,7 +187,7 @@ fn flow_rules_hold_on_every_statement_and_layout() {
     let mut balance_cases = 0;
     let mut unbalanced = Vec::new();
     for path in statements() {
-        let st = statement::load(&path).expect("statement parses");
+        let st = load(&path);
         for sp in layouts() {
             let case = format!("{} × {}", st.name, sp.id);
             let (doc, _) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect(&case);
@@ -333,8 +265,8 @@ fn flow_rules_hold_on_every_statement_and_layout() {
 #[test]
 fn laid_out_lines_expose_ratio_and_hyphen() {
     let path = &statements()[1];
-    let st = statement::load(path).expect("parses");
-    let sp = spec::load("letter-2col", &[]).expect("layout");
+    let st = load(path);
+    let sp = layout("letter-2col", &[]);
     let (doc, _) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect("typesets");
     let body: Vec<_> =
         doc.pages.iter().flat_map(|p| &p.lines).filter(|l| l.kind == LineKind::Body).collect();
@@ -369,8 +301,8 @@ fn word_boxes(pdf: &Path) -> Vec<(String, f32, f32, f32, f32)> {
 
 #[test]
 fn justified_lines_expand_their_glyphs_within_two_percent() {
-    let st = statement::load(&statements()[2]).expect("parses");
-    let sp = spec::load("letter-2col", &[]).expect("layout");
+    let st = load(&statements()[2]);
+    let sp = layout("letter-2col", &[]);
     let out = build(&st, &sp, book(), &Vars::new()).expect("builds");
     let page = &out.document.pages[0];
     // One factor per line, within ±2 %, both ways on a page of text.
@@ -386,7 +318,7 @@ fn justified_lines_expand_their_glyphs_within_two_percent() {
         }
     }
     assert!(per_line.iter().any(|(_, f)| *f > 1.001) && per_line.iter().any(|(_, f)| *f < 0.999));
-    if !tool("pdftotext") {
+    if !require_tool("pdftotext") {
         return;
     }
     // In the PDF, a justified line's last word ends at the measure, as laid
@@ -424,9 +356,9 @@ fn justified_lines_expand_their_glyphs_within_two_percent() {
 #[test]
 fn one_sheet_layouts_fill_both_sides() {
     for path in statements() {
-        let st = statement::load(&path).expect("statement parses");
+        let st = load(&path);
         for id in ["letter-1sheet", "a4-1sheet"] {
-            let sp = spec::load(id, &[]).expect("layout");
+            let sp = layout(id, &[]);
             let (doc, warnings) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect(id);
             let case = format!("{} × {id}", st.name);
             assert_eq!(doc.pages.len(), 2, "{case}");
@@ -451,11 +383,11 @@ fn last_page_lines(doc: &handbill::pages::Document) -> usize {
 fn a_last_page_of_a_few_lines_is_pulled_back_or_reported() {
     let mut pulled = 0;
     for path in statements() {
-        let st = statement::load(&path).expect("statement parses");
+        let st = load(&path);
         for sp in layouts().into_iter().filter(|sp| sp.fit.pages == 0) {
             let case = format!("{} × {}", st.name, sp.id);
             let (doc, warnings) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect(&case);
-            let sp_keep = spec::load(&sp.id, &["fit.pull-back=false".into()]).expect("layout");
+            let sp_keep = layout(&sp.id, &["fit.pull-back=false"]);
             let (kept, kept_warnings) =
                 handbill::typeset(&st, &sp_keep, book(), &Vars::new()).expect(&case);
             let (n, n_kept) = (doc.pages.len(), kept.pages.len());
@@ -501,9 +433,9 @@ fn bare(w: &str) -> String {
 /// figures are held where they are instead.
 #[test]
 fn justification_figures_on_the_reference_layout() {
-    let sp = spec::load("letter-2col", &["masthead.show=false".into()]).expect("layout");
+    let sp = layout("letter-2col", &["masthead.show=false"]);
     for path in statements() {
-        let st = statement::load(&path).expect("statement parses");
+        let st = load(&path);
         let vocab: HashSet<String> = statement_tokens(&st).iter().map(|w| bare(w)).collect();
         let (doc, _) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect("typesets");
         let (mut gaps, mut means) = (Vec::new(), Vec::new());

@@ -1,9 +1,11 @@
 //! Print production: sheet sizes and boxes read back from the PDF, n-up
 //! imposition, crop marks, copier-safe gray, and the QR code.
 
-use std::path::Path;
+mod common;
+
 use std::process::Command;
 
+use common::{book, layout, load, read_pgm, require_tool, statements};
 use handbill::impose::{self, Area};
 use handbill::qr::{self, Matrix};
 use handbill::render::{self, RenderOptions};
@@ -19,17 +21,14 @@ struct Built {
 
 /// Builds the statement with a layout; the PDF is written uncompressed so
 /// the test can read its content.
-fn build(layout: &str, set: &[&str]) -> Built {
-    let st = handbill::statement::load(Path::new(STATEMENT)).expect("statement loads");
-    let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
-    let spec = handbill::spec::load(layout, &set).expect("layout loads");
-    let book =
-        handbill::fonts::FontBook::load(&handbill::fonts::default_dirs()).expect("fonts load");
-    let out = handbill::build(&st, &spec, &book, &handbill::Vars::new()).expect("builds");
+fn build(name: &str, set: &[&str]) -> Built {
+    let st = load(STATEMENT);
+    let spec = layout(name, set);
+    let out = handbill::build(&st, &spec, book(), &handbill::Vars::new()).expect("builds");
     let (pdf, _) = render::render_with(
         &out.document,
         &spec,
-        &book,
+        book(),
         &RenderOptions { compress: false, ..RenderOptions::default() },
     )
     .expect("renders");
@@ -54,10 +53,6 @@ fn boxes(pdf: &[u8], name: &str) -> Vec<[f32; 4]> {
 
 fn close(a: [f32; 4], b: [f32; 4]) -> bool {
     a.iter().zip(b).all(|(x, y)| (x - y).abs() < 0.02)
-}
-
-fn tool(name: &str) -> bool {
-    Command::new(name).arg("-v").output().is_ok()
 }
 
 #[test]
@@ -129,17 +124,15 @@ fn bleed_and_crop_marks_grow_the_media_box() {
 
 #[test]
 fn gray_mode_uses_black_ink_only() {
-    if !tool("gs") {
-        eprintln!("skipped: ghostscript (gs) is not installed");
+    if !require_tool("gs") {
         return;
     }
     let b = build(
         "letter-1sheet",
         &["masthead.background=\"#cc0000\"", "print.crop-marks=true", "page.bleed=\"9pt\""],
     );
-    let dir = std::env::temp_dir().join(format!("handbill-print-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let file = dir.join("gray.pdf");
+    let dir = common::temp();
+    let file = dir.path().join("gray.pdf");
     std::fs::write(&file, &b.pdf).expect("write");
     let out = Command::new("gs")
         .args(["-q", "-o", "-", "-sDEVICE=inkcov"])
@@ -156,7 +149,6 @@ fn gray_mode_uses_black_ink_only() {
     // The band is there: page 1 takes clearly more black than page 2.
     let k = |l: &str| l.split_whitespace().nth(3).and_then(|v| v.parse::<f32>().ok());
     assert!(k(lines[0]) > k(lines[1]), "{text}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Renders a matrix with its quiet zone to a grayscale bitmap and decodes it.
@@ -190,28 +182,17 @@ fn qr_code_decodes_back_to_the_link() {
 /// one-sheet flyers (needs poppler's pdftoppm).
 #[test]
 fn qr_code_in_the_pdf_decodes() {
-    if !tool("pdftoppm") {
-        eprintln!("skipped: pdftoppm (poppler-utils) is not installed");
+    if !require_tool("pdftoppm") {
         return;
     }
-    let book =
-        handbill::fonts::FontBook::load(&handbill::fonts::default_dirs()).expect("fonts load");
-    let mut statements: Vec<_> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("statements"))
-            .expect("statements")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .collect();
-    statements.sort();
-    let dir = std::env::temp_dir().join(format!("handbill-qr-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    for path in &statements {
-        let st = handbill::statement::load(path).expect("statement loads");
-        for layout in ["letter-1sheet", "a4-1sheet"] {
-            let spec = handbill::spec::load(layout, &[]).expect("layout loads");
+    let tmp = common::temp();
+    let dir = tmp.path();
+    for path in statements() {
+        let st = load(&path);
+        for id in ["letter-1sheet", "a4-1sheet"] {
+            let spec = layout(id, &[]);
             assert!(qr::qr_size(&spec) > 0.0);
-            let out = handbill::build(&st, &spec, &book, &handbill::Vars::new()).expect("builds");
+            let out = handbill::build(&st, &spec, book(), &handbill::Vars::new()).expect("builds");
             let file = dir.join("qr.pdf");
             std::fs::write(&file, &out.pdf).expect("write");
             let last = out.document.pages.len().to_string();
@@ -223,7 +204,7 @@ fn qr_code_in_the_pdf_decodes() {
                 .expect("pdftoppm runs");
             assert!(status.success());
             let pgm = std::fs::read(dir.join("p.pgm")).expect("image");
-            let (w, h, pixels) = parse_pgm(&pgm).expect("a P5 image");
+            let (w, h, pixels) = read_pgm(&pgm).expect("a P5 image");
             // The bottom right corner of the page, where the code is: the
             // detector wants the code, not a page of text.
             let (x0, y0) = (w * 3 / 4, h * 4 / 5);
@@ -232,32 +213,9 @@ fn qr_code_in_the_pdf_decodes() {
             });
             let found: Vec<String> =
                 img.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect();
-            assert_eq!(found, vec![spec.footer.link.clone()], "{} × {layout}", st.name);
+            assert_eq!(found, vec![spec.footer.link.clone()], "{} × {id}", st.name);
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn parse_pgm(data: &[u8]) -> Option<(usize, usize, &[u8])> {
-    // Header: P5, width, height, maxval, each followed by whitespace.
-    let mut fields = Vec::new();
-    let mut i = 0;
-    while fields.len() < 4 {
-        while data.get(i)?.is_ascii_whitespace() {
-            i += 1;
-        }
-        let start = i;
-        while !data.get(i)?.is_ascii_whitespace() {
-            i += 1;
-        }
-        fields.push(std::str::from_utf8(data.get(start..i)?).ok()?);
-    }
-    if fields[0] != "P5" {
-        return None;
-    }
-    let (w, h): (usize, usize) = (fields[1].parse().ok()?, fields[2].parse().ok()?);
-    let pixels = data.get(i + 1..i + 1 + w * h)?;
-    Some((w, h, pixels))
 }
 
 #[test]

@@ -4,19 +4,17 @@
 //!
 //! Also: the PNG preview agrees with the PDF as drawn by `pdftoppm`.
 
-use std::path::Path;
-use std::sync::OnceLock;
+mod common;
 
-use handbill::fonts::{shipped_dir, FontBook};
+use std::cell::Cell;
+use std::path::Path;
+
+use common::{book, read_pgm, require_tool};
 use handbill::pages::{Document, Element, LineKind};
 use handbill::spec::LayoutSpec;
 use handbill::{spec, statement, Vars};
 use proptest::prelude::*;
-
-fn book() -> &'static FontBook {
-    static BOOK: OnceLock<FontBook> = OnceLock::new();
-    BOOK.get_or_init(|| FontBook::load(&[shipped_dir()]).expect("shipped fonts"))
-}
+use proptest::test_runner::TestRunner;
 
 // ---- a grammar of Markdown ----------------------------------------------
 
@@ -291,45 +289,85 @@ proptest! {
     }
 
     #[test]
-    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600), layout in ".{0,200}") {
-        let text = String::from_utf8_lossy(&bytes);
-        if let Ok(st) = statement::parse(Path::new("random.md"), &text) {
-            if let Ok(sp) = spec::load_str("random", &layout, &[]) {
-                let _ = handbill::typeset(&st, &sp, book(), &Vars::new());
-            }
-        }
+    fn random_layout_text_never_panics(layout in ".{0,200}") {
+        // Almost never a valid layout: this is about the errors.
+        let _ = spec::load_str("random", &layout, &[]);
     }
+}
+
+/// A shipped layout with random `--set` overrides, each within the range
+/// the layout rules accept on every shipped page size, so that nearly
+/// every case reaches typesetting.
+fn shipped_with_overrides() -> impl Strategy<Value = (String, Vec<String>)> {
+    let ids: Vec<String> = spec::shipped().iter().map(|(id, _)| id.to_string()).collect();
+    (
+        prop::sample::select(ids),
+        prop::option::of(1u32..4),
+        prop::option::of(7u32..13),
+        prop::option::of(prop::sample::select(vec!["justify", "left"])),
+        prop::option::of(any::<bool>()),
+        prop::option::of(0u32..3),
+        prop::option::of(any::<bool>()),
+        prop::option::of(prop::sample::select(vec!["every-page", "last-page"])),
+    )
+        .prop_map(|(id, cols, size, align, hyphenate, pages, grid, footer)| {
+            let mut sets = Vec::new();
+            if let Some(c) = cols {
+                sets.push(format!("page.columns={c}"));
+            }
+            if let Some(s) = size {
+                sets.push(format!("body.size={s}pt"));
+                sets.push(format!("body.leading={}pt", s as f32 * 1.25));
+            }
+            if let Some(a) = align {
+                sets.push(format!("body.align={a}"));
+            }
+            if let Some(h) = hyphenate {
+                sets.push(format!("body.hyphenate={h}"));
+            }
+            if let Some(p) = pages {
+                sets.push(format!("fit.pages={p}"));
+            }
+            if let Some(g) = grid {
+                sets.push(format!("body.grid={g}"));
+            }
+            if let Some(f) = footer {
+                sets.push(format!("footer.on={f}"));
+            }
+            (id, sets)
+        })
+}
+
+/// Random bytes as a statement, laid out with a shipped layout and random
+/// valid overrides: no panic, whatever the text. Errors are fine (a text
+/// too long for `fit.pages` says so); most cases must get as far as
+/// typesetting, or the test would only exercise the parsers.
+#[test]
+fn random_bytes_never_panic() {
+    let config = config();
+    let cases = config.cases;
+    let mut runner = TestRunner::new(config);
+    let (tried, typeset) = (Cell::new(0u32), Cell::new(0u32));
+    let strategy = (prop::collection::vec(any::<u8>(), 0..600), shipped_with_overrides());
+    runner
+        .run(&strategy, |(bytes, (id, sets))| {
+            tried.set(tried.get() + 1);
+            let text = String::from_utf8_lossy(&bytes);
+            let Ok(st) = statement::parse(Path::new("random.md"), &text) else { return Ok(()) };
+            let sp = spec::load(&id, &sets)
+                .map_err(|e| TestCaseError::fail(format!("{id} {sets:?} was meant valid: {e}")))?;
+            typeset.set(typeset.get() + 1);
+            let _ = handbill::typeset(&st, &sp, book(), &Vars::new());
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (tried, typeset) = (tried.get(), typeset.get());
+    eprintln!("random bytes: {typeset} of {tried} cases reached typesetting");
+    assert_eq!(tried, cases, "every case runs once when none fails");
+    assert!(typeset * 10 >= tried * 9, "only {typeset} of {tried} cases reached typesetting");
 }
 
 // ---- preview against the PDF -------------------------------------------
-
-/// Reads a binary PGM (P5) as written by `pdftoppm -gray`.
-fn read_pgm(bytes: &[u8]) -> Option<(usize, usize, Vec<u8>)> {
-    let mut fields = Vec::new();
-    let mut i = 0;
-    while fields.len() < 4 {
-        while bytes.get(i)?.is_ascii_whitespace() {
-            i += 1;
-        }
-        if bytes[i] == b'#' {
-            while *bytes.get(i)? != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        let start = i;
-        while !bytes.get(i)?.is_ascii_whitespace() {
-            i += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
-    }
-    if fields[0] != "P5" || fields[3] != "255" {
-        return None;
-    }
-    let (w, h): (usize, usize) = (fields[1].parse().ok()?, fields[2].parse().ok()?);
-    let data = bytes.get(i + 1..i + 1 + w * h)?.to_vec();
-    Some((w, h, data))
-}
 
 #[test]
 fn preview_matches_pdftoppm() {
@@ -344,20 +382,18 @@ fn preview_matches_pdftoppm() {
     let out = handbill::build(&st, &sp, book(), &Vars::new()).expect("build");
     let pdf = dir.path().join("s.pdf");
     std::fs::write(&pdf, &out.pdf).expect("write pdf");
+    if !require_tool("pdftoppm") {
+        return;
+    }
     let status = std::process::Command::new("pdftoppm")
         .args(["-r", "100", "-gray", "-f", "1", "-l", "1", "-singlefile"])
         .arg(&pdf)
         .arg(dir.path().join("ref"))
-        .status();
-    match status {
-        Ok(s) if s.success() => {}
-        _ => {
-            eprintln!("skipped: pdftoppm (poppler-utils) is not installed");
-            return;
-        }
-    }
-    let (rw, rh, reference) =
-        read_pgm(&std::fs::read(dir.path().join("ref.pgm")).expect("pgm")).expect("parse pgm");
+        .status()
+        .expect("pdftoppm runs");
+    assert!(status.success(), "pdftoppm failed");
+    let pgm = std::fs::read(dir.path().join("ref.pgm")).expect("pgm");
+    let (rw, rh, reference) = read_pgm(&pgm).expect("parse pgm");
     let img = handbill::preview::render_page(&out.document, 0, book(), 100.0).expect("preview");
     let (w, h) = (rw.min(img.width as usize), rh.min(img.height as usize));
     assert!(

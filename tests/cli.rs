@@ -9,6 +9,7 @@ mod common;
 use std::path::Path;
 
 use common::{book, pdfs, run, temp, write, Run};
+use handbill::fonts::shipped_dir;
 use handbill::{spec, statement, Vars};
 
 const SAMPLE: &str = "# Stop the cuts\n\nThe city plans to cut forty bus routes.\n\nWe demand full funding for transit.\n";
@@ -56,7 +57,17 @@ fn ok(r: &Run, case: &str) {
 /// Asserts a failed job (exit code 1) with an error line containing every
 /// `needle`.
 fn fails(r: &Run, case: &str, needles: &[&str]) {
-    assert_eq!(r.code, 1, "{case} should fail as a job:\n{}", r.stderr);
+    fails_with(r, 1, case, needles);
+}
+
+/// Asserts a refused command line (exit code 2: nothing was built) with an
+/// error line containing every `needle`.
+fn refused(r: &Run, case: &str, needles: &[&str]) {
+    fails_with(r, 2, case, needles);
+}
+
+fn fails_with(r: &Run, code: i32, case: &str, needles: &[&str]) {
+    assert_eq!(r.code, code, "{case} should exit with {code}:\n{}", r.stderr);
     let errs = r.errors();
     assert!(!errs.is_empty(), "{case}: no error line:\n{}", r.stderr);
     for n in needles {
@@ -695,7 +706,7 @@ fn preview_bad_dpi() {
     write(dir.path(), "s.md", SAMPLE);
     let r = run(dir.path(), &["preview", "s.md", "--layout", "letter-2col", "--dpi", "0"]);
     record(&r, "preview --dpi 0");
-    fails(&r, "dpi", &["dpi"]);
+    refused(&r, "dpi", &["resolution"]);
 }
 
 #[test]
@@ -763,9 +774,8 @@ fn bilingual_preview_of_an_odd_number_of_statements() {
         write(dir.path(), name, SAMPLE);
     }
     let r = run(dir.path(), &["preview", "a.md", "b.md", "c.md", "--layout", "letter-bilingual"]);
-    r.record("preview: bilingual layout, three statements");
-    fails(&r, "odd preview", &["c.md", "no statement to pair"]);
-    assert_eq!(r.code, 2);
+    record(&r, "preview: bilingual layout, three statements");
+    refused(&r, "odd preview", &["c.md", "no statement to pair"]);
 }
 
 #[test]
@@ -775,9 +785,8 @@ fn one_pdf_file_for_several_jobs() {
     write(dir.path(), "b.md", SAMPLE);
     let r =
         run(dir.path(), &["build", "a.md", "b.md", "--layout", "letter-2col", "--out", "x.pdf"]);
-    r.record("build: two statements, --out x.pdf");
-    fails(&r, "one file", &["x.pdf", "--out names one file but there are 2 jobs", "folder"]);
-    assert_eq!(r.code, 2);
+    record(&r, "build: two statements, --out x.pdf");
+    refused(&r, "one file", &["x.pdf", "--out names one file but there are 2 jobs", "folder"]);
     assert!(pdfs(dir.path()).is_empty());
 }
 

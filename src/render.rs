@@ -26,7 +26,7 @@ use crate::impose::{self, Area, SheetSide};
 use crate::pages::{Document, Element, Ink, LineKind, Page, TextRun};
 use crate::qr::{self, Matrix};
 use crate::shape::Glyph;
-use crate::spec::{ColorMode, LayoutSpec};
+use crate::spec::{ColorMode, LayoutSpec, Rgb};
 
 /// A glyph as krilla wants it; keeps krilla out of the layout types.
 #[derive(Clone)]
@@ -105,51 +105,13 @@ fn to_cmyk(r: u8, g: u8, b: u8) -> cmyk::Color {
     cmyk::Color::new(c(r), c(g), c(b), (k * 255.0).round() as u8)
 }
 
-/// Perceived lightness of an sRGB color, 0 = black .. 1 = white (Rec. 709
-/// weights on the encoded values, which is what a gray of "the same
-/// lightness" on a copier needs).
-pub fn luminance(r: u8, g: u8, b: u8) -> f32 {
-    (0.2126 * f32::from(r) + 0.7152 * f32::from(g) + 0.0722 * f32::from(b)) / 255.0
-}
-
-/// Contrast ratio (WCAG, 1..21) of the masthead text on a band of this
-/// color: white text on a dark band, black on a light one, as drawn here.
-pub fn text_contrast_on((r, g, b): (u8, u8, u8)) -> f32 {
-    let lin = |c: u8| {
-        let c = f32::from(c) / 255.0;
-        if c <= 0.04045 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    let l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-    if luminance(r, g, b) < 0.5 {
-        1.05 / (l + 0.05)
-    } else {
-        (l + 0.05) / 0.05
-    }
-}
-
-/// Parses `#rrggbb` (or `rrggbb`, or `#rgb`).
-pub fn parse_hex(s: &str) -> Option<(u8, u8, u8)> {
-    let h = s.trim().trim_start_matches('#');
-    let h =
-        if h.len() == 3 { h.chars().flat_map(|c| [c, c]).collect::<String>() } else { h.into() };
-    if h.len() != 6 || !h.is_ascii() {
-        return None;
-    }
-    let v = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
-    Some((v(0)?, v(2)?, v(4)?))
-}
-
 /// The paint of a background band: in gray mode a gray of the same
 /// lightness, so a red band stays a dark band on a copier.
-fn band_paint(r: u8, g: u8, b: u8, mode: ColorMode) -> Paint {
+fn band_paint(c: Rgb, mode: ColorMode) -> Paint {
     match mode {
-        ColorMode::Gray => luma::Color::new((luminance(r, g, b) * 255.0).round() as u8).into(),
-        ColorMode::Color => rgb::Color::new(r, g, b).into(),
-        ColorMode::Cmyk => to_cmyk(r, g, b).into(),
+        ColorMode::Gray => luma::Color::new((c.luminance() * 255.0).round() as u8).into(),
+        ColorMode::Color => rgb::Color::new(c.r, c.g, c.b).into(),
+        ColorMode::Cmyk => to_cmyk(c.r, c.g, c.b).into(),
     }
 }
 
@@ -554,11 +516,11 @@ fn stroke_marks(s: &mut Surface, marks: &[Mark], mode: ColorMode) {
 }
 
 /// The masthead band on page 1: (color, bottom edge), if the layout has one.
-fn band(page: &Page, index: usize, spec: &LayoutSpec) -> Option<((u8, u8, u8), f32)> {
+fn band(page: &Page, index: usize, spec: &LayoutSpec) -> Option<(Rgb, f32)> {
     if index != 0 || page.masthead_bottom <= 0.0 {
         return None;
     }
-    let color = parse_hex(spec.masthead.background.as_deref()?)?;
+    let color = spec.masthead.background?;
     // The masthead ends with a rule and a line of air; the band stops a
     // little below the rule, so the first line of text stays clear of it.
     let rule = page
@@ -580,7 +542,7 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
     let bleed = cx.spec.page.bleed.max(0.0);
     let band = band(page, index, cx.spec);
     let mut on_band = None;
-    if let Some(((r, g, b), bottom)) = band {
+    if let Some((color, bottom)) = band {
         // From the top of the bleed (or the trim edge without bleed), full
         // width plus bleed on both sides.
         if let Some(rect) =
@@ -590,11 +552,11 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
             pb.push_rect(rect);
             if let Some(path) = pb.finish() {
                 s.set_stroke(None);
-                s.set_fill(Some(fill_with(band_paint(r, g, b, cx.mode))));
+                s.set_fill(Some(fill_with(band_paint(color, cx.mode))));
                 s.draw_path(&path);
             }
         }
-        if luminance(r, g, b) < 0.5 {
+        if color.is_dark() {
             on_band = Some(bottom);
         }
     }

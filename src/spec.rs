@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use crate::error::{Result, Warning};
 
+pub use color::Rgb;
+
+mod color;
 mod raw;
 mod source;
 #[cfg(test)]
@@ -169,8 +172,8 @@ pub struct MastheadSpec {
     pub meta_size: f32,
     /// Text of a kicker line above the title (may use `{event.*}`); empty = none.
     pub kicker: String,
-    /// Background band color, as `#rrggbb`; `None` = no band.
-    pub background: Option<String>,
+    /// Background band color; `None` = no band.
+    pub background: Option<Rgb>,
 }
 
 /// Where the footer appears.

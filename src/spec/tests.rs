@@ -315,7 +315,7 @@ fn warnings_do_not_stop_loading() {
 #[test]
 fn other_values() {
     let s = ok("[masthead]\nbackground = \"#C00\"\n[print]\nsheet = \"letter\"\n[page]\nsize = \"half-letter\"\ncolumns = 1\n");
-    assert_eq!(s.masthead.background.as_deref(), Some("#cc0000"));
+    assert_eq!(s.masthead.background, Some(Rgb { r: 204, g: 0, b: 0 }));
     assert_eq!(s.print.sheet, Some((612.0, 792.0)));
     let s = ok("[headings]\nfont = \"Anton\"\n");
     assert_eq!(s.masthead.font, "Anton");

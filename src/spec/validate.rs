@@ -238,23 +238,6 @@ fn is_url(s: &str) -> bool {
     rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
 }
 
-/// `#rrggbb` or `#rgb` → `#rrggbb`.
-fn color(s: &str) -> Option<String> {
-    let hex = s.trim().strip_prefix('#')?;
-    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    match hex.len() {
-        6 => Some(format!("#{}", hex.to_ascii_lowercase())),
-        3 => Some(hex.to_ascii_lowercase().chars().fold("#".to_owned(), |mut a, c| {
-            a.push(c);
-            a.push(c);
-            a
-        })),
-        _ => None,
-    }
-}
-
 /// Turns the merged raw layout into a `LayoutSpec`, or the first problem found.
 pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     let Loaded { raw, origins, top } = loaded;
@@ -517,7 +500,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     // Masthead.
     let background = match masthead.background.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(s) => Some(color(s).ok_or_else(|| {
+        Some(s) => Some(Rgb::parse(s).ok_or_else(|| {
             cx.err(
                 "masthead.background",
                 format!("`masthead.background` \"{s}\" is not a color"),
@@ -525,10 +508,10 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             )
         })?),
     };
-    if let Some(bg) = background.as_deref().and_then(crate::render::parse_hex) {
+    if let Some(bg) = background {
         // The render stage sets masthead text white on a dark band, black on
         // a light one; in between neither reads well (WCAG asks 4.5:1).
-        let contrast = crate::render::text_contrast_on(bg);
+        let contrast = bg.text_contrast();
         if contrast < 4.5 {
             cx.warn(
                 "masthead.background",

@@ -323,7 +323,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         // Footer, masthead, then the body as a list of units.
         // A QR code sits at the footer's right end: the footer text gets
         // the rest of the width, and the footer is at least as tall as it.
-        let qr = crate::qr::qr_size(spec);
+        let qr = spec.footer.qr_room();
         let footer = self.footer_units(inner_w, qr)?;
         let footer_text_h: f32 = footer.iter().map(|u| u.height + u.space_before).sum();
         let footer_h = if footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
@@ -1376,7 +1376,7 @@ pub fn flow_pair_with<'b>(
     let cw = spec.column_width();
     let side_w = per_side as f32 * cw + (per_side - 1) as f32 * p.gutter;
     let inner_w = p.width - p.margin.left - p.margin.right;
-    let qr = crate::qr::qr_size(spec);
+    let qr = spec.footer.qr_room();
 
     // One statement at a time through the shaper (each flow owns it).
     let mut sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
@@ -1742,7 +1742,7 @@ fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> Result<Vec<
     let p = &spec.page;
     let a = &sides[0];
     let footer_text_h: f32 = a.footer.iter().map(|u| u.height + u.space_before).sum();
-    let qr = crate::qr::qr_size(spec);
+    let qr = spec.footer.qr_room();
     let footer_h = if a.footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
     let stack_h = |us: &[Unit]| us.iter().map(|u| u.height + u.space_before).sum::<f32>();
     let kicker_h = stack_h(&a.kicker);

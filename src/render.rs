@@ -24,9 +24,9 @@ use crate::error::{Error, Location, Result, Warning};
 use crate::fonts::FontBook;
 use crate::impose::{self, Area, SheetSide};
 use crate::pages::{Document, Element, Ink, LineKind, Page, TextRun};
-use crate::qr::{self, Matrix};
+use crate::qr::Matrix;
 use crate::shape::Glyph;
-use crate::spec::{ColorMode, LayoutSpec, Rgb};
+use crate::spec::{Band, ColorMode, LayoutSpec, QrCode, Rgb};
 
 /// A glyph as krilla wants it; keeps krilla out of the layout types.
 #[derive(Clone)]
@@ -230,12 +230,11 @@ pub fn render_with(
         ..SerializeSettings::default()
     };
     let mut pdf = PdfDocument::new_with(settings);
-    let qr = qr::code(spec);
-    let mut warnings = qr::warnings(spec);
-    if let Some(code) = &qr {
+    let mut warnings = spec.footer.qr_warnings.clone();
+    if let Some(code) = &spec.footer.qr_code {
         warnings.extend(qr_overlaps(doc, spec, code));
     }
-    let cx = Ctx { spec, book, mode: spec.print.color, qr: qr.as_ref() };
+    let cx = Ctx { spec, book, mode: spec.print.color, qr: spec.footer.qr_code.as_ref() };
     let (pw, ph) =
         doc.pages.first().map_or((spec.page.width, spec.page.height), |p| (p.width, p.height));
     match impose::impose(doc.pages.len(), pw, ph, spec) {
@@ -293,7 +292,7 @@ struct Ctx<'a> {
     spec: &'a LayoutSpec,
     book: &'a FontBook,
     mode: ColorMode,
-    qr: Option<&'a (Matrix, f32)>,
+    qr: Option<&'a QrCode>,
 }
 
 fn size_error() -> Error {
@@ -306,7 +305,7 @@ fn rect(a: &Area) -> Option<Rect> {
 
 /// One leaflet page on its own PDF page, with bleed and crop marks.
 fn render_single(pdf: &mut PdfDocument, page: &Page, index: usize, cx: &Ctx) -> Result<()> {
-    let bleed = cx.spec.page.bleed.max(0.0);
+    let bleed = cx.spec.page.bleed;
     let room = if cx.spec.print.crop_marks { MARK_ROOM } else { 0.0 };
     let off = bleed + room;
     let (w, h) = (page.width + 2.0 * off, page.height + 2.0 * off);
@@ -335,7 +334,7 @@ fn render_single(pdf: &mut PdfDocument, page: &Page, index: usize, cx: &Ctx) -> 
     }
     if let Some(area) = qr_area(page, index, cx) {
         let area = Area { x: area.x + off, y: area.y + off, ..area };
-        add_link(&mut p, &area, cx.spec.footer.link.trim());
+        add_link(&mut p, &area, &cx.spec.footer.link);
     }
     p.finish();
     Ok(())
@@ -384,7 +383,7 @@ fn render_side(pdf: &mut PdfDocument, doc: &Document, side: &SheetSide, cx: &Ctx
             add_link(
                 &mut p,
                 &impose::bounds(&pl.transform, a.x, a.y, a.w, a.h),
-                cx.spec.footer.link.trim(),
+                &cx.spec.footer.link,
             );
         }
     }
@@ -515,14 +514,13 @@ fn stroke_marks(s: &mut Surface, marks: &[Mark], mode: ColorMode) {
     }
 }
 
-/// The masthead band on page 1: (color, bottom edge), if the layout has one.
-fn band(page: &Page, index: usize, spec: &LayoutSpec) -> Option<(Rgb, f32)> {
+/// The masthead band on page 1 and its bottom edge, if the layout has one:
+/// `air` below the masthead's rule, within the masthead.
+fn band<'a>(page: &Page, index: usize, spec: &'a LayoutSpec) -> Option<(&'a Band, f32)> {
     if index != 0 || page.masthead_bottom <= 0.0 {
         return None;
     }
-    let color = spec.masthead.background?;
-    // The masthead ends with a rule and a line of air; the band stops a
-    // little below the rule, so the first line of text stays clear of it.
+    let band = spec.masthead.band.as_ref()?;
     let rule = page
         .elements
         .iter()
@@ -531,32 +529,25 @@ fn band(page: &Page, index: usize, spec: &LayoutSpec) -> Option<(Rgb, f32)> {
             _ => None,
         })
         .fold(None, |m: Option<f32>, y| Some(m.map_or(y, |m| m.max(y))));
-    let air = spec.body.leading * 0.4;
-    let bottom = rule.map_or(page.masthead_bottom, |y| (y + air).min(page.masthead_bottom));
-    Some((color, bottom))
+    let bottom = rule.map_or(page.masthead_bottom, |y| (y + band.air).min(page.masthead_bottom));
+    Some((band, bottom))
 }
 
 /// Draws one leaflet page in its own coordinates (trim top-left origin):
 /// background band, elements, QR code.
 fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
-    let bleed = cx.spec.page.bleed.max(0.0);
-    let band = band(page, index, cx.spec);
     let mut on_band = None;
-    if let Some((color, bottom)) = band {
-        // From the top of the bleed (or the trim edge without bleed), full
-        // width plus bleed on both sides.
-        if let Some(rect) =
-            Rect::from_xywh(-bleed, -bleed, page.width + 2.0 * bleed, bottom + bleed)
-        {
+    if let Some((band, bottom)) = band(page, index, cx.spec) {
+        if let Some(rect) = Rect::from_xywh(band.x, band.y, band.width, bottom - band.y) {
             let mut pb = PathBuilder::new();
             pb.push_rect(rect);
             if let Some(path) = pb.finish() {
                 s.set_stroke(None);
-                s.set_fill(Some(fill_with(band_paint(color, cx.mode))));
+                s.set_fill(Some(fill_with(band_paint(band.color, cx.mode))));
                 s.draw_path(&path);
             }
         }
-        if color.is_dark() {
+        if band.white_text {
             on_band = Some(bottom);
         }
     }
@@ -565,8 +556,8 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
         Some(bottom) if y < bottom => Ink::Gray(255),
         _ => ink,
     };
-    let qr_square = qr_area(page, index, cx).zip(cx.qr).map(|(a, (_, module))| {
-        let quiet = qr::QUIET_ZONE as f32 * module;
+    let qr_square = qr_area(page, index, cx).zip(cx.qr).map(|(a, code)| {
+        let quiet = code.quiet;
         Area { x: a.x - quiet, y: a.y - quiet, w: a.w + quiet, h: a.h + quiet }
     });
     for el in &page.elements {
@@ -605,8 +596,8 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
             }
         }
     }
-    if let (Some((m, module)), Some(area)) = (cx.qr, qr_area(page, index, cx)) {
-        draw_qr(s, m, *module, area.x, area.y, cx.mode);
+    if let (Some(code), Some(area)) = (cx.qr, qr_area(page, index, cx)) {
+        draw_qr(s, &code.matrix, code.module, area.x, area.y, cx.mode);
     }
 }
 
@@ -630,18 +621,11 @@ fn clear_of_qr(x0: f32, y0: f32, x1: f32, y1: f32, square: Option<Area>) -> (f32
 /// Where the dark modules of the QR code go on a page (page coordinates),
 /// or `None` where the page has no footer or the layout no code.
 fn qr_area(page: &Page, _index: usize, cx: &Ctx) -> Option<Area> {
-    let (m, module) = cx.qr?;
+    let code = cx.qr?;
     if !page.lines.iter().any(|l| l.kind == LineKind::Footer) {
         return None;
     }
-    let side = m.width as f32 * *module;
-    let margin = &cx.spec.page.margin;
-    Some(Area {
-        x: page.width - margin.right - side,
-        y: page.height - margin.bottom - side,
-        w: side,
-        h: side,
-    })
+    Some(Area { x: code.x, y: code.y, w: code.side, h: code.side })
 }
 
 /// The dark modules as filled rectangles, one per horizontal run, in one
@@ -667,18 +651,14 @@ fn draw_qr(s: &mut Surface, m: &Matrix, module: f32, x: f32, y: f32, mode: Color
 
 /// Warns when the QR code (with its quiet zone) covers text: the footer
 /// has not made room for it.
-fn qr_overlaps(doc: &Document, spec: &LayoutSpec, code: &(Matrix, f32)) -> Vec<Warning> {
-    let (m, module) = code;
-    let quiet = qr::QUIET_ZONE as f32 * module;
-    let side = m.width as f32 * module;
+fn qr_overlaps(doc: &Document, spec: &LayoutSpec, code: &QrCode) -> Vec<Warning> {
+    // The code's square with its quiet zone towards the text.
+    let (l, t, r, b) = (code.x - code.quiet, code.y - code.quiet, code.right, code.bottom);
     let mut bad = Vec::new();
     for (i, page) in doc.pages.iter().enumerate() {
         if !page.lines.iter().any(|l| l.kind == LineKind::Footer) {
             continue;
         }
-        let r = page.width - spec.page.margin.right;
-        let b = page.height - spec.page.margin.bottom;
-        let (l, t) = (r - side - quiet, b - side - quiet);
         let hit = page.elements.iter().any(|e| match e {
             Element::Text(run) => {
                 let (x0, x1) = (run.x, run.x + run.width());
@@ -700,7 +680,7 @@ fn qr_overlaps(doc: &Document, spec: &LayoutSpec, code: &(Matrix, f32)) -> Vec<W
         format!(
             "the footer's QR code covers text on page {}; the footer needs {:.0} mm of room for it — use `footer.on = \"last-page\"` or larger margins",
             bad.join(", "),
-            qr::qr_size(spec) / crate::spec::PT_PER_MM
+            code.room / crate::spec::PT_PER_MM
         ),
     )]
 }

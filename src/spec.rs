@@ -9,6 +9,7 @@ pub use color::Rgb;
 
 mod color;
 mod raw;
+mod resolve;
 mod source;
 #[cfg(test)]
 mod tests;
@@ -174,6 +175,30 @@ pub struct MastheadSpec {
     pub kicker: String,
     /// Background band color; `None` = no band.
     pub background: Option<Rgb>,
+    /// The band of `background` as drawn (resolved, see
+    /// [`LayoutSpec::resolve`]).
+    pub band: Option<Band>,
+}
+
+/// The masthead's background band on page 1, resolved from
+/// `masthead.background`, the bleed and the leading. Its bottom edge
+/// depends on the masthead as set, so render takes it from the page: `air`
+/// below the masthead's rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// The color.
+    pub color: Rgb,
+    /// Left edge, in trim coordinates: the bleed's edge.
+    pub x: f32,
+    /// Top edge, in trim coordinates: the bleed's edge.
+    pub y: f32,
+    /// The page's width plus the bleed on both sides.
+    pub width: f32,
+    /// How far below the masthead's rule the band ends: 0.4 of the
+    /// layout's leading (as written, not as fitting scales it).
+    pub air: f32,
+    /// Text and rules on the band print white: the band is dark.
+    pub white_text: bool,
 }
 
 /// Where the footer appears.
@@ -198,6 +223,54 @@ pub struct FooterSpec {
     pub on: FooterOn,
     /// Font size of the footer text.
     pub size: f32,
+    /// The QR code of `link`, if the footer has one (resolved, see
+    /// [`LayoutSpec::resolve`]).
+    pub qr_code: Option<QrCode>,
+    /// Warnings about the QR code (a link too long to encode, margins too
+    /// narrow for its quiet zone): told with every PDF, since they concern
+    /// what is printed, not the layout file.
+    pub qr_warnings: Vec<Warning>,
+}
+
+impl FooterSpec {
+    /// The side of the square the QR code takes at the right end of the
+    /// footer area, bottom at the bottom margin: the code plus its quiet
+    /// zone towards the text; 0 without a code.
+    ///
+    /// Flow shortens the footer's measure by this much and makes the footer
+    /// at least this tall, so text never runs into the code.
+    pub fn qr_room(&self) -> f32 {
+        self.qr_code.as_ref().map_or(0.0, |q| q.room)
+    }
+}
+
+/// The footer's QR code, resolved: the matrix of `footer.link` and where
+/// it goes on a page with a footer, in trim coordinates.
+///
+/// The dark modules are flush with the right and bottom margins; the quiet
+/// zone on those two sides lies in the page margins, and on the two sides
+/// facing the text it is part of the square of side `room`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QrCode {
+    /// The modules.
+    pub matrix: crate::qr::Matrix,
+    /// Side of one module.
+    pub module: f32,
+    /// Left edge of the dark modules.
+    pub x: f32,
+    /// Top edge of the dark modules.
+    pub y: f32,
+    /// Side of the dark modules.
+    pub side: f32,
+    /// Right edge: the right margin.
+    pub right: f32,
+    /// Bottom edge: the bottom margin.
+    pub bottom: f32,
+    /// Width of the quiet zone the code needs around it.
+    pub quiet: f32,
+    /// The square the footer leaves for the code (see
+    /// [`FooterSpec::qr_room`]).
+    pub room: f32,
 }
 
 /// Fitting to a page count.
@@ -325,6 +398,7 @@ impl Default for LayoutSpec {
                 meta_size: 10.0,
                 kicker: String::new(),
                 background: None,
+                band: None,
             },
             footer: FooterSpec {
                 text: String::new(),
@@ -332,6 +406,8 @@ impl Default for LayoutSpec {
                 qr: false,
                 on: FooterOn::EveryPage,
                 size: 8.5,
+                qr_code: None,
+                qr_warnings: Vec::new(),
             },
             fit: FitSpec { pages: 0, min_size: 8.0, max_size: 12.0, pull_back: true },
             print: PrintSpec {

@@ -284,7 +284,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         d.page.bilingual,
     )?;
 
-    Ok(LayoutSpec {
+    let mut spec = LayoutSpec {
         name: raw.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| top.id.clone()),
         description: raw.description.unwrap_or_default(),
         id: top.id,
@@ -298,7 +298,9 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         fit,
         print,
         warnings: cx.warnings,
-    })
+    };
+    spec.resolve();
+    Ok(spec)
 }
 
 /// `body.size`: absolute, positive, and a warning when it is small.
@@ -600,6 +602,7 @@ fn masthead(
         meta_size: cx.positive("masthead.meta-size", masthead.meta_size.as_ref(), d.meta_size)?,
         kicker: masthead.kicker.unwrap_or_else(|| d.kicker.clone()),
         background,
+        band: None,
     })
 }
 
@@ -617,6 +620,8 @@ fn footer(cx: &mut Ctx, footer: RawFooter, d: &FooterSpec) -> Result<FooterSpec>
             d.on,
         )?,
         size: cx.positive("footer.size", footer.size.as_ref(), d.size)?,
+        qr_code: None,
+        qr_warnings: Vec::new(),
     };
     if !footer.link.is_empty() && !is_url(&footer.link) {
         let fix = if footer.link.contains("://") {

@@ -265,17 +265,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         let lang = st.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
         let hyphenate = if spec.body.hyphenate { hyphenation_lang(&lang) } else { None };
         let dir = direction(st, spec, &lang);
-        for fam in [&spec.body.font, &spec.headings.font, &spec.masthead.font, &spec.body.code_font]
-        {
-            if !book.has_family(fam) {
-                let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
-                let e = Error::new(
-                    loc,
-                    format!("font family `{fam}` not found"),
-                    format!("available: {}", book.families().join(", ")),
-                );
-                return Err((e, shaper));
-            }
+        if let Err(e) = spec.check_fonts(book, crate::spec::FontCheck::Text) {
+            return Err((e, shaper));
         }
         Ok(Flow {
             st,

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use crate::error::{Result, Warning};
 
 pub use color::Rgb;
+pub use families::FontCheck;
 
 mod color;
+mod families;
 mod raw;
 mod resolve;
 mod source;

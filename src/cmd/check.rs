@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use handbill::fonts::FontBook;
 use handbill::spec::LayoutSpec;
-use handbill::{spec, statement, Error, Location, Vars, Warning};
+use handbill::{spec, statement, Error, Vars, Warning};
 
 use super::{load_book, report};
 
@@ -79,7 +79,7 @@ fn check_layout(path: &Path, book: &FontBook) -> Result<Vec<Warning>, Error> {
         own_book = b;
         &own_book
     };
-    check_fonts(path, &sp, book)?;
+    sp.check_fonts(book, spec::FontCheck::All)?;
     // Placeholders get sample values so the layout can be tried without a campaign.
     let vars = sample_vars(&sp);
     let sample = statement::parse(Path::new("sample.md"), SAMPLE)?;
@@ -94,29 +94,6 @@ fn check_layout(path: &Path, book: &FontBook) -> Result<Vec<Warning>, Error> {
 const SAMPLE: &str = "# A sample title\n\nWorkers of the world, unite! You have nothing to lose \
 but your chains.\n\n## A heading\n\nA second paragraph, long enough to break over a few lines \
 of a column in any of the layouts handbill ships.\n";
-
-fn check_fonts(path: &Path, sp: &LayoutSpec, book: &FontBook) -> Result<(), Error> {
-    let wanted = [
-        ("body.font", &sp.body.font),
-        ("headings.font", &sp.headings.font),
-        ("masthead.font", &sp.masthead.font),
-        ("body.code-font", &sp.body.code_font),
-    ];
-    let fallback = sp.body.fallback.iter().map(|f| ("body.fallback", f));
-    for (key, family) in wanted.into_iter().chain(fallback) {
-        if !family.is_empty() && !book.has_family(family) {
-            return Err(Error::new(
-                Location::file(path),
-                format!("`{key}` names the font family `{family}`, which is not installed"),
-                format!(
-                    "use one of: {} (see `handbill fonts`), or add its folder to `font-dirs`",
-                    book.families().join(", ")
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
 
 /// Gives every `{event.KEY}` used in the layout a sample value.
 fn sample_vars(sp: &LayoutSpec) -> Vars {

@@ -1,5 +1,9 @@
 //! Stage 2: a layout (TOML) becomes a validated [`LayoutSpec`] with every
-//! length resolved to points. Later stages never see raw TOML or units.
+//! length resolved to points. Later stages never see raw TOML or units, and
+//! check nothing about the layout: colors are values ([`Rgb`]), links are
+//! trimmed, the bleed is never negative, and the masthead band and the
+//! footer's QR code are placed ([`LayoutSpec::resolve`]). The one check
+//! that needs the fonts is [`LayoutSpec::check_fonts`].
 
 use std::path::PathBuf;
 
@@ -70,7 +74,7 @@ pub struct PageSpec {
     pub gutter: f32,
     /// Width of a rule drawn between columns; 0 = none.
     pub column_rule: f32,
-    /// Bleed beyond the trim on every side.
+    /// Bleed beyond the trim on every side; never negative.
     pub bleed: f32,
     /// Balance the columns of the last page.
     pub balance: bool,
@@ -217,7 +221,7 @@ pub enum FooterOn {
 pub struct FooterSpec {
     /// The text (may use placeholders); empty = no footer.
     pub text: String,
-    /// A URL the footer links to; empty = none.
+    /// A URL the footer links to, trimmed; empty = none.
     pub link: String,
     /// Draw a QR code of `link`.
     pub qr: bool,

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::{Result, Warning};
+use crate::error::{Location, Result, Warning};
 
 pub use color::Rgb;
 pub use families::FontCheck;
@@ -330,6 +330,12 @@ pub struct PrintSpec {
 }
 
 impl LayoutSpec {
+    /// Where a message about the layout as a whole points: its file, or
+    /// nowhere in particular for a shipped layout.
+    pub fn location(&self) -> Location {
+        self.path.as_ref().map(Location::file).unwrap_or_default()
+    }
+
     /// The width of one text column.
     pub fn column_width(&self) -> f32 {
         let p = &self.page;

@@ -26,7 +26,7 @@ use krilla::paint::{FillRule, LineCap, Stroke};
 use krilla::surface::Surface;
 use krilla::{Document as PdfDocument, SerializeSettings};
 
-use crate::error::{Error, Location, Result, Warning};
+use crate::error::{Error, Result, Warning};
 use crate::fonts::FontBook;
 use crate::impose::{self, Area, SheetSide};
 use crate::pages::{Document, Element, Ink, LineKind, Page};
@@ -458,7 +458,7 @@ fn qr_overlaps(doc: &Document, spec: &LayoutSpec, code: &QrCode) -> Vec<Warning>
     if bad.is_empty() {
         return Vec::new();
     }
-    let at = spec.path.as_ref().map(Location::file).unwrap_or_default();
+    let at = spec.location();
     vec![Warning::new(
         at,
         format!(

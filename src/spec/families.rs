@@ -4,7 +4,7 @@
 //! [`FontBook`] exists.
 
 use super::LayoutSpec;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 
 /// Which of a layout's families [`LayoutSpec::check_fonts`] asks for.
@@ -48,7 +48,7 @@ impl LayoutSpec {
         else {
             return Ok(());
         };
-        let at = self.path.as_ref().map(Location::file).unwrap_or_default();
+        let at = self.location();
         let available = book.families().join(", ");
         Err(match check {
             FontCheck::Text => Error::new(

@@ -30,7 +30,7 @@ impl LayoutSpec {
             }
         });
         self.footer.qr_code = qr_code(&self.footer, &self.page);
-        let at = self.path.as_ref().map(Location::file).unwrap_or_default();
+        let at = self.location();
         self.footer.qr_warnings =
             qr_warnings(&self.footer, self.footer.qr_code.as_ref(), &self.page, at);
     }

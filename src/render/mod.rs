@@ -1,9 +1,11 @@
 //! Stage 6: laid-out pages become PDF bytes (krilla).
 //!
 //! Render draws what earlier stages decided: the pages of a
-//! [`Document`] and what the [`LayoutSpec`] resolved (band, QR code,
-//! bleed, marks); it checks nothing about the layout. krilla stays behind
-//! this module: the layout types know nothing of it.
+//! [`Document`] and what the [`LayoutSpec`] resolved (colors, bleed, the
+//! masthead band, the QR code); it checks nothing about the layout
+//! (validation has already made sure of the page and sheet sizes that
+//! krilla's page settings would refuse). krilla stays behind this module: the layout
+//! types know nothing of it.
 //!
 //! - `mod.rs`: the PDF document, single pages and imposed sheets, links,
 //!   the masthead band and the QR code;

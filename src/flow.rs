@@ -265,17 +265,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         let lang = st.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
         let hyphenate = if spec.body.hyphenate { hyphenation_lang(&lang) } else { None };
         let dir = direction(st, spec, &lang);
-        for fam in [&spec.body.font, &spec.headings.font, &spec.masthead.font, &spec.body.code_font]
-        {
-            if !book.has_family(fam) {
-                let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
-                let e = Error::new(
-                    loc,
-                    format!("font family `{fam}` not found"),
-                    format!("available: {}", book.families().join(", ")),
-                );
-                return Err((e, shaper));
-            }
+        if let Err(e) = spec.check_fonts(book, crate::spec::FontCheck::Text) {
+            return Err((e, shaper));
         }
         Ok(Flow {
             st,
@@ -323,7 +314,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         // Footer, masthead, then the body as a list of units.
         // A QR code sits at the footer's right end: the footer text gets
         // the rest of the width, and the footer is at least as tall as it.
-        let qr = crate::qr::qr_size(spec);
+        let qr = spec.footer.qr_room();
         let footer = self.footer_units(inner_w, qr)?;
         let footer_text_h: f32 = footer.iter().map(|u| u.height + u.space_before).sum();
         let footer_h = if footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
@@ -1376,7 +1367,7 @@ pub fn flow_pair_with<'b>(
     let cw = spec.column_width();
     let side_w = per_side as f32 * cw + (per_side - 1) as f32 * p.gutter;
     let inner_w = p.width - p.margin.left - p.margin.right;
-    let qr = crate::qr::qr_size(spec);
+    let qr = spec.footer.qr_room();
 
     // One statement at a time through the shaper (each flow owns it).
     let mut sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
@@ -1742,7 +1733,7 @@ fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> Result<Vec<
     let p = &spec.page;
     let a = &sides[0];
     let footer_text_h: f32 = a.footer.iter().map(|u| u.height + u.space_before).sum();
-    let qr = crate::qr::qr_size(spec);
+    let qr = spec.footer.qr_room();
     let footer_h = if a.footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
     let stack_h = |us: &[Unit]| us.iter().map(|u| u.height + u.space_before).sum::<f32>();
     let kicker_h = stack_h(&a.kicker);

@@ -9,8 +9,7 @@ use read_fonts::model::attribute::Style as ModelStyle;
 use read_fonts::model::Font as ModelFont;
 use read_fonts::types::NameId;
 
-use crate::error::{Error, Location, Result};
-use crate::spec::LayoutSpec;
+use crate::error::{Error, Result};
 
 /// Index of a face in a [`FontBook`].
 pub type FaceId = usize;
@@ -288,32 +287,6 @@ impl FontBook {
         self.families.contains_key(&family.to_lowercase())
     }
 
-    /// Checks that the book has every family a layout names (body,
-    /// headings, masthead, code and fallback fonts). The error points at
-    /// `layout`, the file the user gave, and names the key.
-    pub fn check_families(&self, spec: &LayoutSpec, layout: &Path) -> Result<()> {
-        let wanted = [
-            ("body.font", &spec.body.font),
-            ("headings.font", &spec.headings.font),
-            ("masthead.font", &spec.masthead.font),
-            ("body.code-font", &spec.body.code_font),
-        ];
-        let fallback = spec.body.fallback.iter().map(|f| ("body.fallback", f));
-        for (key, family) in wanted.into_iter().chain(fallback) {
-            if !family.is_empty() && !self.has_family(family) {
-                return Err(Error::new(
-                    Location::file(layout),
-                    format!("`{key}` names the font family `{family}`, which is not installed"),
-                    format!(
-                        "use one of: {} (see `handbill fonts`), or add its folder to `font-dirs`",
-                        self.families().join(", ")
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
     /// Picks the member of `family` closest to the wanted weight and slant.
     pub fn select(&self, family: &str, bold: bool, italic: bool) -> Result<FaceId> {
         let ids = self.families.get(&family.to_lowercase()).ok_or_else(|| {
@@ -388,18 +361,6 @@ mod tests {
         let book = FontBook::load(&[shipped_dir()]).unwrap();
         let e = book.select("Comic Sans", false, false).unwrap_err().to_string();
         assert!(e.contains("Comic Sans") && e.contains("Oswald"), "{e}");
-    }
-
-    #[test]
-    fn a_family_the_layout_names_must_be_there() {
-        let book = FontBook::load(&[shipped_dir()]).unwrap();
-        let mut spec = LayoutSpec::default();
-        book.check_families(&spec, Path::new("l.toml")).unwrap();
-        spec.body.fallback.push("Comic Sans MS".into());
-        let e = book.check_families(&spec, Path::new("l.toml")).unwrap_err();
-        assert_eq!(e.location, Location::file("l.toml"));
-        assert!(e.message.contains("`body.fallback` names the font family `Comic Sans MS`"), "{e}");
-        assert!(e.to_string().contains("Oswald"), "{e}");
     }
 
     #[test]

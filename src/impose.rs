@@ -168,7 +168,7 @@ pub fn grid(pw: f32, ph: f32, sw: f32, sh: f32, bleed: f32) -> Grid {
 /// Returns `None` when the layout has no `print.sheet`.
 pub fn impose(pages: usize, pw: f32, ph: f32, spec: &LayoutSpec) -> Option<Vec<SheetSide>> {
     let (sw, sh) = spec.print.sheet?;
-    let bleed = spec.page.bleed.max(0.0);
+    let bleed = spec.page.bleed;
     let g = grid(pw, ph, sw, sh, bleed);
     let (cw, ch) = if g.rotated { (ph, pw) } else { (pw, ph) };
     let block_w = g.cols as f32 * cw + (g.cols.saturating_sub(1)) as f32 * g.gap;

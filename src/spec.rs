@@ -1,11 +1,21 @@
 //! Stage 2: a layout (TOML) becomes a validated [`LayoutSpec`] with every
-//! length resolved to points. Later stages never see raw TOML or units.
+//! length resolved to points. Later stages never see raw TOML or units, and
+//! check nothing about the layout: colors are values ([`Rgb`]), links are
+//! trimmed, the bleed is never negative, and the masthead band and the
+//! footer's QR code are placed ([`LayoutSpec::resolve`]). The one check
+//! that needs the fonts is [`LayoutSpec::check_fonts`].
 
 use std::path::PathBuf;
 
-use crate::error::{Result, Warning};
+use crate::error::{Location, Result, Warning};
 
+pub use color::Rgb;
+pub use families::FontCheck;
+
+mod color;
+mod families;
 mod raw;
+mod resolve;
 mod source;
 #[cfg(test)]
 mod tests;
@@ -64,7 +74,7 @@ pub struct PageSpec {
     pub gutter: f32,
     /// Width of a rule drawn between columns; 0 = none.
     pub column_rule: f32,
-    /// Bleed beyond the trim on every side.
+    /// Bleed beyond the trim on every side; never negative.
     pub bleed: f32,
     /// Balance the columns of the last page.
     pub balance: bool,
@@ -169,8 +179,32 @@ pub struct MastheadSpec {
     pub meta_size: f32,
     /// Text of a kicker line above the title (may use `{event.*}`); empty = none.
     pub kicker: String,
-    /// Background band color, as `#rrggbb`; `None` = no band.
-    pub background: Option<String>,
+    /// Background band color; `None` = no band.
+    pub background: Option<Rgb>,
+    /// The band of `background` as drawn (resolved, see
+    /// [`LayoutSpec::resolve`]).
+    pub band: Option<Band>,
+}
+
+/// The masthead's background band on page 1, resolved from
+/// `masthead.background`, the bleed and the leading. Its bottom edge
+/// depends on the masthead as set, so render takes it from the page: `air`
+/// below the masthead's rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// The color.
+    pub color: Rgb,
+    /// Left edge, in trim coordinates: the bleed's edge.
+    pub x: f32,
+    /// Top edge, in trim coordinates: the bleed's edge.
+    pub y: f32,
+    /// The page's width plus the bleed on both sides.
+    pub width: f32,
+    /// How far below the masthead's rule the band ends: 0.4 of the
+    /// layout's leading (as written, not as fitting scales it).
+    pub air: f32,
+    /// Text and rules on the band print white: the band is dark.
+    pub white_text: bool,
 }
 
 /// Where the footer appears.
@@ -187,7 +221,7 @@ pub enum FooterOn {
 pub struct FooterSpec {
     /// The text (may use placeholders); empty = no footer.
     pub text: String,
-    /// A URL the footer links to; empty = none.
+    /// A URL the footer links to, trimmed; empty = none.
     pub link: String,
     /// Draw a QR code of `link`.
     pub qr: bool,
@@ -195,6 +229,54 @@ pub struct FooterSpec {
     pub on: FooterOn,
     /// Font size of the footer text.
     pub size: f32,
+    /// The QR code of `link`, if the footer has one (resolved, see
+    /// [`LayoutSpec::resolve`]).
+    pub qr_code: Option<QrCode>,
+    /// Warnings about the QR code (a link too long to encode, margins too
+    /// narrow for its quiet zone): told with every PDF, since they concern
+    /// what is printed, not the layout file.
+    pub qr_warnings: Vec<Warning>,
+}
+
+impl FooterSpec {
+    /// The side of the square the QR code takes at the right end of the
+    /// footer area, bottom at the bottom margin: the code plus its quiet
+    /// zone towards the text; 0 without a code.
+    ///
+    /// Flow shortens the footer's measure by this much and makes the footer
+    /// at least this tall, so text never runs into the code.
+    pub fn qr_room(&self) -> f32 {
+        self.qr_code.as_ref().map_or(0.0, |q| q.room)
+    }
+}
+
+/// The footer's QR code, resolved: the matrix of `footer.link` and where
+/// it goes on a page with a footer, in trim coordinates.
+///
+/// The dark modules are flush with the right and bottom margins; the quiet
+/// zone on those two sides lies in the page margins, and on the two sides
+/// facing the text it is part of the square of side `room`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QrCode {
+    /// The modules.
+    pub matrix: crate::qr::Matrix,
+    /// Side of one module.
+    pub module: f32,
+    /// Left edge of the dark modules.
+    pub x: f32,
+    /// Top edge of the dark modules.
+    pub y: f32,
+    /// Side of the dark modules.
+    pub side: f32,
+    /// Right edge: the right margin.
+    pub right: f32,
+    /// Bottom edge: the bottom margin.
+    pub bottom: f32,
+    /// Width of the quiet zone the code needs around it.
+    pub quiet: f32,
+    /// The square the footer leaves for the code (see
+    /// [`FooterSpec::qr_room`]).
+    pub room: f32,
 }
 
 /// Fitting to a page count.
@@ -248,6 +330,12 @@ pub struct PrintSpec {
 }
 
 impl LayoutSpec {
+    /// Where a message about the layout as a whole points: its file, or
+    /// nowhere in particular for a shipped layout.
+    pub fn location(&self) -> Location {
+        self.path.as_ref().map(Location::file).unwrap_or_default()
+    }
+
     /// The width of one text column.
     pub fn column_width(&self) -> f32 {
         let p = &self.page;
@@ -322,6 +410,7 @@ impl Default for LayoutSpec {
                 meta_size: 10.0,
                 kicker: String::new(),
                 background: None,
+                band: None,
             },
             footer: FooterSpec {
                 text: String::new(),
@@ -329,6 +418,8 @@ impl Default for LayoutSpec {
                 qr: false,
                 on: FooterOn::EveryPage,
                 size: 8.5,
+                qr_code: None,
+                qr_warnings: Vec::new(),
             },
             fit: FitSpec { pages: 0, min_size: 8.0, max_size: 12.0, pull_back: true },
             print: PrintSpec {

@@ -191,7 +191,7 @@ fn qr_code_in_the_pdf_decodes() {
         let st = load(&path);
         for id in ["letter-1sheet", "a4-1sheet"] {
             let spec = layout(id, &[]);
-            assert!(qr::qr_size(&spec) > 0.0);
+            assert!(spec.footer.qr_room() > 0.0);
             let out = handbill::build(&st, &spec, book(), &handbill::Vars::new()).expect("builds");
             let file = dir.join("qr.pdf");
             std::fs::write(&file, &out.pdf).expect("write");
@@ -223,7 +223,7 @@ fn a_qr_code_without_room_is_a_warning() {
     // Footer on every page of full pages of text: the code covers text
     // unless the footer makes room for it.
     let b = build("letter-2col", &["footer.qr=true"]);
-    let size = qr::qr_size(&b.spec);
+    let size = b.spec.footer.qr_room();
     assert!(size >= 29.0 * 0.5 * 72.0 / 25.4);
     let room = b
         .document

@@ -62,7 +62,7 @@ fn check_layout(path: &Path, dirs: &[PathBuf], book: &FontBook) -> Result<Vec<Wa
     }
     let sp = spec::load(&path.to_string_lossy(), &[])?;
     let book = fonts::for_layout(book, dirs, &sp.font_dirs)?;
-    book.check_families(&sp, path)?;
+    sp.check_fonts(&book, spec::FontCheck::All)?;
     // Placeholders get sample values so the layout can be tried without a campaign.
     let vars = sample_vars(&sp);
     handbill::try_layout(&sp, &book, &vars)

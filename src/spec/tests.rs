@@ -315,7 +315,7 @@ fn warnings_do_not_stop_loading() {
 #[test]
 fn other_values() {
     let s = ok("[masthead]\nbackground = \"#C00\"\n[print]\nsheet = \"letter\"\n[page]\nsize = \"half-letter\"\ncolumns = 1\n");
-    assert_eq!(s.masthead.background.as_deref(), Some("#cc0000"));
+    assert_eq!(s.masthead.background, Some(Rgb { r: 204, g: 0, b: 0 }));
     assert_eq!(s.print.sheet, Some((612.0, 792.0)));
     let s = ok("[headings]\nfont = \"Anton\"\n");
     assert_eq!(s.masthead.font, "Anton");
@@ -549,4 +549,17 @@ fn pull_back_is_on_unless_switched_off() {
     assert!(!ok("[fit]\npull-back = false\n").fit.pull_back);
     assert!(!set("", &["fit.pull-back=false"]).expect("set").fit.pull_back);
     assert!(err("[fit]\npull-back = \"no\"\n").starts_with("t.toml:2:"));
+}
+
+#[test]
+fn several_mistakes_report_the_same_one_first() {
+    // Tables in order (body size, page, body, headings, masthead, footer,
+    // fit, print), `page.bilingual` last of all.
+    let text = "[page]\nbilingual = \"yes\"\n[print]\ncolor = \"blue\"\n[fit]\npages = -1\n";
+    assert!(err(text).starts_with("t.toml:6:1: `fit.pages`"), "{}", err(text));
+    let text = "[page]\nbilingual = \"yes\"\n[print]\ncolor = \"blue\"\n";
+    assert!(err(text).starts_with("t.toml:4:1: `print.color`"), "{}", err(text));
+    assert!(err("[page]\nbilingual = \"yes\"\n").starts_with("t.toml:2:1: `page.bilingual`"));
+    let text = "[footer]\nsize = \"0pt\"\n[body]\nsize = \"10px\"\n";
+    assert!(err(text).starts_with("t.toml:4:1: `body.size`"), "{}", err(text));
 }

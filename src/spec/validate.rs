@@ -1,7 +1,10 @@
 //! The one fallible step from the merged raw layout to a [`LayoutSpec`]:
 //! units resolved to points, choices to enums, and every value checked.
 
-use super::raw::{RawLen, RawMargin, RawSides};
+use super::raw::{
+    RawBody, RawFit, RawFooter, RawHeadings, RawLen, RawMargin, RawMasthead, RawPage, RawPrint,
+    RawSides,
+};
 use super::source::{Loaded, Origins};
 use super::words::{did_you_mean, list};
 use super::*;
@@ -238,24 +241,11 @@ fn is_url(s: &str) -> bool {
     rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
 }
 
-/// `#rrggbb` or `#rgb` → `#rrggbb`.
-fn color(s: &str) -> Option<String> {
-    let hex = s.trim().strip_prefix('#')?;
-    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    match hex.len() {
-        6 => Some(format!("#{}", hex.to_ascii_lowercase())),
-        3 => Some(hex.to_ascii_lowercase().chars().fold("#".to_owned(), |mut a, c| {
-            a.push(c);
-            a.push(c);
-            a
-        })),
-        _ => None,
-    }
-}
-
 /// Turns the merged raw layout into a `LayoutSpec`, or the first problem found.
+///
+/// The tables are read in a fixed order (the body size first, since every
+/// em depends on it), so a layout with several mistakes always reports the
+/// same one.
 pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     let Loaded { raw, origins, top } = loaded;
     let d = LayoutSpec::default();
@@ -265,17 +255,58 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         em: d.body.size,
         warnings: Vec::new(),
     };
-    let page = raw.page.unwrap_or_default();
-    let body = raw.body.unwrap_or_default();
-    let headings = raw.headings.unwrap_or_default();
-    let masthead = raw.masthead.unwrap_or_default();
-    let footer = raw.footer.unwrap_or_default();
-    let fit = raw.fit.unwrap_or_default();
-    let print = raw.print.unwrap_or_default();
+    let raw_page = raw.page.unwrap_or_default();
+    let raw_body = raw.body.unwrap_or_default();
 
-    // The body size first: every em depends on it.
-    let size = match body.size.as_ref().map(parse_len) {
-        None => d.body.size,
+    let size = body_size(&mut cx, raw_body.size.as_ref(), d.body.size)?;
+    cx.em = size;
+    // Defaults that go with the type size follow it, so `--set body.size=14pt`
+    // alone still gives matching leading, spacing and headings.
+    let d = d.scaled_to(size);
+
+    let mut page = page(&cx, &raw_page, &d.page, size)?;
+    let body = body(&mut cx, raw_body, &d.body, size)?;
+    let headings = headings(&cx, raw.headings.unwrap_or_default(), &d.headings)?;
+    let masthead =
+        masthead(&mut cx, raw.masthead.unwrap_or_default(), &d.masthead, &headings.font)?;
+    let footer = footer(&mut cx, raw.footer.unwrap_or_default(), &d.footer)?;
+    let fit = fit(&cx, raw.fit.unwrap_or_default(), &d.fit)?;
+    let print = print(&cx, raw.print.unwrap_or_default(), &d.print, &page)?;
+    // Read last, as it always has been: see the order above.
+    page.bilingual = cx.choice(
+        "page.bilingual",
+        raw_page.bilingual.as_ref(),
+        &[
+            ("no", Bilingual::No),
+            ("side-by-side", Bilingual::SideBySide),
+            ("front-back", Bilingual::FrontBack),
+        ],
+        d.page.bilingual,
+    )?;
+
+    let mut spec = LayoutSpec {
+        name: raw.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| top.id.clone()),
+        description: raw.description.unwrap_or_default(),
+        id: top.id,
+        path: top.path,
+        font_dirs: raw.font_dirs.unwrap_or_default().into_iter().map(PathBuf::from).collect(),
+        page,
+        body,
+        headings,
+        masthead,
+        footer,
+        fit,
+        print,
+        warnings: cx.warnings,
+    };
+    spec.resolve();
+    Ok(spec)
+}
+
+/// `body.size`: absolute, positive, and a warning when it is small.
+fn body_size(cx: &mut Ctx, raw: Option<&RawLen>, default: f32) -> Result<f32> {
+    let size = match raw.map(parse_len) {
+        None => default,
         Some(Ok(Len::Abs(v))) => v,
         Some(Ok(Len::Em(_))) => {
             return Err(cx.err(
@@ -299,15 +330,15 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             format!("body text of {} is hard to read on paper; 9pt or more is usual", pt(size)),
         );
     }
-    cx.em = size;
-    // Defaults that go with the type size follow it, so `--set body.size=14pt`
-    // alone still gives matching leading, spacing and headings.
-    let d = d.scaled_to(size);
+    Ok(size)
+}
 
-    // Page.
+/// `[page]` but `bilingual`: paper, orientation, margins and columns, which
+/// must leave columns at least 5 em of `size` wide.
+fn page(cx: &Ctx, page: &RawPage, d: &PageSpec, size: f32) -> Result<PageSpec> {
     let (mut width, mut height) = match &page.size {
         Some(s) => cx.paper("page.size", s)?,
-        None => (d.page.width, d.page.height),
+        None => (d.width, d.height),
     };
     if width <= 0.0 || height <= 0.0 {
         return Err(cx.err(
@@ -325,7 +356,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     if landscape == Some(width < height) {
         std::mem::swap(&mut width, &mut height);
     }
-    let sides = match page.margin {
+    let sides = match page.margin.clone() {
         Some(RawMargin::Sides(s)) => s,
         Some(RawMargin::All(l)) => RawSides {
             top: Some(l.clone()),
@@ -336,10 +367,10 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         None => RawSides::default(),
     };
     let margin = Sides {
-        top: cx.space("page.margin.top", sides.top.as_ref(), d.page.margin.top)?,
-        right: cx.space("page.margin.right", sides.right.as_ref(), d.page.margin.right)?,
-        bottom: cx.space("page.margin.bottom", sides.bottom.as_ref(), d.page.margin.bottom)?,
-        left: cx.space("page.margin.left", sides.left.as_ref(), d.page.margin.left)?,
+        top: cx.space("page.margin.top", sides.top.as_ref(), d.margin.top)?,
+        right: cx.space("page.margin.right", sides.right.as_ref(), d.margin.right)?,
+        bottom: cx.space("page.margin.bottom", sides.bottom.as_ref(), d.margin.bottom)?,
+        left: cx.space("page.margin.left", sides.left.as_ref(), d.margin.left)?,
     };
     if margin.left + margin.right >= width {
         return Err(Error::new(
@@ -374,9 +405,9 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             ))
         }
         Some(c) => c as u32,
-        None => d.page.columns,
+        None => d.columns,
     };
-    let gutter = cx.space("page.gutter", page.gutter.as_ref(), d.page.gutter)?;
+    let gutter = cx.space("page.gutter", page.gutter.as_ref(), d.gutter)?;
     if gutter >= width {
         return Err(cx.err(
             "page.gutter",
@@ -384,9 +415,8 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             "the gutter is the space between columns; write e.g. \"0.25in\"",
         ));
     }
-    let column_rule =
-        cx.space("page.column-rule", page.column_rule.as_ref(), d.page.column_rule)?;
-    let bleed = cx.space("page.bleed", page.bleed.as_ref(), d.page.bleed)?;
+    let column_rule = cx.space("page.column-rule", page.column_rule.as_ref(), d.column_rule)?;
+    let bleed = cx.space("page.bleed", page.bleed.as_ref(), d.bleed)?;
     let col = (width - margin.left - margin.right - gutter * (columns - 1) as f32) / columns as f32;
     if col < 5.0 * size {
         return Err(Error::new(
@@ -400,9 +430,22 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             "use fewer columns or a smaller gutter",
         ));
     }
+    Ok(PageSpec {
+        width,
+        height,
+        margin,
+        columns,
+        gutter,
+        column_rule,
+        bleed,
+        balance: page.balance.unwrap_or(d.balance),
+        bilingual: d.bilingual,
+    })
+}
 
-    // Body.
-    let leading = cx.positive("body.leading", body.leading.as_ref(), d.body.leading)?;
+/// `[body]`, its size already read by [`body_size`].
+fn body(cx: &mut Ctx, body: RawBody, d: &BodySpec, size: f32) -> Result<BodySpec> {
+    let leading = cx.positive("body.leading", body.leading.as_ref(), d.leading)?;
     if leading < 0.5 * size {
         return Err(cx.err(
             "body.leading",
@@ -436,39 +479,39 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             ))
         }
         Some(l) => l.trim().to_owned(),
-        None => d.body.language.clone(),
+        None => d.language.clone(),
     };
-    let body = BodySpec {
-        font: cx.font("body.font", body.font, &d.body.font)?,
+    Ok(BodySpec {
+        font: cx.font("body.font", body.font, &d.font)?,
         size,
         leading,
         align: cx.choice(
             "body.align",
             body.align.as_ref(),
             &[("justify", Align::Justify), ("left", Align::Left)],
-            d.body.align,
+            d.align,
         )?,
-        hyphenate: body.hyphenate.unwrap_or(d.body.hyphenate),
+        hyphenate: body.hyphenate.unwrap_or(d.hyphenate),
         language,
         paragraph_spacing: cx.space(
             "body.paragraph-spacing",
             body.paragraph_spacing.as_ref(),
-            d.body.paragraph_spacing,
+            d.paragraph_spacing,
         )?,
         first_line_indent: cx.space(
             "body.first-line-indent",
             body.first_line_indent.as_ref(),
-            d.body.first_line_indent,
+            d.first_line_indent,
         )?,
-        widows: cx.count("body.widows", body.widows, d.body.widows, 10)?,
-        orphans: cx.count("body.orphans", body.orphans, d.body.orphans, 10)?,
-        grid: body.grid.unwrap_or(d.body.grid),
-        fallback: body.fallback.unwrap_or(d.body.fallback),
+        widows: cx.count("body.widows", body.widows, d.widows, 10)?,
+        orphans: cx.count("body.orphans", body.orphans, d.orphans, 10)?,
+        grid: body.grid.unwrap_or(d.grid),
+        fallback: body.fallback.unwrap_or_else(|| d.fallback.clone()),
         dir: cx.choice(
             "body.dir",
             body.dir.as_ref(),
             &[("auto", Dir::Auto), ("ltr", Dir::Ltr), ("rtl", Dir::Rtl)],
-            d.body.dir,
+            d.dir,
         )?,
         quotes: cx.choice(
             "body.quotes",
@@ -479,14 +522,16 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
                 ("guillemets", Quotes::Guillemets),
                 ("low", Quotes::Low),
             ],
-            d.body.quotes,
+            d.quotes,
         )?,
-        code_font: cx.font("body.code-font", body.code_font, &d.body.code_font)?,
-    };
+        code_font: cx.font("body.code-font", body.code_font, &d.code_font)?,
+    })
+}
 
-    // Headings.
+/// `[headings]`.
+fn headings(cx: &Ctx, headings: RawHeadings, d: &HeadingSpec) -> Result<HeadingSpec> {
     let sizes = match &headings.sizes {
-        None => d.headings.sizes.clone(),
+        None => d.sizes.clone(),
         Some(list) if list.is_empty() => {
             return Err(cx.err(
                 "headings.sizes",
@@ -499,25 +544,32 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             .map(|l| cx.positive("headings.sizes", Some(l), 0.0))
             .collect::<Result<_>>()?,
     };
-    let headings = HeadingSpec {
-        font: cx.font("headings.font", headings.font, &d.headings.font)?,
+    Ok(HeadingSpec {
+        font: cx.font("headings.font", headings.font, &d.font)?,
         sizes,
         space_before: cx.space(
             "headings.space-before",
             headings.space_before.as_ref(),
-            d.headings.space_before,
+            d.space_before,
         )?,
         space_after: cx.space(
             "headings.space-after",
             headings.space_after.as_ref(),
-            d.headings.space_after,
+            d.space_after,
         )?,
-    };
+    })
+}
 
-    // Masthead.
+/// `[masthead]`; without a font of its own it takes `heading_font`.
+fn masthead(
+    cx: &mut Ctx,
+    masthead: RawMasthead,
+    d: &MastheadSpec,
+    heading_font: &str,
+) -> Result<MastheadSpec> {
     let background = match masthead.background.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(s) => Some(color(s).ok_or_else(|| {
+        Some(s) => Some(Rgb::parse(s).ok_or_else(|| {
             cx.err(
                 "masthead.background",
                 format!("`masthead.background` \"{s}\" is not a color"),
@@ -525,10 +577,10 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             )
         })?),
     };
-    if let Some(bg) = background.as_deref().and_then(crate::render::parse_hex) {
+    if let Some(bg) = background {
         // The render stage sets masthead text white on a dark band, black on
         // a light one; in between neither reads well (WCAG asks 4.5:1).
-        let contrast = crate::render::text_contrast_on(bg);
+        let contrast = bg.text_contrast();
         if contrast < 4.5 {
             cx.warn(
                 "masthead.background",
@@ -539,36 +591,37 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             );
         }
     }
-    let masthead = MastheadSpec {
-        show: masthead.show.unwrap_or(d.masthead.show),
-        // Unset, the masthead uses the heading font, whatever that is.
-        font: cx.font("masthead.font", masthead.font, &headings.font)?,
+    Ok(MastheadSpec {
+        show: masthead.show.unwrap_or(d.show),
+        font: cx.font("masthead.font", masthead.font, heading_font)?,
         title_size: cx.positive(
             "masthead.title-size",
             masthead.title_size.as_ref(),
-            d.masthead.title_size,
+            d.title_size,
         )?,
-        meta_size: cx.positive(
-            "masthead.meta-size",
-            masthead.meta_size.as_ref(),
-            d.masthead.meta_size,
-        )?,
-        kicker: masthead.kicker.unwrap_or(d.masthead.kicker),
+        meta_size: cx.positive("masthead.meta-size", masthead.meta_size.as_ref(), d.meta_size)?,
+        kicker: masthead.kicker.unwrap_or_else(|| d.kicker.clone()),
         background,
-    };
+        band: None,
+    })
+}
 
-    // Footer.
+/// `[footer]`, with warnings for a link that is not a URL and a QR code
+/// without a link.
+fn footer(cx: &mut Ctx, footer: RawFooter, d: &FooterSpec) -> Result<FooterSpec> {
     let footer = FooterSpec {
-        text: footer.text.unwrap_or(d.footer.text),
-        link: footer.link.map(|l| l.trim().to_owned()).unwrap_or(d.footer.link),
-        qr: footer.qr.unwrap_or(d.footer.qr),
+        text: footer.text.unwrap_or_else(|| d.text.clone()),
+        link: footer.link.map(|l| l.trim().to_owned()).unwrap_or_else(|| d.link.clone()),
+        qr: footer.qr.unwrap_or(d.qr),
         on: cx.choice(
             "footer.on",
             footer.on.as_ref(),
             &[("every-page", FooterOn::EveryPage), ("last-page", FooterOn::LastPage)],
-            d.footer.on,
+            d.on,
         )?,
-        size: cx.positive("footer.size", footer.size.as_ref(), d.footer.size)?,
+        size: cx.positive("footer.size", footer.size.as_ref(), d.size)?,
+        qr_code: None,
+        qr_warnings: Vec::new(),
     };
     if !footer.link.is_empty() && !is_url(&footer.link) {
         let fix = if footer.link.contains("://") {
@@ -592,13 +645,16 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             "`footer.qr` is on but `footer.link` is empty, so there is no QR code".into(),
         );
     }
+    Ok(footer)
+}
 
-    // Fit.
+/// `[fit]`.
+fn fit(cx: &Ctx, fit: RawFit, d: &FitSpec) -> Result<FitSpec> {
     let fit = FitSpec {
-        pages: cx.count("fit.pages", fit.pages, d.fit.pages, 1000)?,
-        min_size: cx.positive("fit.min-size", fit.min_size.as_ref(), d.fit.min_size)?,
-        max_size: cx.positive("fit.max-size", fit.max_size.as_ref(), d.fit.max_size)?,
-        pull_back: fit.pull_back.unwrap_or(d.fit.pull_back),
+        pages: cx.count("fit.pages", fit.pages, d.pages, 1000)?,
+        min_size: cx.positive("fit.min-size", fit.min_size.as_ref(), d.min_size)?,
+        max_size: cx.positive("fit.max-size", fit.max_size.as_ref(), d.max_size)?,
+        pull_back: fit.pull_back.unwrap_or(d.pull_back),
     };
     if fit.min_size > fit.max_size {
         return Err(Error::new(
@@ -611,8 +667,12 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             "swap them, or make min-size smaller",
         ));
     }
+    Ok(fit)
+}
 
-    // Print.
+/// `[print]`; the sheet must take at least one `page`.
+fn print(cx: &Ctx, print: RawPrint, d: &PrintSpec, page: &PageSpec) -> Result<PrintSpec> {
+    let (width, height) = (page.width, page.height);
     let sheet = match print.sheet.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => {
@@ -634,14 +694,14 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
             Some((sw, sh))
         }
     };
-    let print = PrintSpec {
+    Ok(PrintSpec {
         color: cx.choice(
             "print.color",
             print.color.as_ref(),
             &[("color", ColorMode::Color), ("gray", ColorMode::Gray), ("cmyk", ColorMode::Cmyk)],
-            d.print.color,
+            d.color,
         )?,
-        crop_marks: print.crop_marks.unwrap_or(d.print.crop_marks),
+        crop_marks: print.crop_marks.unwrap_or(d.crop_marks),
         sheet,
         duplex: cx.choice(
             "print.duplex",
@@ -651,42 +711,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
                 ("short-edge", Duplex::ShortEdge),
                 ("none", Duplex::None),
             ],
-            d.print.duplex,
+            d.duplex,
         )?,
-    };
-
-    Ok(LayoutSpec {
-        name: raw.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| top.id.clone()),
-        description: raw.description.unwrap_or_default(),
-        id: top.id,
-        path: top.path,
-        font_dirs: raw.font_dirs.unwrap_or_default().into_iter().map(PathBuf::from).collect(),
-        page: PageSpec {
-            width,
-            height,
-            margin,
-            columns,
-            gutter,
-            column_rule,
-            bleed,
-            balance: page.balance.unwrap_or(d.page.balance),
-            bilingual: cx.choice(
-                "page.bilingual",
-                page.bilingual.as_ref(),
-                &[
-                    ("no", Bilingual::No),
-                    ("side-by-side", Bilingual::SideBySide),
-                    ("front-back", Bilingual::FrontBack),
-                ],
-                d.page.bilingual,
-            )?,
-        },
-        body,
-        headings,
-        masthead,
-        footer,
-        fit,
-        print,
-        warnings: cx.warnings,
     })
 }

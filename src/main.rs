@@ -47,6 +47,10 @@ enum Command {
         /// Write one PNG with thumbnails of every page of every output.
         #[arg(long, value_name = "FILE.png")]
         contact_sheet: Option<PathBuf>,
+        /// Read the statements as "markdown" or "text" (pasted web text),
+        /// whatever their front matter says or they look like.
+        #[arg(long, value_name = "markdown|text")]
+        format: Option<handbill::statement::Format>,
     },
     /// Build a campaign: statements × layouts × local events, on all cores.
     ///
@@ -71,6 +75,10 @@ enum Command {
         /// Statement (.md, .txt) or layout (.toml) files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Read the statements as "markdown" or "text" (pasted web text),
+        /// whatever their front matter says or they look like.
+        #[arg(long, value_name = "markdown|text")]
+        format: Option<handbill::statement::Format>,
     },
     /// List the shipped layouts.
     ///
@@ -109,24 +117,28 @@ enum Command {
         /// Override one layout key, e.g. --set body.size=11pt; repeatable.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
+        /// Read the statements as "markdown" or "text" (pasted web text),
+        /// whatever their front matter says or they look like.
+        #[arg(long, value_name = "markdown|text")]
+        format: Option<handbill::statement::Format>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { statements, layouts, out, sets, preview, dpi, contact_sheet } => {
+        Command::Build { statements, layouts, out, sets, preview, dpi, contact_sheet, format } => {
             let extras = cmd::batch::Extras { preview_dpi: preview.then_some(dpi), contact_sheet };
-            cmd::build::build(&statements, &layouts, &out, &sets, &extras)
+            cmd::build::build(&statements, &layouts, &out, &sets, &extras, format)
         }
         Command::Batch { campaign, out, jobs, shard } => {
             cmd::batch::batch(&campaign, out.as_deref(), jobs.map(usize::from), shard)
         }
-        Command::Check { files } => cmd::check::check(&files),
+        Command::Check { files, format } => cmd::check::check(&files, format),
         Command::Layouts => cmd::layouts::list_layouts(),
         Command::Fonts => cmd::fonts::list_fonts(),
         Command::Init { dir } => cmd::init::init(&dir),
-        Command::Preview { statements, layouts, out, dpi, contact_sheet, sets } => {
+        Command::Preview { statements, layouts, out, dpi, contact_sheet, sets, format } => {
             cmd::preview::preview(&cmd::preview::Args {
                 statements: &statements,
                 layouts: &layouts,
@@ -134,6 +146,7 @@ fn main() -> ExitCode {
                 dpi,
                 contact_sheet: contact_sheet.as_deref(),
                 sets: &sets,
+                format,
             })
         }
     }

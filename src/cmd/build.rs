@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use handbill::jobs::{Layout, Plan};
+use handbill::statement::Format;
 use handbill::{Error, Location};
 
 use super::batch::{run_plan_with, Extras};
@@ -18,18 +19,20 @@ pub fn build(
     out: &Path,
     sets: &[String],
     extras: &Extras,
+    format: Option<Format>,
 ) -> ExitCode {
     let layouts = layouts.iter().map(|l| Layout::load(l, sets)).collect();
     let plan = Plan::new(statements.to_vec(), layouts, Vec::new(), Location::file(out), |n| {
         handbill::output_path(out, n.statement, n.layout)
     });
-    let plan = match plan {
+    let mut plan = match plan {
         Ok(plan) => plan,
         Err(e) => {
             report(&e);
             return ExitCode::from(2);
         }
     };
+    plan.format = format;
     // Counted on the plan: a bilingual layout makes one job per pair.
     let jobs = plan.jobs.len();
     if jobs > 1 && out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {

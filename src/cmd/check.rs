@@ -18,7 +18,7 @@ use super::{load_book, report};
 pub const DEFAULT_LAYOUT: &str = "letter-2col";
 
 /// Runs `handbill check`.
-pub fn check(files: &[PathBuf]) -> ExitCode {
+pub fn check(files: &[PathBuf], format: Option<statement::Format>) -> ExitCode {
     let book = match load_book() {
         Ok(b) => b,
         Err(e) => {
@@ -29,7 +29,8 @@ pub fn check(files: &[PathBuf]) -> ExitCode {
     let mut failed = 0;
     for f in files {
         let is_layout = f.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-        let result = if is_layout { check_layout(f, &book) } else { check_statement(f, &book) };
+        let result =
+            if is_layout { check_layout(f, &book) } else { check_statement(f, &book, format) };
         match result {
             Ok(ws) => {
                 for w in &ws {
@@ -54,8 +55,12 @@ pub fn check(files: &[PathBuf]) -> ExitCode {
 }
 
 /// Parses a statement and lays it out with [`DEFAULT_LAYOUT`].
-fn check_statement(path: &Path, book: &FontBook) -> Result<Vec<Warning>, Error> {
-    let st = statement::load(path)?;
+fn check_statement(
+    path: &Path,
+    book: &FontBook,
+    format: Option<statement::Format>,
+) -> Result<Vec<Warning>, Error> {
+    let st = statement::load_as(path, format)?;
     let sp = spec::load(DEFAULT_LAYOUT, &[])?;
     let (_, mut layout_warnings) = handbill::typeset(&st, &sp, book, &Vars::new())?;
     let mut ws = st.warnings.clone();

@@ -22,6 +22,8 @@ pub struct Args<'a> {
     pub contact_sheet: Option<&'a Path>,
     /// `--set` overrides.
     pub sets: &'a [String],
+    /// How to read the statements (`--format`), if not as detected.
+    pub format: Option<statement::Format>,
 }
 
 /// Runs `handbill preview`.
@@ -65,7 +67,7 @@ pub fn preview(args: &Args<'_>) -> ExitCode {
     let mut sheet: Vec<(String, GrayImage)> = Vec::new();
     let vars = Vars::new();
     for path in args.statements {
-        let st = match statement::load(path) {
+        let st = match statement::load_as(path, args.format) {
             Ok(s) => s,
             Err(e) => {
                 report(&e);

@@ -599,6 +599,8 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         min_size: cx.positive("fit.min-size", fit.min_size.as_ref(), d.fit.min_size)?,
         max_size: cx.positive("fit.max-size", fit.max_size.as_ref(), d.fit.max_size)?,
         pull_back: fit.pull_back.unwrap_or(d.fit.pull_back),
+        // Written in em ("24em") and kept in em: it follows the fitted size.
+        min_measure: cx.space("fit.min-measure", fit.min_measure.as_ref(), 0.0)? / size,
     };
     if fit.min_size > fit.max_size {
         return Err(Error::new(

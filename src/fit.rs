@@ -252,6 +252,7 @@ fn fit_subject(
     let mut run_loose = |size: f32, loose: f32, passes: &mut usize| {
         *passes += 1;
         let mut s = spec.scaled_to(size);
+        fewer_columns(&mut s);
         s.body.leading *= loose;
         s.body.paragraph_spacing *= loose;
         subject.layout(shaper, &s, vars)
@@ -427,6 +428,21 @@ fn fit_subject(
     }
 }
 
+/// Sets one column fewer while the columns are narrower than
+/// `fit.min-measure` ems of the body: a short statement blown up to fill
+/// its pages reads better in one wide column of large type than in two
+/// narrow ones with gaping spaces.
+fn fewer_columns(s: &mut LayoutSpec) {
+    let min = s.fit.min_measure * s.body.size;
+    // Side by side, each statement keeps its half of the columns.
+    if s.page.bilingual != Bilingual::No {
+        return;
+    }
+    while s.page.columns > 1 && s.column_width() < min - 1e-3 {
+        s.page.columns -= 1;
+    }
+}
+
 fn spec_location(spec: &LayoutSpec) -> Location {
     spec.path.as_ref().map(Location::file).unwrap_or_default()
 }
@@ -493,5 +509,31 @@ mod tests {
         let f = fit(&mut Shaper::new(&book), &st, &spec(2), &Vars::new()).unwrap();
         assert_eq!(f.document.body_size, 12.0);
         assert!(f.warnings.iter().any(|w| w.message.contains("fills only 1 of 2")));
+    }
+
+    #[test]
+    fn large_type_goes_into_fewer_columns_below_the_min_measure() {
+        let book = FontBook::load(&[shipped_dir()]).unwrap();
+        let st = parse(Path::new("t.md"), &text(6)).unwrap();
+        let columns = |min_measure: f32| {
+            let mut sp = spec(2);
+            sp.fit.max_size = 15.0;
+            sp.fit.min_measure = min_measure;
+            let f = fit(&mut Shaper::new(&book), &st, &sp, &Vars::new()).unwrap();
+            let used = f.document.pages.iter().flat_map(|p| &p.lines).map(|l| l.column).max();
+            (f.document.body_size, used.map_or(0, |c| c + 1))
+        };
+        // Two columns of 261pt: under 20 em above 13pt.
+        let (size, n) = columns(0.0);
+        assert!(size > 13.5, "{size}");
+        assert_eq!(n, 2);
+        let (size, n) = columns(20.0);
+        assert!(size > 13.5, "{size}");
+        assert_eq!(n, 1, "at {size}pt two columns would be {} em", 261.0 / size);
+        // A small size keeps its columns.
+        let mut s = LayoutSpec::default();
+        s.fit.min_measure = 20.0;
+        fewer_columns(&mut s);
+        assert_eq!(s.page.columns, 2);
     }
 }

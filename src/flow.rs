@@ -754,7 +754,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let n = breaks.len();
         for (k, b) in breaks.iter().enumerate() {
             let measure = if k == 0 { first_width } else { width };
-            let last = k + 1 == n;
+            let last = k + 1 == n || linebreak::ends_filled(&p.items, b.index);
             lines.push(set_line(p, start, b.index, b.hyphen, measure, mode, last));
             start = b.index + 1;
         }

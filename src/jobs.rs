@@ -123,6 +123,9 @@ pub struct Plan {
     pub total_jobs: usize,
     /// The shard this plan was cut to, if any.
     pub shard: Option<Shard>,
+    /// How to read every statement (`--format`); `None`: as each one's
+    /// front matter says, or as detected.
+    pub format: Option<statement::Format>,
 }
 
 impl Plan {
@@ -217,7 +220,16 @@ impl Plan {
         let mut inputs = statements.clone();
         inputs.extend(layouts.iter().filter_map(|l| l.spec.as_ref().ok()?.path.clone()));
         let total_jobs = jobs.len();
-        Ok(Plan { statements, layouts, events, jobs, inputs, total_jobs, shard: None })
+        Ok(Plan {
+            statements,
+            layouts,
+            events,
+            jobs,
+            inputs,
+            total_jobs,
+            shard: None,
+            format: None,
+        })
     }
 
     /// Plans `handbill build` and `handbill preview`: every statement with
@@ -762,7 +774,8 @@ impl Ctx<'_> {
     /// are told once, then only counted.
     fn statement(&self, i: usize) -> Result<(&Statement, usize), JobError> {
         let slot = self.statements[i].get_or_init(|| {
-            let st = statement::load(&self.plan.statements[i]).map_err(Arc::new)?;
+            let st =
+                statement::load_as(&self.plan.statements[i], self.plan.format).map_err(Arc::new)?;
             for w in &st.warnings {
                 (self.progress)(Progress::Warning { warning: w, output: None });
             }

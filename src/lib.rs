@@ -165,8 +165,12 @@ pub const CHECK_LAYOUT: &str = "letter-2col";
 /// Checks a statement without writing anything: reads it and lays it out
 /// with [`CHECK_LAYOUT`], so that overflow and missing glyphs show before
 /// anyone prints. Returns the statement's warnings, then the layout's.
-pub fn check_statement(path: &Path, book: &fonts::FontBook) -> Result<Vec<Warning>> {
-    let st = statement::load(path)?;
+pub fn check_statement(
+    path: &Path,
+    book: &fonts::FontBook,
+    format: Option<statement::Format>,
+) -> Result<Vec<Warning>> {
+    let st = statement::load_as(path, format)?;
     let sp = spec::load(CHECK_LAYOUT, &[])?;
     let (_, mut layout_warnings) = typeset(&st, &sp, book, &Vars::new())?;
     let mut warnings = st.warnings;
@@ -224,9 +228,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.md");
         std::fs::write(&path, "Solidarity.\n\n工人团结起来\n").unwrap();
-        let warnings = check_statement(&path, &book()).unwrap();
+        let warnings = check_statement(&path, &book(), None).unwrap();
         assert!(warnings.iter().any(|w| w.to_string().contains('工')), "{warnings:?}");
-        let e = check_statement(&dir.path().join("gone.md"), &book()).unwrap_err();
+        let e = check_statement(&dir.path().join("gone.md"), &book(), None).unwrap_err();
         assert_eq!(e.location, Location::file(dir.path().join("gone.md")));
     }
 

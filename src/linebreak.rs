@@ -245,6 +245,23 @@ pub fn linebreak(items: &[Item], params: &Params) -> Vec<Break> {
     greedy(items, params)
 }
 
+/// Tells whether the line that ends at break `index` ends in fill glue:
+/// a hard line break's or the paragraph's end (TeX's `\parfillskip`).
+/// Such a line keeps its natural spacing, flush to the start, unless it
+/// must shrink to fit; only the other lines are justified.
+pub fn ends_filled(items: &[Item], index: usize) -> bool {
+    let forced = matches!(
+        items.get(index),
+        Some(Item::Penalty { penalty, .. }) if *penalty <= -INFINITY
+    );
+    forced
+        && items[..index]
+            .iter()
+            .rev()
+            .take_while(|it| !matches!(it, Item::Box { .. }))
+            .any(|it| matches!(it, Item::Glue { stretch, .. } if *stretch >= FIL))
+}
+
 /// Per-line demerits tried by [`linebreak_loose`], smallest first: the first
 /// that changes the line count by the asked amount changes the paragraph
 /// least. A line costs 100 demerits at best and about 10⁴ at tolerance.
@@ -791,7 +808,9 @@ fn greedy(items: &[Item], params: &Params) -> Vec<Break> {
             0.0
         };
         breaks.push(Break { index: end, ratio, hyphen });
-        if last || end + 1 >= items.len() {
+        // A forced break inside the paragraph (a hard line break) ends a
+        // line, not the paragraph.
+        if end + 1 >= items.len() {
             break;
         }
         start = end + 1;
@@ -1071,6 +1090,59 @@ mod tests {
         test("one two\nthree four", 20.0, "one two|three four");
         test("one\n\ntwo", 20.0, "one||two");
         test("aaa bbb ccc\nddd", 8.0, "aaa bbb|ccc|ddd");
+    }
+
+    /// Renders the lines as [`Para::render`] does, with `¶` after each line
+    /// that ends filled (set at its natural width); checks that those
+    /// lines report no stretch.
+    fn render_filled(p: &Para, breaks: &[Break]) -> String {
+        let lines = p.lines(breaks);
+        let marked: Vec<String> = lines
+            .iter()
+            .zip(breaks)
+            .map(|(line, b)| {
+                if ends_filled(&p.items, b.index) {
+                    assert!(b.ratio <= 0.0, "{line:?} stretched by {}", b.ratio);
+                    format!("{line}¶")
+                } else {
+                    line.clone()
+                }
+            })
+            .collect();
+        marked.join("|")
+    }
+
+    #[test]
+    fn hard_breaks_end_filled_lines() {
+        let cases = [
+            ("one two\nthree four", 20.0, "one two¶|three four¶"),
+            ("one\n\ntwo", 20.0, "one¶|¶|two¶"),
+            ("aaa bbb ccc\nddd", 8.0, "aaa bbb|ccc¶|ddd¶"),
+            // The seed's address: the line before the hard break is far
+            // short of the measure and stays so.
+            (
+                "and fight for socialism. To contact the WSWS and the\nSocialist Equality \
+                 Party visit:",
+                40.0,
+                "and fight for socialism. To contact the|WSWS and the¶|Socialist Equality Party \
+                 visit:¶",
+            ),
+        ];
+        for (text, measure, expected) in cases {
+            let p = para(text, false);
+            let params = justify(measure);
+            assert_eq!(render_filled(&p, &linebreak(&p.items, &params)), expected, "{text:?}");
+            // First fit, the last fallback, breaks the same way here and
+            // goes on after a hard break.
+            assert_eq!(render_filled(&p, &greedy(&p.items, &params)), expected, "{text:?}");
+        }
+        // An ordinary break never ends filled, nor does a position that is
+        // no break at all.
+        let p = para("aaa bbb ccc", false);
+        assert!(!ends_filled(&p.items, 1));
+        assert!(!ends_filled(&p.items, 0));
+        assert!(!ends_filled(&p.items, p.items.len()));
+        assert!(ends_filled(&p.items, p.items.len() - 1));
     }
 
     #[test]

@@ -63,6 +63,10 @@ enum Command {
         /// Statement (.md, .txt) or layout (.toml) files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Read the statements as "markdown" or "text" (pasted web text),
+        /// whatever their front matter says or they look like.
+        #[arg(long, value_name = "markdown|text")]
+        format: Option<handbill::statement::Format>,
         #[command(flatten)]
         fonts: FontPath,
     },
@@ -112,6 +116,10 @@ struct Inputs {
     /// Override one layout key, e.g. --set body.size=11pt; repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     sets: Vec<String>,
+    /// Read the statements as "markdown" or "text" (pasted web text),
+    /// whatever their front matter says or they look like.
+    #[arg(long, value_name = "markdown|text")]
+    format: Option<handbill::statement::Format>,
 }
 
 /// How pages are drawn as pictures.
@@ -165,7 +173,9 @@ fn main() -> ExitCode {
         Command::Batch { campaign, out, shard, run } => {
             cmd::batch::batch(&campaign, out.as_deref(), shard, &run.settings())
         }
-        Command::Check { files, fonts } => cmd::check::check(&files, &fonts.font_path),
+        Command::Check { files, format, fonts } => {
+            cmd::check::check(&files, format, &fonts.font_path)
+        }
         Command::Layouts => cmd::layouts::list_layouts(),
         Command::Fonts { fonts } => cmd::fonts::list_fonts(&fonts.font_path),
         Command::Init { dir } => cmd::init::init(&dir),
@@ -173,7 +183,8 @@ fn main() -> ExitCode {
 }
 
 fn build(inputs: &Inputs, out: &std::path::Path, make: &Make, run: &Run) -> ExitCode {
-    cmd::build::build(&inputs.statements, &inputs.layouts, &inputs.sets, out, make, &run.settings())
+    let Inputs { statements, layouts, sets, format } = inputs;
+    cmd::build::build(statements, layouts, sets, *format, out, make, &run.settings())
 }
 
 impl Run {

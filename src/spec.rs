@@ -292,6 +292,10 @@ pub struct FitSpec {
     /// page before by setting the body a little smaller (see
     /// [`crate::fit::pull_back`]).
     pub pull_back: bool,
+    /// With `pages`: the narrowest column, in em of the fitted body size,
+    /// that fitting may set; where larger type would make the columns
+    /// narrower, it sets one column fewer (0 = never).
+    pub min_measure: f32,
 }
 
 /// Ink mode.
@@ -421,7 +425,13 @@ impl Default for LayoutSpec {
                 qr_code: None,
                 qr_warnings: Vec::new(),
             },
-            fit: FitSpec { pages: 0, min_size: 8.0, max_size: 12.0, pull_back: true },
+            fit: FitSpec {
+                pages: 0,
+                min_size: 8.0,
+                max_size: 12.0,
+                pull_back: true,
+                min_measure: 0.0,
+            },
             print: PrintSpec {
                 color: ColorMode::Color,
                 crop_marks: false,

@@ -52,6 +52,43 @@ pub struct Meta {
     pub dir: Option<String>,
     /// Quotation marks asked for (`quotes = "guillemets"`), if any.
     pub quotes: Option<Quotes>,
+    /// How the body is read: as given by `format` in the front matter
+    /// (or, after [`parse_as`], by the caller), else as detected.
+    pub format: Option<Format>,
+}
+
+/// How the body of a statement is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CommonMark, with tables, strikethrough and footnotes.
+    Markdown,
+    /// Text pasted from a web page or an e-mail: printed as written, its
+    /// bullet lines made lists, page debris dropped.
+    Text,
+}
+
+impl Format {
+    /// The name used in front matter and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Format, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "markdown" | "md" => Ok(Format::Markdown),
+            "text" | "txt" | "plain" => Ok(Format::Text),
+            _ => Err(format!(
+                "`{s}` is not a statement format: write \"markdown\" or \"text\" (pasted web text)"
+            )),
+        }
+    }
 }
 
 /// A block-level element.
@@ -184,20 +221,37 @@ pub fn plain_text(content: &[Inline]) -> String {
 /// mark and Windows-1252 text, with any line ends; refuses binary files,
 /// empty statements and files over [`MAX_STATEMENT_BYTES`].
 pub fn load(path: &Path) -> Result<Statement> {
+    load_as(path, None)
+}
+
+/// Like [`load`], reading the body as `format` if given (this overrides
+/// the front matter's `format`), else as the front matter says or as
+/// detected.
+pub fn load_as(path: &Path, format: Option<Format>) -> Result<Statement> {
     if let Ok(meta) = std::fs::metadata(path) {
         input::check_size(path, meta.len())?;
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e, "read the statement"))?;
     let mut warnings = Vec::new();
     let text = input::decode(path, &bytes, &mut warnings)?;
-    let mut st = parse(path, &text)?;
+    let mut st = parse_as(path, &text, format)?;
     warnings.append(&mut st.warnings);
     st.warnings = warnings;
     Ok(st)
 }
 
 /// Parses a statement from text. `path` is used for names and messages.
+///
+/// The body is Markdown or pasted plain text as the front matter's
+/// `format` says; without it, Markdown if any line has Markdown in it
+/// (headings, emphasis, code spans, links, entities, HTML, …).
 pub fn parse(path: &Path, text: &str) -> Result<Statement> {
+    parse_as(path, text, None)
+}
+
+/// Like [`parse`], reading the body as `format` if given (this overrides
+/// the front matter's `format`).
+pub fn parse_as(path: &Path, text: &str, format: Option<Format>) -> Result<Statement> {
     let mut warnings = Vec::new();
     let text = input::normalize(path, text, &mut warnings);
     if text.trim().is_empty() {
@@ -213,7 +267,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Statement> {
         .map(|(i, t)| plain::SrcLine { text: t.to_owned(), line: first_line + i })
         .collect();
     plain::drop_debris(path, &mut lines, &mut warnings);
-    let is_plain = !plain::looks_like_markdown(&lines);
+    let format = format.or(meta.format).unwrap_or(if plain::looks_like_markdown(&lines) {
+        Format::Markdown
+    } else {
+        Format::Text
+    });
+    meta.format = Some(format);
+    let is_plain = format == Format::Text;
     let lines = plain::prepare(lines, is_plain);
     let line_map: Vec<usize> = lines.iter().map(|l| l.line).collect();
     let source = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
@@ -766,6 +826,95 @@ mod tests {
             raw.trim_start().trim_start_matches("English").trim_end().trim_end_matches("Loading");
         same_words(debris, &s);
         assert_eq!(s.warnings.len(), 2);
+    }
+
+    #[test]
+    fn the_seeds_keep_their_format() {
+        let seeds = [
+            (include_str!("../tests/fixtures/seeds/000_c24ff14edc484165.txt"), Format::Text),
+            (include_str!("../tests/fixtures/seeds/001_86acad7a959e0f43.txt"), Format::Markdown),
+            (include_str!("../tests/fixtures/seeds/002_3b462c42e30a451f.txt"), Format::Markdown),
+            (include_str!("../tests/fixtures/seeds/003_9826d0a7419dff84.txt"), Format::Text),
+            (include_str!("../tests/fixtures/seeds/004_9f396b50d82121c8.txt"), Format::Text),
+        ];
+        for (i, (raw, format)) in seeds.into_iter().enumerate() {
+            assert_eq!(st(raw).meta.format, Some(format), "seed {i:03}");
+        }
+    }
+
+    /// One paragraph of inline Markdown: no heading, list or blank line
+    /// tells it from pasted text, only its inline marks.
+    #[test]
+    fn inline_markdown_alone_is_markdown() {
+        for (text, want) in [
+            ("Fish &amp; chips", "P:Fish & chips"),
+            ("A hash: &#35; and &#x41;.", "P:A hash: # and A."),
+            ("Run `make` first", "P:Run `make` first"),
+            ("5*6*78", "P:5*6*78"),
+            ("Read <https://wsws.org> daily", "P:Read [https://wsws.org](https://wsws.org) daily"),
+            ("See [the site][w].\n\n[w]: https://wsws.org", "P:See [the site](https://wsws.org)."),
+        ] {
+            let s = st(text);
+            assert_eq!(s.meta.format, Some(Format::Markdown), "{text}");
+            assert_eq!(tree(&s.blocks), want, "{text}");
+        }
+        // `5*6*78`: the 6 is emphasized, the asterisks gone.
+        let s = st("5*6*78");
+        let Some(Block::Paragraph { content, .. }) = s.blocks.first() else {
+            panic!("{}", tree(&s.blocks))
+        };
+        let italic: Vec<&str> = content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Text(span) if span.style.italic => Some(span.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(italic, ["6"]);
+    }
+
+    #[test]
+    fn pasted_text_with_look_alikes_stays_text() {
+        for text in [
+            "Profits & wages; AT&T and R&D.",
+            "don`t and can`t",
+            "Rates: 5 * 3 = 15 and snake_case_name",
+            "wages < prices and 3 > 2",
+        ] {
+            assert_eq!(st(text).meta.format, Some(Format::Text), "{text}");
+        }
+    }
+
+    #[test]
+    fn html_block_text_is_kept() {
+        let s = st("<div id=\"x\"\n*hi*");
+        assert_eq!(s.meta.format, Some(Format::Markdown));
+        assert_eq!(tree(&s.blocks), "P:*hi*");
+        assert_eq!(warns(&s), ["s.md:1: raw HTML skipped (its text is kept)"]);
+        let s = st("<div class=\"note\">\nFish &amp; chips &#35;1\n</div>");
+        assert_eq!(tree(&s.blocks), "P:Fish & chips #1");
+    }
+
+    #[test]
+    fn format_is_chosen_by_front_matter_or_caller() {
+        let text = "+++\nformat = \"text\"\ntitle = \"T\"\n+++\nFish &amp; *chips*";
+        let s = st(text);
+        assert_eq!(s.meta.format, Some(Format::Text));
+        assert_eq!(tree(&s.blocks), "P:Fish &amp; *chips*");
+        // The caller's choice wins over the front matter's.
+        let s = parse_as(Path::new("s.md"), text, Some(Format::Markdown)).expect("parses");
+        assert_eq!(
+            (s.meta.format, tree(&s.blocks)),
+            (Some(Format::Markdown), "P:Fish & *chips*".into())
+        );
+        // Plain-looking text read as Markdown: a `-` line is a list.
+        let s = parse_as(Path::new("s.md"), "Demands\n\n- one", Some(Format::Markdown))
+            .expect("parses");
+        assert_eq!(tree(&s.blocks), "P:Demands|UL[P:one]");
+        let s = parse_as(Path::new("s.md"), "# Not a heading", Some(Format::Text)).expect("parses");
+        assert_eq!(s.meta.title.as_deref(), Some("# Not a heading"));
+        assert_eq!("Markdown".parse::<Format>(), Ok(Format::Markdown));
+        assert!("html".parse::<Format>().is_err());
     }
 
     /// Writes `bytes` to a fresh temporary file named `name`.

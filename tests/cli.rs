@@ -807,3 +807,24 @@ fn font_path_is_searched_first() {
     let r = run(dir.path(), &["fonts", "--font-path", "missing"]);
     ok(&r, "fonts --font-path to a missing folder");
 }
+
+#[test]
+fn format_flag_says_how_to_read_the_statement() {
+    let dir = temp();
+    // Read as Markdown, a lone unclosed tag is an HTML block with no text.
+    write(dir.path(), "tag.md", "<div id=\"x\">\n");
+    let r = run(dir.path(), &["check", "tag.md"]);
+    record(&r, "format: detected");
+    fails(&r, "format detected", &["tag.md", "empty"]);
+    let r = run(dir.path(), &["check", "tag.md", "--format", "markdown"]);
+    fails(&r, "format markdown", &["tag.md", "empty"]);
+    let r = run(dir.path(), &["check", "tag.md", "--format", "text"]);
+    ok(&r, "format text");
+    let r = build("format: text", "<div id=\"x\">\n", "letter-2col", &["--format", "text"]);
+    ok(&r, "build format text");
+    let r = run(dir.path(), &["preview", "tag.md", "-l", "letter-2col", "--format", "text"]);
+    ok(&r, "preview format text");
+    let r = build("format: bad value", SAMPLE, "letter-2col", &["--format", "html"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`html` is not a statement format"), "{}", r.stderr);
+}

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use handbill::jobs::{Layout, Plan};
+use handbill::statement::Format;
 
 use super::report;
 use super::run::{run_plan, Settings};
@@ -27,13 +28,17 @@ pub fn build(
     statements: &[PathBuf],
     layouts: &[String],
     sets: &[String],
+    format: Option<Format>,
     out: &Path,
     make: &Make,
     settings: &Settings,
 ) -> ExitCode {
     let layouts = layouts.iter().map(|l| Layout::load(l, sets)).collect();
     match Plan::for_folder(statements.to_vec(), layouts, out, make.pdf) {
-        Ok(plan) => run_plan(&plan, make, settings),
+        Ok(mut plan) => {
+            plan.format = format;
+            run_plan(&plan, make, settings)
+        }
         Err(e) => {
             report(&e);
             ExitCode::from(2)

@@ -15,7 +15,11 @@ use handbill::{spec, Error, Vars, Warning};
 use super::{load_book, report};
 
 /// Runs `handbill check`.
-pub fn check(files: &[PathBuf], font_path: &[PathBuf]) -> ExitCode {
+pub fn check(
+    files: &[PathBuf],
+    format: Option<handbill::statement::Format>,
+    font_path: &[PathBuf],
+) -> ExitCode {
     let (dirs, book) = match load_book(font_path) {
         Ok(b) => b,
         Err(e) => {
@@ -29,7 +33,7 @@ pub fn check(files: &[PathBuf], font_path: &[PathBuf]) -> ExitCode {
         let result = if is_layout {
             check_layout(f, &dirs, &book)
         } else {
-            handbill::check_statement(f, &book)
+            handbill::check_statement(f, &book, format)
         };
         match result {
             Ok(ws) => {

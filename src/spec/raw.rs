@@ -113,6 +113,7 @@ pub(crate) struct RawFit {
     pub min_size: Option<RawLen>,
     pub max_size: Option<RawLen>,
     pub pull_back: Option<bool>,
+    pub min_measure: Option<RawLen>,
 }
 
 /// `[print]`.

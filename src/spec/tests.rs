@@ -544,6 +544,16 @@ fn every_layout_file_is_shipped() {
 }
 
 #[test]
+fn min_measure_is_kept_in_em() {
+    assert_eq!(ok("").fit.min_measure, 0.0);
+    let sp = ok("[body]\nsize = \"12pt\"\n[fit]\nmin-measure = \"20em\"\n");
+    assert_eq!(sp.fit.min_measure, 20.0);
+    // In points, it is read at the layout's body size.
+    assert_eq!(ok("[fit]\nmin-measure = \"200pt\"\n").fit.min_measure, 20.0);
+    assert!(err("[fit]\nmin-measure = \"-1em\"\n").starts_with("t.toml:2:"));
+}
+
+#[test]
 fn pull_back_is_on_unless_switched_off() {
     assert!(ok("").fit.pull_back);
     assert!(!ok("[fit]\npull-back = false\n").fit.pull_back);

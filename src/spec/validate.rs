@@ -270,7 +270,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     let masthead =
         masthead(&mut cx, raw.masthead.unwrap_or_default(), &d.masthead, &headings.font)?;
     let footer = footer(&mut cx, raw.footer.unwrap_or_default(), &d.footer)?;
-    let fit = fit(&cx, raw.fit.unwrap_or_default(), &d.fit)?;
+    let fit = fit(&cx, raw.fit.unwrap_or_default(), &d.fit, size)?;
     let print = print(&cx, raw.print.unwrap_or_default(), &d.print, &page)?;
     // Read last, as it always has been: see the order above.
     page.bilingual = cx.choice(
@@ -649,12 +649,15 @@ fn footer(cx: &mut Ctx, footer: RawFooter, d: &FooterSpec) -> Result<FooterSpec>
 }
 
 /// `[fit]`.
-fn fit(cx: &Ctx, fit: RawFit, d: &FitSpec) -> Result<FitSpec> {
+/// `size` is the body size, which `fit.min-measure` in em is read against.
+fn fit(cx: &Ctx, fit: RawFit, d: &FitSpec, size: f32) -> Result<FitSpec> {
     let fit = FitSpec {
         pages: cx.count("fit.pages", fit.pages, d.pages, 1000)?,
         min_size: cx.positive("fit.min-size", fit.min_size.as_ref(), d.min_size)?,
         max_size: cx.positive("fit.max-size", fit.max_size.as_ref(), d.max_size)?,
         pull_back: fit.pull_back.unwrap_or(d.pull_back),
+        // Written in em ("24em") and kept in em: it follows the fitted size.
+        min_measure: cx.space("fit.min-measure", fit.min_measure.as_ref(), 0.0)? / size,
     };
     if fit.min_size > fit.max_size {
         return Err(Error::new(

@@ -7,10 +7,10 @@ use toml::Spanned;
 
 use crate::error::{Error, Location, Result, Warning};
 
-use super::{Meta, Quotes};
+use super::{Format, Meta, Quotes};
 
 /// The keys front matter understands.
-const KEYS: [&str; 7] = ["title", "subtitle", "author", "date", "lang", "dir", "quotes"];
+const KEYS: [&str; 8] = ["title", "subtitle", "author", "date", "lang", "dir", "quotes", "format"];
 
 /// What to do about a malformed front matter.
 const TOML_HINT: &str =
@@ -121,6 +121,17 @@ fn read(
                     )
                 })?);
             }
+            "format" => {
+                let v = value.unwrap_or_default();
+                meta.format = Some(v.parse::<Format>().map_err(|_| {
+                    Error::new(
+                        loc,
+                        format!("front matter: `format = \"{v}\"` is not a statement format"),
+                        "write format = \"markdown\" or format = \"text\" (text pasted from a \
+                         web page, printed as written)",
+                    )
+                })?);
+            }
             _ => {
                 let dir = value.map(|d| d.to_ascii_lowercase());
                 if let Some(d) = dir.as_deref().filter(|d| !matches!(*d, "ltr" | "rtl")) {
@@ -199,7 +210,12 @@ mod tests {
         assert_eq!(meta.date.as_deref(), Some("2026-01-22"));
         assert_eq!(meta.lang.as_deref(), Some("en"));
         assert_eq!(meta.dir.as_deref(), Some("ltr"));
+        assert_eq!(meta.format, None);
         assert!(w.is_empty());
+        for (v, format) in [("markdown", Format::Markdown), ("Text", Format::Text)] {
+            let (r, _) = run(&format!("+++\nformat = \"{v}\"\n+++\nBody"));
+            assert_eq!(r.map(|(m, _)| m.format), Ok(Some(format)), "{v}");
+        }
     }
 
     #[test]
@@ -215,7 +231,7 @@ mod tests {
             w,
             [
                 "s.md:3: unknown front matter key `colour` on line 3 ignored \
-                 (known keys: title, subtitle, author, date, lang, dir, quotes)",
+                 (known keys: title, subtitle, author, date, lang, dir, quotes, format)",
                 "s.md:4: unknown front matter key `language` on line 4 ignored (did you mean `lang`?)",
             ]
         );
@@ -255,5 +271,13 @@ mod tests {
             .unwrap_or_default()
             .starts_with("s.md:2:7: front matter: `dir = \"up\"`"));
         assert!(run("+++\nlang = \"pt-BR\"\n+++\n").0.is_ok());
+        assert_eq!(
+            run("+++\nformat = \"html\"\n+++\n").0.err().as_deref(),
+            Some(
+                "s.md:2:10: front matter: `format = \"html\"` is not a statement format — \
+                  write format = \"markdown\" or format = \"text\" (text pasted from a web page, \
+                  printed as written)"
+            )
+        );
     }
 }

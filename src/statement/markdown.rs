@@ -520,19 +520,79 @@ fn html_text(html: &str) -> String {
             let close = if lower.starts_with("<script") { "</script>" } else { "</style>" };
             rest.to_ascii_lowercase().find(close).map(|i| i + close.len())
         } else {
-            rest.find('>').map(|i| i + 1)
+            // A tag left open (`<div id="x"` and no `>`) ends with its
+            // line: the lines after it are text, not attributes.
+            rest.find('>').map(|i| i + 1).or_else(|| rest.find('\n'))
         };
         rest = rest.get(end.unwrap_or(rest.len())..).unwrap_or("");
     }
     out.push_str(rest);
-    let out = out
-        .replace("&nbsp;", "\u{A0}")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "’")
-        .replace("&amp;", "&");
+    let out = decode_entities(&out);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Named entities decoded in HTML blocks: the common ones of pasted web
+/// text. (Outside HTML blocks the Markdown parser decodes all of them.)
+const ENTITIES: &[(&str, &str)] = &[
+    ("nbsp", "\u{A0}"),
+    ("lt", "<"),
+    ("gt", ">"),
+    ("quot", "\""),
+    ("apos", "’"),
+    ("amp", "&"),
+    ("mdash", "—"),
+    ("ndash", "–"),
+    ("hellip", "…"),
+    ("lsquo", "‘"),
+    ("rsquo", "’"),
+    ("ldquo", "“"),
+    ("rdquo", "”"),
+    ("laquo", "«"),
+    ("raquo", "»"),
+    ("copy", "©"),
+    ("shy", "\u{AD}"),
+];
+
+/// Decodes numeric entities (`&#35;`, `&#x23;`) and those of [`ENTITIES`];
+/// anything else stays as written.
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.get(1..).and_then(|r| {
+            let end = r.find(';').filter(|&e| e <= 32)?;
+            let name = &r[..end];
+            let c = if let Some(num) = name.strip_prefix('#') {
+                let code = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => num.parse::<u32>().ok()?,
+                };
+                // `&#39;` is the apostrophe of HTML; set it typographically.
+                if code == 39 {
+                    "’".to_owned()
+                } else {
+                    char::from_u32(code).filter(|&c| c != '\0')?.to_string()
+                }
+            } else {
+                ENTITIES.iter().find(|(n, _)| *n == name)?.1.to_owned()
+            };
+            Some((c, end + 2))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push_str(&c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -545,6 +605,12 @@ mod tests {
         assert_eq!(html_text("<!-- a note -->"), "");
         assert_eq!(html_text("<script>var x = 1 < 2;</script><p>ok</p>"), "ok");
         assert_eq!(html_text("<p>unclosed <b"), "unclosed");
+        assert_eq!(html_text("<div id=\"x\"\n*hi*"), "*hi*");
+        assert_eq!(html_text("<div\n class=\"x\">text</div>"), "text");
+        assert_eq!(
+            html_text("<p>&#35;1 &#x41; &mdash; &bogus; a&b &#39;s</p>"),
+            "#1 A — &bogus; a&b ’s"
+        );
     }
 
     #[test]

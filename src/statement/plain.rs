@@ -125,7 +125,135 @@ fn line_has_markdown(line: &str) -> bool {
     if line.contains("[^") || has_html_tag(line) {
         return true;
     }
-    has_escape(line) || has_emphasis(line)
+    has_escape(line)
+        || has_emphasis(line)
+        || has_entity(line)
+        || has_code_span(line)
+        || has_autolink(line)
+        || opens_html_block(t)
+        || defines_link(t)
+}
+
+/// Tells whether a line defines a link reference: `[label]: https://…`.
+fn defines_link(t: &str) -> bool {
+    t.strip_prefix('[').and_then(|r| r.find("]:").map(|e| (&r[..e], &r[e + 2..]))).is_some_and(
+        |(label, dest)| {
+            !label.trim().is_empty()
+                && !label.starts_with('^')
+                && dest.starts_with([' ', '\t'])
+                && !dest.trim().is_empty()
+                && !dest.trim().contains(' ')
+        },
+    )
+}
+
+/// Finds an HTML entity: `&amp;`, `&#35;`, `&#x23;`. A bare `&` (`AT&T`,
+/// `R&D;`) is not one: a named entity has two or more letters.
+fn has_entity(line: &str) -> bool {
+    line.match_indices('&').any(|(i, _)| {
+        let rest = &line[i + 1..];
+        let Some(end) = rest.find(';') else { return false };
+        let name = &rest[..end];
+        if let Some(num) = name.strip_prefix('#') {
+            let hex = num.strip_prefix(['x', 'X']);
+            match hex {
+                Some(h) => (1..=6).contains(&h.len()) && h.chars().all(|c| c.is_ascii_hexdigit()),
+                None => (1..=7).contains(&num.len()) && num.chars().all(|c| c.is_ascii_digit()),
+            }
+        } else {
+            (2..=32).contains(&name.len())
+                && name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name.chars().all(|c| c.is_ascii_alphanumeric())
+        }
+    })
+}
+
+/// Finds a code span: a run of backticks, some text, and a run of the same
+/// length. Backticks used as apostrophes (`don`t`) sit inside words, so
+/// the span must not start right after a letter nor end right before one.
+fn has_code_span(line: &str) -> bool {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let open = i;
+        while i < b.len() && b[i] == b'`' {
+            i += 1;
+        }
+        let n = i - open;
+        let after_word = open > 0 && line[..open].ends_with(char::is_alphanumeric);
+        // The closing run of exactly `n` backticks.
+        let mut j = i;
+        let close = loop {
+            let Some(k) = line[j..].find('`').map(|k| j + k) else { break None };
+            let mut e = k;
+            while e < b.len() && b[e] == b'`' {
+                e += 1;
+            }
+            if e - k == n {
+                break Some((k, e));
+            }
+            j = e;
+        };
+        if let Some((k, e)) = close {
+            let inner = &line[i..k];
+            let before_word = line[e..].starts_with(char::is_alphanumeric);
+            if !after_word && !before_word && !inner.trim().is_empty() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Finds an autolink: `<https://…>`, `<mailto:…>`.
+fn has_autolink(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["<http://", "<https://", "<mailto:"].iter().any(|p| {
+        lower.match_indices(p).any(|(i, _)| {
+            lower[i..].find(['>', ' ']).is_some_and(|e| lower[i + e..].starts_with('>'))
+        })
+    })
+}
+
+/// Tags that open an HTML block in CommonMark when they start a line (a
+/// few of the common ones; they never start a line of pasted prose).
+const HTML_BLOCK_TAGS: &[&str] = &[
+    "div",
+    "p",
+    "table",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "center",
+    "details",
+];
+
+/// Tells whether a line (already without its indent) opens an HTML block:
+/// `<div`, `<p>`, `<table class=…` and the like.
+fn opens_html_block(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix('<') else { return false };
+    let name: String = rest.chars().take_while(char::is_ascii_alphanumeric).collect();
+    let after = &rest[name.len()..];
+    HTML_BLOCK_TAGS.contains(&name.to_ascii_lowercase().as_str())
+        && (after.is_empty() || after.starts_with([' ', '\t', '>', '/']))
 }
 
 /// Finds HTML: a closing tag (`</b>`, `</div>`) or a void element (`<br>`,
@@ -161,9 +289,12 @@ fn has_emphasis(line: &str) -> bool {
             let after = chars.get(i + 1).copied();
             let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
             let space = |c: Option<char>| c.is_none_or(|c| c.is_whitespace());
-            if !open && !word(before) && !space(after) && after != Some(mark) {
+            // `*` opens and closes inside a word too (`5*6*78`); `_` does
+            // not (`snake_case_name`).
+            let intraword = mark == '*';
+            if !open && (intraword || !word(before)) && !space(after) && after != Some(mark) {
                 open = true;
-            } else if open && !space(before) && !word(after) {
+            } else if open && !space(before) && (intraword || !word(after)) {
                 return true;
             }
         }
@@ -317,6 +448,15 @@ mod tests {
             "> quoted",
             "a | b\n--|--",
             "```",
+            "Fish &amp; chips",
+            "&#35; and &#X41;",
+            "`code`",
+            "run ``a ` b`` now",
+            "5*6*78",
+            "<https://wsws.org>",
+            "<div id=\"x\"",
+            "<p>",
+            "[w]: https://wsws.org",
         ] {
             assert!(looks_like_markdown(&src(md)), "{md}");
         }
@@ -327,6 +467,14 @@ mod tests {
             "#hashtag and 5 * 3 = 15",
             "I’m pro [general strike] … anyone",
             "snake_case_name",
+            "AT&T, R&D; Q&A",
+            "&#;  &#x; &a;",
+            "don`t and can`t",
+            "a ` lone backtick",
+            "5* and 6*",
+            "<https://wsws.org and more",
+            "<divide> and <p5>",
+            "[1]: see page 3",
         ] {
             assert!(!looks_like_markdown(&src(plain)), "{plain}");
         }

@@ -7,11 +7,12 @@
 //! bracketing steps then settle the size to 0.05 pt.
 
 use crate::error::{Error, Location, Result, Warning};
-use crate::flow::{self, Vars};
+use crate::flow;
 use crate::pages::{Document, LineKind};
 use crate::shape::Shaper;
 use crate::spec::{Bilingual, LayoutSpec};
 use crate::statement::Statement;
+use crate::vars::Vars;
 
 /// Sizes are chosen on this grid (points).
 const STEP: f32 = 0.05;

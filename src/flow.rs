@@ -17,14 +17,12 @@ use crate::script::Dir;
 use crate::shape::{Paragraph, Piece, Shaper, TextStyle};
 use crate::spec::{Align, FooterOn, LayoutSpec};
 use crate::statement::{plain_text, Block, Inline, Meta, Statement};
+use crate::vars::{display_date_in, fill_placeholders, Vars};
 
 /// Tolerance for floating-point comparisons of vertical positions.
 const EPS: f32 = 0.01;
 /// Color of links in color mode (a dark blue that stays readable).
 const LINK_INK: Ink = Ink::Accent(0x1a, 0x4a, 0x8a);
-
-/// Values for `{event.KEY}` placeholders, e.g. `name` → `Day of action`.
-pub type Vars = HashMap<String, String>;
 
 /// Lays out a statement with a layout: the whole document, page by page.
 pub fn flow(
@@ -2494,166 +2492,6 @@ fn balance_with(
         h = (h + step).min(max_h);
     }
     best
-}
-
-/// Replaces `{title}`, `{date}`, `{author}` and `{event.KEY}` in `text`.
-pub fn fill_placeholders(
-    text: &str,
-    meta: &Meta,
-    vars: &Vars,
-    spec: &LayoutSpec,
-) -> Result<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            out.push_str(&rest[open..]);
-            rest = "";
-            break;
-        };
-        let key = after[..close].trim();
-        let value = match key {
-            "title" => meta.title.clone().unwrap_or_default(),
-            "subtitle" => meta.subtitle.clone().unwrap_or_default(),
-            "author" => meta.author.clone().unwrap_or_default(),
-            "date" => meta.date.as_deref().map(display_date).unwrap_or_default(),
-            k => match k.strip_prefix("event.") {
-                Some(ev) if vars.contains_key(ev) => vars[ev].clone(),
-                _ => {
-                    let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
-                    let known: Vec<String> = ["title", "subtitle", "author", "date"]
-                        .iter()
-                        .map(|s| format!("{{{s}}}"))
-                        .chain({
-                            let mut keys: Vec<&String> = vars.keys().collect();
-                            keys.sort();
-                            keys.into_iter().map(|k| format!("{{event.{k}}}"))
-                        })
-                        .collect();
-                    return Err(Error::new(
-                        loc,
-                        format!("unknown placeholder `{{{key}}}`"),
-                        format!("known here: {}", known.join(" ")),
-                    ));
-                }
-            },
-        };
-        out.push_str(&value);
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// Shows an ISO date (`2026-01-22`) as `22 January 2026`; other text as is.
-pub fn display_date(date: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let parts: Vec<&str> = date.trim().split('-').collect();
-    if let [y, m, d] = parts[..] {
-        if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
-            if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                return format!("{d} {} {y}", MONTHS[m - 1]);
-            }
-        }
-    }
-    date.to_string()
-}
-
-/// Shows an ISO date in the words of a language the byline may be in
-/// (`es` → `22 de enero de 2026`); other languages and other text as
-/// [`display_date`] does.
-pub fn display_date_in(date: &str, lang: &str) -> String {
-    const ES: [&str; 12] = [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ];
-    const PT: [&str; 12] = [
-        "janeiro",
-        "fevereiro",
-        "março",
-        "abril",
-        "maio",
-        "junho",
-        "julho",
-        "agosto",
-        "setembro",
-        "outubro",
-        "novembro",
-        "dezembro",
-    ];
-    const FR: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    const DE: [&str; 12] = [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ];
-    let parts: Vec<&str> = date.trim().split('-').collect();
-    let ymd = match parts[..] {
-        [y, m, d] => match (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
-            (Ok(y), Ok(m), Ok(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => {
-                Some((y, m, d))
-            }
-            _ => None,
-        },
-        _ => None,
-    };
-    let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-    match (ymd, primary.as_str()) {
-        (Some((y, m, d)), "es") => format!("{d} de {} de {y}", ES[m - 1]),
-        (Some((y, m, d)), "pt") => format!("{d} de {} de {y}", PT[m - 1]),
-        (Some((y, m, d)), "fr") => {
-            format!("{}{} {} {y}", d, if d == 1 { "er" } else { "" }, FR[m - 1])
-        }
-        (Some((y, m, d)), "de") => format!("{d}. {} {y}", DE[m - 1]),
-        _ => display_date(date),
-    }
 }
 
 /// Decides the statement's direction: its `dir`, else the layout's

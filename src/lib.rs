@@ -25,12 +25,13 @@ pub mod script;
 pub mod shape;
 pub mod spec;
 pub mod statement;
+pub mod vars;
 
 pub use error::{Error, Location, Result, Warning};
 
 use std::path::{Path, PathBuf};
 
-pub use flow::Vars;
+pub use vars::Vars;
 
 /// A finished leaflet: the PDF bytes plus what the user should know.
 #[derive(Debug)]

@@ -1,0 +1,575 @@
+//! Stage 5, flow: paragraphs are broken into lines and the lines flowed
+//! into columns and pages, with the masthead on page 1 and the footer below.
+//!
+//! Every block becomes a list of [`Unit`]s (a line, a rule, a table row) with
+//! the space above it and whether a column may end before it. A column is
+//! filled with units until the next does not fit, then backs up to the last
+//! unit before which a break is allowed: that one rule gives keep-with-next
+//! for headings and the widow and orphan limits.
+//!
+//! The stage, in the order a statement goes through it:
+//! - this file: the entry points ([`flow_with`], [`flow_pair_with`],
+//!   [`front_back`]) and `Flow`, one statement's state, whose `run` lays
+//!   out a single statement;
+//! - `blocks.rs`: blocks (paragraphs, headings, lists, code, tables) become
+//!   units;
+//! - `line.rs`: one line of a broken paragraph set at its measure (glyph
+//!   positions, justification, text for PDF readers);
+//! - `masthead.rs`: the masthead and footer units;
+//! - `fill.rs`: filling columns under the keep rules, page by page;
+//! - `balance.rs`: the last page's columns made to end level;
+//! - `pair.rs`: two statements side by side;
+//! - `place.rs`: units stacked on a page at their final positions.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Location, Result, Warning};
+use crate::fonts::FontBook;
+use crate::pages::{Document, Element, Ink, LineInfo, Link, Page, TextRun};
+use crate::script::Dir;
+use crate::shape::{Shaper, TextStyle};
+use crate::spec::{FooterOn, LayoutSpec};
+use crate::statement::{plain_text, Block, Meta, Statement};
+use crate::vars::Vars;
+
+mod balance;
+mod blocks;
+mod fill;
+mod line;
+mod masthead;
+mod pair;
+
+use balance::{balance, even, feather, Body};
+use blocks::snap_to_grid;
+use fill::Sheet;
+use line::SetLine;
+use pair::place_pair;
+
+/// Tolerance for floating-point comparisons of vertical positions.
+const EPS: f32 = 0.01;
+
+/// Lays out a statement with a layout: the whole document, page by page.
+pub fn flow(
+    statement: &Statement,
+    spec: &LayoutSpec,
+    book: &FontBook,
+    vars: &Vars,
+) -> Result<(Document, Vec<Warning>)> {
+    flow_with(&mut Shaper::new(book), statement, spec, vars)
+}
+
+/// Like [`flow`], with a shaper that may be reused across passes (its cache
+/// of shaped words makes later passes at other sizes cheap).
+pub fn flow_with<'b>(
+    shaper: &mut Shaper<'b>,
+    statement: &Statement,
+    spec: &LayoutSpec,
+    vars: &Vars,
+) -> Result<(Document, Vec<Warning>)> {
+    let sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
+    let mut f = match Flow::new(statement, spec, sh, vars) {
+        Ok(f) => f,
+        Err((e, sh)) => {
+            *shaper = sh;
+            return Err(e);
+        }
+    };
+    let result = f.run();
+    let mut all = std::mem::take(&mut f.warnings);
+    all.append(&mut f.shaper.warnings);
+    let pages = std::mem::take(&mut f.pages);
+    *shaper = f.shaper;
+    result?;
+    Ok((Document { pages, meta: statement.meta.clone(), body_size: spec.body.size }, all))
+}
+
+/// Something stacked in a column: a line, a rule, a table row.
+#[derive(Debug, Clone)]
+struct Unit {
+    /// Height taken in the column.
+    height: f32,
+    /// Space above, dropped at the top of a column.
+    space_before: f32,
+    /// A column may not end right before this unit.
+    keep_with_prev: bool,
+    /// The keep is only a preference (the line before ends with a hyphen):
+    /// balancing may give it up.
+    soft_keep: bool,
+    /// What to draw, relative to the column's left edge and the unit's top.
+    elements: Vec<Element>,
+    /// Clickable areas, relative likewise.
+    links: Vec<Link>,
+    /// Line facts, relative likewise.
+    lines: Vec<LineInfo>,
+}
+
+impl Unit {
+    fn translate(
+        &self,
+        dx: f32,
+        dy: f32,
+        column: usize,
+    ) -> (Vec<Element>, Vec<Link>, Vec<LineInfo>) {
+        let els = self.elements.iter().map(|e| translate(e, dx, dy)).collect();
+        let links =
+            self.links.iter().map(|l| Link { x: l.x + dx, y: l.y + dy, ..l.clone() }).collect();
+        let lines = self
+            .lines
+            .iter()
+            .map(|l| LineInfo { x: l.x + dx, y: l.y + dy, column, ..l.clone() })
+            .collect();
+        (els, links, lines)
+    }
+}
+
+fn translate(e: &Element, dx: f32, dy: f32) -> Element {
+    match e {
+        Element::Text(t) => Element::Text(TextRun { x: t.x + dx, y: t.y + dy, ..t.clone() }),
+        Element::Rule { x0, y0, x1, y1, width, ink } => Element::Rule {
+            x0: x0 + dx,
+            y0: y0 + dy,
+            x1: x1 + dx,
+            y1: y1 + dy,
+            width: *width,
+            ink: *ink,
+        },
+        Element::Rect { x, y, w, h, ink } => {
+            Element::Rect { x: x + dx, y: y + dy, w: *w, h: *h, ink: *ink }
+        }
+    }
+}
+
+/// Vertical metrics of a kind of line.
+#[derive(Debug, Clone, Copy)]
+struct LineMetrics {
+    /// Line height (baseline to baseline).
+    leading: f32,
+    /// Baseline below the line's top.
+    baseline: f32,
+}
+
+/// Context for a block: its indent from the column edge and its measure.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    indent: f32,
+    width: f32,
+    quote_depth: usize,
+}
+
+struct Flow<'a, 'b> {
+    st: &'a Statement,
+    spec: &'a LayoutSpec,
+    shaper: Shaper<'b>,
+    vars: &'a Vars,
+    warnings: Vec<Warning>,
+    pages: Vec<Page>,
+    hyphenate: Option<hypher::Lang>,
+    paragraph_no: usize,
+    /// Paragraphs to set with more (or fewer) lines than their best
+    /// breaking, by number: how the last page's columns are evened out.
+    looseness: HashMap<usize, i32>,
+    /// Body paragraphs already set, by number, measure and looseness, while
+    /// [`Flow::even_out`] sets the body again and again (`None` otherwise).
+    memo: Option<HashMap<(usize, u32, i32), Vec<SetLine>>>,
+    column_width: f32,
+    /// Direction of the statement: sets columns, alignment and list markers.
+    dir: Dir,
+}
+
+impl<'a, 'b> Flow<'a, 'b> {
+    #[allow(clippy::result_large_err)]
+    fn new(
+        st: &'a Statement,
+        spec: &'a LayoutSpec,
+        shaper: Shaper<'b>,
+        vars: &'a Vars,
+    ) -> std::result::Result<Self, (Error, Shaper<'b>)> {
+        let book = shaper.book();
+        let lang = st.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
+        let hyphenate = if spec.body.hyphenate { hyphenation_lang(&lang) } else { None };
+        let dir = direction(st, spec, &lang);
+        for fam in [&spec.body.font, &spec.headings.font, &spec.masthead.font, &spec.body.code_font]
+        {
+            if !book.has_family(fam) {
+                let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
+                let e = Error::new(
+                    loc,
+                    format!("font family `{fam}` not found"),
+                    format!("available: {}", book.families().join(", ")),
+                );
+                return Err((e, shaper));
+            }
+        }
+        Ok(Flow {
+            st,
+            spec,
+            shaper,
+            vars,
+            warnings: Vec::new(),
+            pages: Vec::new(),
+            hyphenate,
+            paragraph_no: 0,
+            looseness: HashMap::new(),
+            memo: None,
+            column_width: spec.column_width(),
+            dir,
+        })
+    }
+
+    fn source(&self, line: usize) -> Location {
+        Location::line(&self.st.path, line)
+    }
+
+    fn body_metrics(&self) -> LineMetrics {
+        let face = self.shaper.book().select(&self.spec.body.font, false, false).ok();
+        let (asc, desc) = face
+            .map(|f| (self.shaper.book().face(f).ascender, self.shaper.book().face(f).descender))
+            .unwrap_or((0.8, 0.2));
+        let size = self.spec.body.size;
+        let leading = self.spec.body.leading;
+        LineMetrics { leading, baseline: (leading - (asc + desc) * size) / 2.0 + asc * size }
+    }
+
+    fn metrics_for(&self, family: &str, size: f32, leading: f32) -> LineMetrics {
+        let face = self.shaper.book().select(family, true, false).ok();
+        let (asc, desc) = face
+            .map(|f| (self.shaper.book().face(f).ascender, self.shaper.book().face(f).descender))
+            .unwrap_or((0.8, 0.2));
+        LineMetrics { leading, baseline: (leading - (asc + desc) * size) / 2.0 + asc * size }
+    }
+
+    fn run(&mut self) -> Result<()> {
+        let spec = self.spec;
+        let p = &spec.page;
+        let inner_w = p.width - p.margin.left - p.margin.right;
+
+        // Footer, masthead, then the body as a list of units.
+        // A QR code sits at the footer's right end: the footer text gets
+        // the rest of the width, and the footer is at least as tall as it.
+        let qr = crate::qr::qr_size(spec);
+        let footer = self.footer_units(inner_w, qr)?;
+        let footer_text_h: f32 = footer.iter().map(|u| u.height + u.space_before).sum();
+        let footer_h = if footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
+        let masthead = if spec.masthead.show { self.masthead_units(inner_w)? } else { Vec::new() };
+        // (Adjusted below when the layout keeps text on a baseline grid.)
+        let masthead_h: f32 = masthead.iter().map(|u| u.height + u.space_before).sum();
+
+        let frame = Frame { indent: 0.0, width: self.column_width, quote_depth: 0 };
+        let mut units = Vec::new();
+        let blocks = self.body_blocks();
+        let first_paragraph = self.paragraph_no;
+        self.blocks(&blocks, frame, &mut units)?;
+        let mut masthead = masthead;
+        let mut masthead_h = masthead_h;
+        if spec.body.grid {
+            let lead = spec.body.leading;
+            snap_to_grid(&mut units, lead);
+            // The columns of page 1 start on the grid too.
+            let extra = (masthead_h / lead).ceil() * lead - masthead_h;
+            if let Some(u) = masthead.last_mut() {
+                u.height += extra;
+                masthead_h += extra;
+            }
+        }
+
+        let top = p.margin.top;
+        let bottom_full = p.height - p.margin.bottom;
+        let reserve_every = if spec.footer.on == FooterOn::EveryPage { footer_h } else { 0.0 };
+        let first_top = top + masthead_h;
+        if first_top >= bottom_full - reserve_every - self.spec.body.leading * 2.0 {
+            return Err(Error::new(
+                spec.path.as_ref().map(Location::file).unwrap_or_default(),
+                "the masthead and footer leave no room for text on page 1",
+                "use a smaller `masthead.title-size`, a shorter title or smaller margins",
+            ));
+        }
+
+        // Fill pages.
+        let ncol = p.columns.max(1) as usize;
+        let last_bottom = bottom_full - footer_h;
+        let sheet = Sheet {
+            ncol,
+            first_top,
+            top,
+            bottom: bottom_full - reserve_every,
+            last_bottom: (spec.footer.on == FooterOn::LastPage && footer_h > 0.0)
+                .then_some(last_bottom),
+        };
+        let mut placed = sheet.place(&units);
+
+        // Balance the columns of the last page.
+        if spec.page.balance && ncol > 1 {
+            let lp = placed.len() - 1;
+            let start = placed[lp].first().map_or(units.len(), |r| r.start);
+            let height = sheet.last_page_bottom() - sheet.ctop(lp);
+            let (lead, gap) = (self.spec.body.leading, self.spec.body.paragraph_spacing);
+            if let Some((spread, cols)) = balance(&units, start, ncol, height, lead) {
+                placed[lp] = cols;
+                if !even(spread, lead, gap) {
+                    let body = Body { blocks: &blocks, frame, first_paragraph };
+                    if let Some((u, pl)) = self.even_out(&body, &units, &placed, &sheet, spread)? {
+                        units = u;
+                        placed = pl;
+                    }
+                }
+            }
+        }
+
+        // Place everything.
+        // Right to left, the first column is on the right.
+        let col_x: Vec<f32> = (0..ncol)
+            .map(|c| if self.rtl() { ncol - 1 - c } else { c })
+            .map(|c| p.margin.left + c as f32 * (self.column_width + p.gutter))
+            .collect();
+        let npages = placed.len();
+        for (pi, cols) in placed.iter().enumerate() {
+            let ctop = if pi == 0 { first_top } else { top };
+            let is_last = pi + 1 == npages;
+            let show_footer = footer_h > 0.0 && (spec.footer.on == FooterOn::EveryPage || is_last);
+            let cbottom = if show_footer { bottom_full - footer_h } else { bottom_full };
+            let mut page = Page {
+                width: p.width,
+                height: p.height,
+                elements: Vec::new(),
+                links: Vec::new(),
+                lines: Vec::new(),
+                column_bottom: cbottom,
+                column_top: ctop,
+                masthead_bottom: if pi == 0 && masthead_h > 0.0 { top + masthead_h } else { 0.0 },
+            };
+            if pi == 0 {
+                let mut y = top;
+                for u in &masthead {
+                    y += u.space_before;
+                    let (e, l, li) = u.translate(p.margin.left, y, 0);
+                    page.elements.extend(e);
+                    page.links.extend(l);
+                    page.lines.extend(li);
+                    y += u.height;
+                }
+            }
+            let mut max_y = ctop;
+            let feather = if is_last && spec.page.balance && !spec.body.grid {
+                feather(&units, cols, spec.body.leading, spec.body.paragraph_spacing)
+            } else {
+                vec![0.0; cols.len()]
+            };
+            for (c, range) in cols.iter().enumerate() {
+                let mut y = ctop;
+                for (k, u) in units[range.clone()].iter().enumerate() {
+                    if k > 0 {
+                        y += u.space_before;
+                        if u.space_before > 0.0 {
+                            y += feather[c];
+                        }
+                    }
+                    let (e, l, li) = u.translate(col_x[c], y, c);
+                    page.elements.extend(e);
+                    page.links.extend(l);
+                    page.lines.extend(li);
+                    y += u.height;
+                }
+                max_y = max_y.max(y);
+            }
+            if p.column_rule > 0.0 {
+                let mut xs = col_x.clone();
+                xs.sort_by(f32::total_cmp);
+                for cx in &xs[1..] {
+                    let x = cx - p.gutter / 2.0;
+                    page.elements.push(Element::Rule {
+                        x0: x,
+                        y0: ctop,
+                        x1: x,
+                        y1: max_y.max(ctop + 1.0),
+                        width: p.column_rule,
+                        ink: Ink::Black,
+                    });
+                }
+            }
+            if show_footer {
+                // Bottom-aligned: the text ends on the bottom margin.
+                let mut y = bottom_full - footer_text_h;
+                for u in &footer {
+                    y += u.space_before;
+                    let (e, l, li) = u.translate(p.margin.left, y, 0);
+                    page.elements.extend(e);
+                    page.links.extend(l);
+                    page.lines.extend(li);
+                    y += u.height;
+                }
+            }
+            self.pages.push(page);
+        }
+        Ok(())
+    }
+
+    fn text_style(
+        &self,
+        size: f32,
+        family: &'a str,
+        bold: bool,
+        hyphenate: bool,
+        measure: f32,
+    ) -> TextStyle<'a> {
+        TextStyle {
+            family,
+            code_family: &self.spec.body.code_font,
+            size,
+            bold,
+            hyphenate: if hyphenate { self.hyphenate } else { None },
+            measure,
+            hang: true,
+            indent: 0.0,
+            expand_words: true,
+            fallback: &self.spec.body.fallback,
+            lang: Some(self.st.meta.lang.as_deref().unwrap_or(&self.spec.body.language)),
+            dir: self.dir,
+        }
+    }
+
+    /// Tells whether the statement reads right to left.
+    fn rtl(&self) -> bool {
+        self.dir == Dir::Rtl
+    }
+}
+
+/// Lays out two statements side by side, as `page.bilingual =
+/// "side-by-side"` asks: the first half of the columns carry the first
+/// statement, the second half the second, and each pair of sections
+/// starts level on both sides (the longer sets the pace). Text flows from
+/// column to column and page to page within each side.
+pub fn flow_pair_with<'b>(
+    shaper: &mut Shaper<'b>,
+    first: &Statement,
+    second: &Statement,
+    spec: &LayoutSpec,
+    vars: &Vars,
+) -> Result<(Document, Vec<Warning>)> {
+    let p = &spec.page;
+    let loc = || spec.path.as_ref().map(Location::file).unwrap_or_default();
+    if p.columns < 2 || !p.columns.is_multiple_of(2) {
+        return Err(Error::new(
+            loc(),
+            format!(
+                "`page.bilingual = \"side-by-side\"` needs an even number of columns, and this layout has {}",
+                p.columns
+            ),
+            "set `page.columns` to 2 or 4: the first half of the columns take the first statement, the second half the second",
+        ));
+    }
+    let per_side = (p.columns / 2) as usize;
+    let cw = spec.column_width();
+    let side_w = per_side as f32 * cw + (per_side - 1) as f32 * p.gutter;
+    let inner_w = p.width - p.margin.left - p.margin.right;
+    let qr = crate::qr::qr_size(spec);
+
+    // One statement at a time through the shaper (each flow owns it).
+    let mut sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
+    let mut warnings = Vec::new();
+    let mut sides = Vec::with_capacity(2);
+    for st in [first, second] {
+        let mut f = match Flow::new(st, spec, sh, vars) {
+            Ok(f) => f,
+            Err((e, back)) => {
+                *shaper = back;
+                return Err(e);
+            }
+        };
+        let side = f.side(side_w, inner_w, qr);
+        warnings.append(&mut f.warnings);
+        warnings.append(&mut f.shaper.warnings);
+        sh = f.shaper;
+        match side {
+            Ok(side) => sides.push(side),
+            Err(e) => {
+                *shaper = sh;
+                return Err(e);
+            }
+        }
+    }
+    *shaper = sh;
+    let pages = place_pair(spec, &sides, per_side)?;
+    Ok((Document { pages, meta: pair_meta(first, second), body_size: spec.body.size }, warnings))
+}
+
+/// The PDF metadata of two statements on one leaflet: the first's, with
+/// both titles.
+fn pair_meta(first: &Statement, second: &Statement) -> Meta {
+    let mut meta = first.meta.clone();
+    meta.title = match (&first.meta.title, &second.meta.title) {
+        (Some(a), Some(b)) => Some(format!("{a} / {b}")),
+        (a, b) => a.clone().or_else(|| b.clone()),
+    };
+    meta
+}
+
+/// Puts two laid-out statements front and back (`page.bilingual =
+/// "front-back"`): the second's pages after the first's.
+pub fn front_back(
+    mut front: Document,
+    back: Document,
+    first: &Statement,
+    second: &Statement,
+) -> Document {
+    front.pages.extend(back.pages);
+    front.meta = pair_meta(first, second);
+    front
+}
+
+/// Decides the statement's direction: its `dir`, else the layout's
+/// `body.dir`, else the direction its language is written in.
+fn direction(st: &Statement, spec: &LayoutSpec, lang: &str) -> Dir {
+    st.meta
+        .dir
+        .as_deref()
+        .and_then(Dir::parse)
+        .filter(|d| *d != Dir::Auto)
+        .or(Some(spec.body.dir))
+        .filter(|d| *d != Dir::Auto)
+        .unwrap_or_else(|| Dir::for_language(lang))
+}
+
+/// Maps a BCP 47 tag to a hyphenation language.
+fn hyphenation_lang(tag: &str) -> Option<hypher::Lang> {
+    crate::hyphenate::lang_for(tag)
+}
+
+/// Plain text of a statement's blocks, in reading order (for tests).
+pub fn statement_words(st: &Statement) -> Vec<String> {
+    fn walk(blocks: &[Block], out: &mut String) {
+        for b in blocks {
+            match b {
+                Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
+                    out.push_str(&plain_text(content));
+                    out.push(' ');
+                }
+                Block::List { items, .. } => {
+                    for it in items {
+                        walk(it, out);
+                    }
+                }
+                Block::Quote { blocks, .. } => walk(blocks, out),
+                Block::Code { text, .. } => {
+                    out.push_str(text);
+                    out.push(' ');
+                }
+                Block::Table { header, rows, .. } => {
+                    for c in header {
+                        out.push_str(&plain_text(c));
+                        out.push(' ');
+                    }
+                    for r in rows {
+                        for c in r {
+                            out.push_str(&plain_text(c));
+                            out.push(' ');
+                        }
+                    }
+                }
+                Block::Rule { .. } => {}
+            }
+        }
+    }
+    let mut s = String::new();
+    walk(&st.blocks, &mut s);
+    s.split_whitespace().map(str::to_string).collect()
+}

@@ -10,7 +10,7 @@ use crate::pages::{LineInfo, LineKind};
 use crate::statement::Block;
 
 use super::blocks::snap_to_grid;
-use super::fill::{fill_column_rules, PageColumns, Sheet};
+use super::fill::{fill_column, ColumnRules, PageColumns, Sheet, Soft};
 use super::{Flow, Frame, Unit, EPS};
 
 /// A line set with a line more than its paragraph's best breaking may
@@ -191,11 +191,11 @@ pub(super) fn balance(
     // columns for a while and take the most even split. Soft keeps (no
     // column ending on a hyphen) give way only if that is what it takes to
     // end within a line.
-    let strict = balance_with(units, start, ncol, h, max_h, step, false);
+    let strict = balance_with(units, start, ncol, h, max_h, step, Soft::Cost);
     if strict.as_ref().is_some_and(|(spread, _)| *spread <= line + EPS) {
         return strict;
     }
-    let relaxed = balance_with(units, start, ncol, h, max_h, step, true);
+    let relaxed = balance_with(units, start, ncol, h, max_h, step, Soft::GiveWay);
     match (strict, relaxed) {
         (Some(a), Some(b)) => Some(if b.0 + line < a.0 { b } else { a }),
         (a, b) => a.or(b),
@@ -211,7 +211,7 @@ pub(super) fn balance_with(
     mut h: f32,
     max_h: f32,
     step: f32,
-    ignore_soft: bool,
+    soft: Soft,
 ) -> Option<(f32, Vec<std::ops::Range<usize>>)> {
     let mut best: Option<(f32, Vec<std::ops::Range<usize>>)> = None;
     let mut tries_after_fit = 0;
@@ -220,7 +220,7 @@ pub(super) fn balance_with(
         let mut cols = Vec::new();
         let mut heights = Vec::new();
         for _ in 0..ncol {
-            let end = fill_column_rules(units, i, h, true, ignore_soft, false);
+            let end = fill_column(units, i, h, ColumnRules::TRY.with_soft(soft));
             let used: f32 = units[i..end]
                 .iter()
                 .enumerate()
@@ -253,13 +253,13 @@ pub(super) fn balance_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flow::Keep;
 
     fn unit(height: f32, space_before: f32) -> Unit {
         Unit {
             height,
             space_before,
-            keep_with_prev: false,
-            soft_keep: false,
+            keep: Keep::Free,
             elements: Vec::new(),
             links: Vec::new(),
             lines: Vec::new(),

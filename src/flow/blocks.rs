@@ -11,7 +11,35 @@ use crate::spec::Align;
 use crate::statement::{Block, Inline};
 
 use super::line::{set_line, SetLine};
-use super::{Flow, Frame, LineMetrics, Unit, EPS};
+use super::{Flow, Frame, Keep, LineMetrics, Unit, EPS};
+
+/// The fewest lines of a block a column may end with (orphans) or start
+/// with (widows).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Limits {
+    pub(super) orphans: usize,
+    pub(super) widows: usize,
+}
+
+impl Limits {
+    /// No limit: any line may end a column (headings, masthead, footer).
+    pub(super) const NONE: Limits = Limits { orphans: 1, widows: 1 };
+    /// Code and tables: two lines (rows) at least on either side.
+    const BLOCK: Limits = Limits { orphans: 2, widows: 2 };
+
+    /// Returns the keep before line `i` of `n`. A break there leaves `i`
+    /// lines behind and `n - i` ahead; a word split across columns is hard
+    /// to read, so a column does not end on a hyphen either (if it can).
+    pub(super) fn keep(self, i: usize, n: usize, after_hyphen: bool) -> Keep {
+        if i > 0 && (i < self.orphans || n - i < self.widows) {
+            Keep::Hard
+        } else if i > 0 && after_hyphen {
+            Keep::Soft
+        } else {
+            Keep::Free
+        }
+    }
+}
 
 impl<'a, 'b> Flow<'a, 'b> {
     /// The statement's blocks, with the layout's quotation marks unless
@@ -56,7 +84,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                     self.heading(content, *line, size, frame, out, gap)?;
                     // No column break inside a heading.
                     for u in &mut out[n0 + 1..] {
-                        u.keep_with_prev = true;
+                        u.keep.tighten();
                     }
                 }
                 Block::List { start, items, line } => {
@@ -97,8 +125,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                     out.push(Unit {
                         height: lead,
                         space_before: gap,
-                        keep_with_prev: false,
-                        soft_keep: false,
+                        keep: Keep::Free,
                         elements: vec![Element::Rule {
                             x0: frame.indent + (frame.width - w) / 2.0,
                             y0: lead / 2.0,
@@ -120,7 +147,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             }
             if keep_next {
                 if let Some(u) = out.get_mut(before) {
-                    u.keep_with_prev = true;
+                    u.keep.tighten();
                 }
             }
             keep_next = matches!(b, Block::Heading { .. });
@@ -196,7 +223,9 @@ impl<'a, 'b> Flow<'a, 'b> {
             }
         };
         let m = self.body_metrics();
-        self.push_lines(lines, m, frame, kind, out, gap, spec.body.orphans, spec.body.widows);
+        let limits =
+            Limits { orphans: spec.body.orphans as usize, widows: spec.body.widows as usize };
+        self.push_lines(lines, m, frame, kind, out, gap, limits);
         Ok(())
     }
 
@@ -219,7 +248,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let m =
             self.metrics_for(&spec.headings.font, size, (size * 1.15).max(spec.body.leading * 0.8));
         let n0 = out.len();
-        self.push_lines(lines, m, frame, LineKind::Heading, out, gap, 1, 1);
+        self.push_lines(lines, m, frame, LineKind::Heading, out, gap, Limits::NONE);
         if out.len() > n0 {
             if let Some(u) = out.last_mut() {
                 u.height += spec.headings.space_after;
@@ -237,20 +266,14 @@ impl<'a, 'b> Flow<'a, 'b> {
         kind: LineKind,
         out: &mut Vec<Unit>,
         gap: f32,
-        orphans: u32,
-        widows: u32,
+        limits: Limits,
     ) {
         let n = lines.len();
         let pno = self.paragraph_no;
         self.paragraph_no += 1;
         let mut after_hyphen = false;
         for (i, l) in lines.into_iter().enumerate() {
-            // A break before line i leaves i lines behind and n - i ahead; a
-            // word split across columns is hard to read, so a column does
-            // not end on a hyphen either.
-            let hard = i > 0 && (i < orphans as usize || n - i < widows as usize);
-            let keep = hard || (i > 0 && after_hyphen);
-            let soft = keep && !hard;
+            let keep = limits.keep(i, n, after_hyphen);
             after_hyphen = l.hyphen;
             let mut elements = Vec::with_capacity(l.runs.len() + l.strikes.len());
             for r in l.runs {
@@ -281,8 +304,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             out.push(Unit {
                 height: m.leading,
                 space_before: if i == 0 { gap } else { 0.0 },
-                keep_with_prev: keep,
-                soft_keep: soft,
+                keep,
                 elements,
                 links,
                 lines: vec![LineInfo {
@@ -395,8 +417,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                 out.push(Unit {
                     height: m.leading,
                     space_before: if i == 0 && j == 0 { gap } else { 0.0 },
-                    keep_with_prev: i > 0 && (i < 2 || n - i < 2),
-                    soft_keep: false,
+                    keep: Limits::BLOCK.keep(i, n, false),
                     elements,
                     links: Vec::new(),
                     lines: vec![LineInfo {
@@ -524,8 +545,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             out.push(Unit {
                 height: h,
                 space_before: if ri == 0 { gap } else { 0.0 },
-                keep_with_prev: ri > 0 && (ri < 2 || n - ri < 2),
-                soft_keep: false,
+                keep: Limits::BLOCK.keep(ri, n, false),
                 elements,
                 links,
                 lines: infos,

@@ -59,7 +59,7 @@ impl Sheet {
     ) -> Vec<std::ops::Range<usize>> {
         let mut cols = Vec::with_capacity(self.ncol);
         for c in 0..self.ncol {
-            let end = fill_column(units, *i, height, c + 1 == self.ncol);
+            let end = fill_column(units, *i, height, ColumnRules::column(c + 1 == self.ncol));
             cols.push(*i..end);
             *i = end;
         }
@@ -72,35 +72,58 @@ impl Sheet {
     }
 }
 
-/// Returns the end of the units that fit in a column of `height`, starting
-/// at `start`, ending only where a break is allowed. If no allowed break
-/// fits, the rules give way (a column must end somewhere).
-///
-/// At a page's last column a word split by a hyphen would have the page
-/// turn (and the footer) in the middle: there the soft keep holds.
-pub(super) fn fill_column(units: &[Unit], start: usize, height: f32, page_end: bool) -> usize {
-    if page_end {
-        fill_column_rules(units, start, height, false, false, true)
-    } else {
-        fill_column_with(units, start, height, false)
+/// What a column does when no break the rules allow fits in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stuck {
+    /// The rules give way: the column takes what fits (at least one unit),
+    /// so that the flow always moves on.
+    Overfill,
+    /// Nothing goes in: the caller moves on to another column.
+    Empty,
+}
+
+/// How a column treats soft keeps (no column ending on a hyphen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Soft {
+    /// Worth at most one line of white space at the column foot, as TeX's
+    /// `\brokenpenalty` is a cost, not a rule.
+    Cost,
+    /// As firm as a hard keep: at a page's last column, where a split word
+    /// would have the page turn (and the footer) in its middle.
+    Hold,
+    /// Not counted: balancing gives them up where that levels the columns.
+    GiveWay,
+}
+
+/// The column rules a filler applies: what happens when they cannot be
+/// kept, and how much a soft keep counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ColumnRules {
+    pub(super) stuck: Stuck,
+    pub(super) soft: Soft,
+}
+
+impl ColumnRules {
+    /// A column of a page being filled: something must go in.
+    pub(super) fn column(page_end: bool) -> Self {
+        let soft = if page_end { Soft::Hold } else { Soft::Cost };
+        ColumnRules { stuck: Stuck::Overfill, soft }
+    }
+
+    /// A try that may leave the column empty rather than break a rule
+    /// (balancing, and a side-by-side section that may move on).
+    pub(super) const TRY: Self = ColumnRules { stuck: Stuck::Empty, soft: Soft::Cost };
+
+    /// The same rules with soft keeps counted as `soft` says.
+    pub(super) fn with_soft(self, soft: Soft) -> Self {
+        ColumnRules { soft, ..self }
     }
 }
 
-/// Like [`fill_column`]; with `strict`, returns `start` (nothing placed)
-/// rather than break a keep rule.
-pub(super) fn fill_column_with(units: &[Unit], start: usize, height: f32, strict: bool) -> usize {
-    fill_column_rules(units, start, height, strict, false, false)
-}
-
-/// Like [`fill_column_with`]; with `ignore_soft`, soft keeps do not count.
-pub(super) fn fill_column_rules(
-    units: &[Unit],
-    start: usize,
-    height: f32,
-    strict: bool,
-    ignore_soft: bool,
-    soft_is_hard: bool,
-) -> usize {
+/// Returns the end of the units that fit in a column of `height`, starting
+/// at `start`, ending only where the keep rules allow a break; `rules`
+/// says what gives where they cannot be kept.
+pub(super) fn fill_column(units: &[Unit], start: usize, height: f32, rules: ColumnRules) -> usize {
     let mut y = 0.0;
     let mut j = start;
     while j < units.len() {
@@ -112,28 +135,33 @@ pub(super) fn fill_column_rules(
         y += h;
         j += 1;
     }
+    let overfill = rules.stuck == Stuck::Overfill;
     if j >= units.len() || j == start {
-        // Everything fits, or not even one unit does: take one so the flow
-        // always moves on.
-        return if j == start && !strict { (start + 1).min(units.len()) } else { j };
+        // Everything fits, or not even one unit does.
+        return if j == start && overfill { (start + 1).min(units.len()) } else { j };
     }
     // Back up to a unit before which a column may end.
     let back = |soft_counts: bool| {
         let mut k = j;
-        while k > start && units[k].keep_with_prev && (soft_counts || !units[k].soft_keep) {
+        while k > start && units[k].keep.holds(soft_counts) {
             k -= 1;
         }
         k
     };
     let hard = back(false);
-    let mut k = if ignore_soft { hard } else { back(true) };
-    // A soft keep (no column ending on a hyphen) is worth at most one
-    // line of white space at the column foot, as TeX's \brokenpenalty is
-    // a cost, not a rule.
-    if !soft_is_hard && hard > start && hard - k > 1 {
-        k = hard;
-    }
-    if k == start && !strict {
+    let k = match rules.soft {
+        Soft::GiveWay => hard,
+        Soft::Hold => back(true),
+        Soft::Cost => {
+            let k = back(true);
+            if hard > start && hard - k > 1 {
+                hard
+            } else {
+                k
+            }
+        }
+    };
+    if k == start && overfill {
         j
     } else {
         k

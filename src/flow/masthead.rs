@@ -8,7 +8,8 @@ use crate::script::Dir;
 use crate::statement::Inline;
 use crate::vars::{display_date_in, fill_placeholders};
 
-use super::{Flow, Frame, Unit};
+use super::blocks::Limits;
+use super::{Flow, Frame, Keep, Unit};
 
 /// How one masthead text is set.
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +46,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let p = self.shaper.paragraph(content, &style, &Location::default())?;
         let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
         let m = self.metrics_for(line.family, line.size, line.leading);
-        self.push_lines(lines, m, frame, LineKind::Masthead, out, line.gap, 1, 1);
+        self.push_lines(lines, m, frame, LineKind::Masthead, out, line.gap, Limits::NONE);
         Ok(())
     }
 
@@ -134,8 +135,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         Unit {
             height: lead,
             space_before: lead * 0.3,
-            keep_with_prev: true,
-            soft_keep: false,
+            keep: Keep::Hard,
             elements: vec![Element::Rule {
                 x0: 0.0,
                 y0: 0.0,
@@ -176,8 +176,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         out.push(Unit {
             height: size * 0.6,
             space_before: size * 0.6,
-            keep_with_prev: false,
-            soft_keep: false,
+            keep: Keep::Free,
             elements: vec![Element::Rule {
                 x0: 0.0,
                 y0: 0.0,
@@ -189,7 +188,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             links: Vec::new(),
             lines: Vec::new(),
         });
-        self.push_lines(lines, m, frame, LineKind::Footer, &mut out, 0.0, 1, 1);
+        self.push_lines(lines, m, frame, LineKind::Footer, &mut out, 0.0, Limits::NONE);
         Ok(out)
     }
 }

@@ -90,17 +90,46 @@ struct Unit {
     height: f32,
     /// Space above, dropped at the top of a column.
     space_before: f32,
-    /// A column may not end right before this unit.
-    keep_with_prev: bool,
-    /// The keep is only a preference (the line before ends with a hyphen):
-    /// balancing may give it up.
-    soft_keep: bool,
+    /// Whether a column may end right before this unit.
+    keep: Keep,
     /// What to draw, relative to the column's left edge and the unit's top.
     elements: Vec<Element>,
     /// Clickable areas, relative likewise.
     links: Vec<Link>,
     /// Line facts, relative likewise.
     lines: Vec<LineInfo>,
+}
+
+/// Whether a column may end right before a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// It may.
+    Free,
+    /// Preferably not: the line before ends with a hyphen. Worth a line of
+    /// white space at most, and balancing may give it up.
+    Soft,
+    /// It may not: a heading stays with what follows, and the widow and
+    /// orphan limits hold.
+    Hard,
+}
+
+impl Keep {
+    /// Tells whether the keep stops a column ending here, soft keeps
+    /// counting only if `soft_counts`.
+    fn holds(self, soft_counts: bool) -> bool {
+        match self {
+            Keep::Free => false,
+            Keep::Soft => soft_counts,
+            Keep::Hard => true,
+        }
+    }
+
+    /// Makes a free break a hard keep; a soft keep stays soft.
+    fn tighten(&mut self) {
+        if *self == Keep::Free {
+            *self = Keep::Hard;
+        }
+    }
 }
 
 impl Unit {

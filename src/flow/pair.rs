@@ -10,7 +10,7 @@ use crate::spec::{FooterOn, LayoutSpec};
 use crate::statement::Block;
 
 use super::blocks::snap_to_grid;
-use super::fill::{fill_column, fill_column_rules, fill_column_with};
+use super::fill::{fill_column, ColumnRules, Soft};
 use super::{Flow, Frame, Unit, EPS};
 
 impl<'a, 'b> Flow<'a, 'b> {
@@ -95,12 +95,18 @@ pub(super) struct PairGeom {
     /// Pages from this one on keep room for the footer.
     reserve_from: usize,
     per_side: usize,
-    /// A page whose columns are cut short to this height (balancing the
-    /// last page).
-    short: Option<(usize, f32)>,
-    /// On the short page, soft keeps (no column ending on a hyphen) give
-    /// way, as they do when a single statement's last page is balanced.
-    ignore_soft: bool,
+    /// A page whose columns are cut short (balancing the last page).
+    short: Option<ShortPage>,
+}
+
+/// A page whose columns are cut short to `height`, and, if not as
+/// elsewhere, how soft keeps (no column ending on a hyphen) count there:
+/// they may give way, as when a single statement's last page is balanced.
+#[derive(Debug, Clone, Copy)]
+struct ShortPage {
+    page: usize,
+    height: f32,
+    soft: Option<Soft>,
 }
 
 impl PairGeom {
@@ -119,7 +125,7 @@ impl PairGeom {
             self.bottom_full
         };
         match self.short {
-            Some((p, h)) if p == page => full.min(self.ctop(page) + h),
+            Some(s) if s.page == page => full.min(self.ctop(page) + s.height),
             _ => full,
         }
     }
@@ -202,7 +208,8 @@ pub(super) fn place_sections(sides: &[Side], geom: &PairGeom) -> (Vec<Placed>, u
                     let r = &ranges[s];
                     r.is_empty() || {
                         let avail = geom.cbottom(page) - tops[s];
-                        fill_column_with(&sides[s].units[..r.end], r.start, avail, true) > r.start
+                        fill_column(&sides[s].units[..r.end], r.start, avail, ColumnRules::TRY)
+                            > r.start
                     }
                 });
             if fits {
@@ -253,14 +260,15 @@ pub(super) fn fill_section(
         // Mid-column, keep rules hold or the text moves on: a heading
         // never ends a column. At a column's top something must go in;
         // a hyphen may end it only where the page does not turn.
-        let relax = geom.ignore_soft && geom.short.is_some_and(|(p, _)| p == c.page);
-        let j = if relax {
-            fill_column_rules(units, i, avail, !at_top, true, false)
-        } else if at_top {
-            fill_column(units, i, avail, c.col + 1 == geom.per_side)
-        } else {
-            fill_column_with(units, i, avail, true)
+        let rules =
+            if at_top { ColumnRules::column(c.col + 1 == geom.per_side) } else { ColumnRules::TRY };
+        let rules = match geom.short {
+            Some(ShortPage { page, soft: Some(soft), .. }) if page == c.page => {
+                rules.with_soft(soft)
+            }
+            _ => rules,
         };
+        let j = fill_column(units, i, avail, rules);
         if j == i {
             *cur = geom.next_column(c);
             continue;
@@ -353,13 +361,13 @@ pub(super) fn balance_pair(
         if relax && best_spread <= lead + EPS {
             break;
         }
-        geom.ignore_soft = relax;
         let to_beat = if relax { best_spread - lead } else { best_spread };
         let mut found: Option<(f32, Vec<Placed>)> = None;
         let mut tries_after_fit = 0;
         h = start_h;
         while h < full - EPS {
-            geom.short = Some((lp, h));
+            let soft = relax.then_some(Soft::GiveWay);
+            geom.short = Some(ShortPage { page: lp, height: h, soft });
             let (cand, n) = place_sections(sides, geom);
             if n == npages {
                 let sp = spread(&column_ends(sides, &cand, lp));
@@ -379,7 +387,6 @@ pub(super) fn balance_pair(
         }
     }
     geom.short = None;
-    geom.ignore_soft = false;
     best
 }
 
@@ -423,7 +430,6 @@ pub(super) fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> 
         reserve_from: if every { 0 } else { usize::MAX },
         per_side,
         short: None,
-        ignore_soft: false,
     };
     let (mut placed, mut npages) = place_sections(sides, &geom);
     if !every && footer_h > 0.0 {

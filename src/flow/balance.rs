@@ -26,6 +26,34 @@ pub(super) struct Body<'x> {
 }
 
 impl<'a, 'b> Flow<'a, 'b> {
+    /// Balances the columns of the last page of `placed`: the shortest
+    /// column height that holds its units; where that leaves them further
+    /// apart than a line and a paragraph gap, a paragraph set a line
+    /// tighter or looser ([`Flow::even_out`]). Returns the units (set
+    /// again if a paragraph changed) and their columns.
+    pub(super) fn balance_last_page(
+        &mut self,
+        body: &Body,
+        units: Vec<Unit>,
+        mut placed: PageColumns,
+        sheet: &Sheet,
+    ) -> Result<(Vec<Unit>, PageColumns)> {
+        let lp = placed.len() - 1;
+        let start = placed[lp].first().map_or(units.len(), |r| r.start);
+        let height = sheet.last_page_bottom() - sheet.ctop(lp);
+        let (lead, gap) = (self.spec.body.leading, self.spec.body.paragraph_spacing);
+        let Some((spread, cols)) = balance(&units, start, sheet.ncol, height, lead) else {
+            return Ok((units, placed));
+        };
+        placed[lp] = cols;
+        if !even(spread, lead, gap) {
+            if let Some(better) = self.even_out(body, &units, &placed, sheet, spread)? {
+                return Ok(better);
+            }
+        }
+        Ok((units, placed))
+    }
+
     /// Sets one paragraph with a line fewer or more, so that the last page's
     /// columns can end level where widow, orphan and keep rules leave no
     /// even split of the lines as they are: first one that starts on the

@@ -1,6 +1,7 @@
 //! Filling columns: units go into a column until the next does not fit,
 //! then the column backs up to the last unit before which it may end.
 
+use super::place::Bands;
 use super::{Unit, EPS};
 
 /// Where a single statement's columns are on its pages.
@@ -20,6 +21,21 @@ pub(super) struct Sheet {
 pub(super) type PageColumns = Vec<Vec<std::ops::Range<usize>>>;
 
 impl Sheet {
+    /// The columns of a single statement's pages, `ncol` across, between
+    /// the page's `bands`.
+    pub(super) fn new(ncol: usize, bands: &Bands) -> Self {
+        let reserve_every = if bands.every { bands.footer } else { 0.0 };
+        Sheet {
+            ncol,
+            first_top: bands.first_top,
+            top: bands.top,
+            bottom: bands.bottom - reserve_every,
+            // The footer on the last page only: room for it there.
+            last_bottom: (!bands.every && bands.footer > 0.0)
+                .then_some(bands.bottom - bands.footer),
+        }
+    }
+
     pub(super) fn ctop(&self, page: usize) -> f32 {
         if page == 0 {
             self.first_top

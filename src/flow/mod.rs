@@ -25,10 +25,10 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Location, Result, Warning};
 use crate::fonts::FontBook;
-use crate::pages::{Document, Element, Ink, LineInfo, Link, Page, TextRun};
+use crate::pages::{Document, Element, LineInfo, Link, Page};
 use crate::script::Dir;
 use crate::shape::{Shaper, TextStyle};
-use crate::spec::{FooterOn, LayoutSpec};
+use crate::spec::LayoutSpec;
 use crate::statement::{plain_text, Block, Meta, Statement};
 use crate::vars::Vars;
 
@@ -38,12 +38,14 @@ mod fill;
 mod line;
 mod masthead;
 mod pair;
+mod place;
 
-use balance::{balance, even, feather, Body};
+use balance::{feather, Body};
 use blocks::snap_to_grid;
 use fill::Sheet;
 use line::SetLine;
 use pair::place_pair;
+use place::{column_rules, stack, Bands, Spacing};
 
 /// Tolerance for floating-point comparisons of vertical positions.
 const EPS: f32 = 0.01;
@@ -128,42 +130,6 @@ impl Keep {
     fn tighten(&mut self) {
         if *self == Keep::Free {
             *self = Keep::Hard;
-        }
-    }
-}
-
-impl Unit {
-    fn translate(
-        &self,
-        dx: f32,
-        dy: f32,
-        column: usize,
-    ) -> (Vec<Element>, Vec<Link>, Vec<LineInfo>) {
-        let els = self.elements.iter().map(|e| translate(e, dx, dy)).collect();
-        let links =
-            self.links.iter().map(|l| Link { x: l.x + dx, y: l.y + dy, ..l.clone() }).collect();
-        let lines = self
-            .lines
-            .iter()
-            .map(|l| LineInfo { x: l.x + dx, y: l.y + dy, column, ..l.clone() })
-            .collect();
-        (els, links, lines)
-    }
-}
-
-fn translate(e: &Element, dx: f32, dy: f32) -> Element {
-    match e {
-        Element::Text(t) => Element::Text(TextRun { x: t.x + dx, y: t.y + dy, ..t.clone() }),
-        Element::Rule { x0, y0, x1, y1, width, ink } => Element::Rule {
-            x0: x0 + dx,
-            y0: y0 + dy,
-            x1: x1 + dx,
-            y1: y1 + dy,
-            width: *width,
-            ink: *ink,
-        },
-        Element::Rect { x, y, w, h, ink } => {
-            Element::Rect { x: x + dx, y: y + dy, w: *w, h: *h, ink: *ink }
         }
     }
 }
@@ -267,6 +233,9 @@ impl<'a, 'b> Flow<'a, 'b> {
         LineMetrics { leading, baseline: (leading - (asc + desc) * size) / 2.0 + asc * size }
     }
 
+    /// Lays out the statement: units for the footer, masthead and body,
+    /// filled into columns page by page, the last page balanced, then
+    /// everything placed on the pages.
     fn run(&mut self) -> Result<()> {
         let spec = self.spec;
         let p = &spec.page;
@@ -277,19 +246,14 @@ impl<'a, 'b> Flow<'a, 'b> {
         // the rest of the width, and the footer is at least as tall as it.
         let qr = crate::qr::qr_size(spec);
         let footer = self.footer_units(inner_w, qr)?;
-        let footer_text_h: f32 = footer.iter().map(|u| u.height + u.space_before).sum();
-        let footer_h = if footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
-        let masthead = if spec.masthead.show { self.masthead_units(inner_w)? } else { Vec::new() };
-        // (Adjusted below when the layout keeps text on a baseline grid.)
-        let masthead_h: f32 = masthead.iter().map(|u| u.height + u.space_before).sum();
-
+        let mut masthead =
+            if spec.masthead.show { self.masthead_units(inner_w)? } else { Vec::new() };
         let frame = Frame { indent: 0.0, width: self.column_width, quote_depth: 0 };
-        let mut units = Vec::new();
         let blocks = self.body_blocks();
-        let first_paragraph = self.paragraph_no;
+        let body = Body { blocks: &blocks, frame, first_paragraph: self.paragraph_no };
+        let mut units = Vec::new();
         self.blocks(&blocks, frame, &mut units)?;
-        let mut masthead = masthead;
-        let mut masthead_h = masthead_h;
+        let mut masthead_h = place::height(&masthead);
         if spec.body.grid {
             let lead = spec.body.leading;
             snap_to_grid(&mut units, lead);
@@ -300,48 +264,14 @@ impl<'a, 'b> Flow<'a, 'b> {
                 masthead_h += extra;
             }
         }
+        let bands = Bands::new(spec, masthead_h, &footer, "a shorter title")?;
 
-        let top = p.margin.top;
-        let bottom_full = p.height - p.margin.bottom;
-        let reserve_every = if spec.footer.on == FooterOn::EveryPage { footer_h } else { 0.0 };
-        let first_top = top + masthead_h;
-        if first_top >= bottom_full - reserve_every - self.spec.body.leading * 2.0 {
-            return Err(Error::new(
-                spec.path.as_ref().map(Location::file).unwrap_or_default(),
-                "the masthead and footer leave no room for text on page 1",
-                "use a smaller `masthead.title-size`, a shorter title or smaller margins",
-            ));
-        }
-
-        // Fill pages.
+        // Fill pages, then balance the columns of the last page.
         let ncol = p.columns.max(1) as usize;
-        let last_bottom = bottom_full - footer_h;
-        let sheet = Sheet {
-            ncol,
-            first_top,
-            top,
-            bottom: bottom_full - reserve_every,
-            last_bottom: (spec.footer.on == FooterOn::LastPage && footer_h > 0.0)
-                .then_some(last_bottom),
-        };
+        let sheet = Sheet::new(ncol, &bands);
         let mut placed = sheet.place(&units);
-
-        // Balance the columns of the last page.
         if spec.page.balance && ncol > 1 {
-            let lp = placed.len() - 1;
-            let start = placed[lp].first().map_or(units.len(), |r| r.start);
-            let height = sheet.last_page_bottom() - sheet.ctop(lp);
-            let (lead, gap) = (self.spec.body.leading, self.spec.body.paragraph_spacing);
-            if let Some((spread, cols)) = balance(&units, start, ncol, height, lead) {
-                placed[lp] = cols;
-                if !even(spread, lead, gap) {
-                    let body = Body { blocks: &blocks, frame, first_paragraph };
-                    if let Some((u, pl)) = self.even_out(&body, &units, &placed, &sheet, spread)? {
-                        units = u;
-                        placed = pl;
-                    }
-                }
-            }
+            (units, placed) = self.balance_last_page(&body, units, placed, &sheet)?;
         }
 
         // Place everything.
@@ -352,80 +282,29 @@ impl<'a, 'b> Flow<'a, 'b> {
             .collect();
         let npages = placed.len();
         for (pi, cols) in placed.iter().enumerate() {
-            let ctop = if pi == 0 { first_top } else { top };
-            let is_last = pi + 1 == npages;
-            let show_footer = footer_h > 0.0 && (spec.footer.on == FooterOn::EveryPage || is_last);
-            let cbottom = if show_footer { bottom_full - footer_h } else { bottom_full };
-            let mut page = Page {
-                width: p.width,
-                height: p.height,
-                elements: Vec::new(),
-                links: Vec::new(),
-                lines: Vec::new(),
-                column_bottom: cbottom,
-                column_top: ctop,
-                masthead_bottom: if pi == 0 && masthead_h > 0.0 { top + masthead_h } else { 0.0 },
-            };
+            let mut page = bands.page(spec, pi, npages);
             if pi == 0 {
-                let mut y = top;
-                for u in &masthead {
-                    y += u.space_before;
-                    let (e, l, li) = u.translate(p.margin.left, y, 0);
-                    page.elements.extend(e);
-                    page.links.extend(l);
-                    page.lines.extend(li);
-                    y += u.height;
-                }
+                stack(&masthead, bands.top, Spacing::Full, |_, u, y| {
+                    u.place(&mut page, p.margin.left, y, 0)
+                });
             }
-            let mut max_y = ctop;
-            let feather = if is_last && spec.page.balance && !spec.body.grid {
+            let ctop = bands.column_top(pi);
+            let feather = if pi + 1 == npages && spec.page.balance && !spec.body.grid {
                 feather(&units, cols, spec.body.leading, spec.body.paragraph_spacing)
             } else {
                 vec![0.0; cols.len()]
             };
+            let mut max_y = ctop;
             for (c, range) in cols.iter().enumerate() {
-                let mut y = ctop;
-                for (k, u) in units[range.clone()].iter().enumerate() {
-                    if k > 0 {
-                        y += u.space_before;
-                        if u.space_before > 0.0 {
-                            y += feather[c];
-                        }
-                    }
-                    let (e, l, li) = u.translate(col_x[c], y, c);
-                    page.elements.extend(e);
-                    page.links.extend(l);
-                    page.lines.extend(li);
-                    y += u.height;
-                }
-                max_y = max_y.max(y);
+                let spacing = Spacing::Column { feather: feather[c] };
+                let end = stack(&units[range.clone()], ctop, spacing, |_, u, y| {
+                    u.place(&mut page, col_x[c], y, c)
+                });
+                max_y = max_y.max(end);
             }
-            if p.column_rule > 0.0 {
-                let mut xs = col_x.clone();
-                xs.sort_by(f32::total_cmp);
-                for cx in &xs[1..] {
-                    let x = cx - p.gutter / 2.0;
-                    page.elements.push(Element::Rule {
-                        x0: x,
-                        y0: ctop,
-                        x1: x,
-                        y1: max_y.max(ctop + 1.0),
-                        width: p.column_rule,
-                        ink: Ink::Black,
-                    });
-                }
-            }
-            if show_footer {
-                // Bottom-aligned: the text ends on the bottom margin.
-                let mut y = bottom_full - footer_text_h;
-                for u in &footer {
-                    y += u.space_before;
-                    let (e, l, li) = u.translate(p.margin.left, y, 0);
-                    page.elements.extend(e);
-                    page.links.extend(l);
-                    page.lines.extend(li);
-                    y += u.height;
-                }
+            column_rules(spec, &mut page, ncol, ctop, max_y);
+            if bands.shows_footer(pi, npages) {
+                bands.place_footer(spec, &footer, &mut page);
             }
             self.pages.push(page);
         }

@@ -4,13 +4,14 @@
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Location, Result};
-use crate::pages::{Element, Ink, Page};
-use crate::spec::{FooterOn, LayoutSpec};
+use crate::error::Result;
+use crate::pages::Page;
+use crate::spec::LayoutSpec;
 use crate::statement::Block;
 
 use super::blocks::snap_to_grid;
 use super::fill::{fill_column, ColumnRules, Soft};
+use super::place::{self, column_rules, stack, Bands, Spacing};
 use super::{Flow, Frame, Unit, EPS};
 
 impl<'a, 'b> Flow<'a, 'b> {
@@ -88,10 +89,8 @@ pub(super) struct Cursor {
 
 /// Page geometry of a side-by-side document.
 pub(super) struct PairGeom {
-    first_top: f32,
-    top: f32,
-    bottom_full: f32,
-    footer_h: f32,
+    /// The masthead and footer bands.
+    bands: Bands,
     /// Pages from this one on keep room for the footer.
     reserve_from: usize,
     per_side: usize,
@@ -111,19 +110,11 @@ struct ShortPage {
 
 impl PairGeom {
     fn ctop(&self, page: usize) -> f32 {
-        if page == 0 {
-            self.first_top
-        } else {
-            self.top
-        }
+        self.bands.column_top(page)
     }
 
     fn cbottom(&self, page: usize) -> f32 {
-        let full = if page >= self.reserve_from {
-            self.bottom_full - self.footer_h
-        } else {
-            self.bottom_full
-        };
+        let full = self.bands.column_bottom(page >= self.reserve_from);
         match self.short {
             Some(s) if s.page == page => full.min(self.ctop(page) + s.height),
             _ => full,
@@ -167,7 +158,7 @@ pub(super) fn place_sections(sides: &[Side], geom: &PairGeom) -> (Vec<Placed>, u
         let end = if k + 1 < n { s.sections[k + 1] } else { s.units.len() };
         start..end
     };
-    let mut cur = vec![Cursor { page: 0, col: 0, y: geom.first_top }; sides.len()];
+    let mut cur = vec![Cursor { page: 0, col: 0, y: geom.bands.first_top }; sides.len()];
     let mut placed = Vec::new();
     for k in 0..n {
         let ranges: Vec<std::ops::Range<usize>> = sides.iter().map(|s| range(s, k)).collect();
@@ -273,15 +264,10 @@ pub(super) fn fill_section(
             *cur = geom.next_column(c);
             continue;
         }
-        let mut y = y0;
-        for (k, u) in units.iter().enumerate().take(j).skip(i) {
-            if k > i {
-                y += u.space_before;
-            }
-            placed.push(Placed { side: s, page: c.page, col: c.col, unit: k, y });
-            y += u.height;
-        }
-        cur.y = y;
+        let spacing = Spacing::Column { feather: 0.0 };
+        cur.y = stack(&units[i..j], y0, spacing, |k, _, y| {
+            placed.push(Placed { side: s, page: c.page, col: c.col, unit: i + k, y })
+        });
         i = j;
         if i < r.end {
             *cur = geom.next_column(*cur);
@@ -394,12 +380,8 @@ pub(super) fn balance_pair(
 pub(super) fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> Result<Vec<Page>> {
     let p = &spec.page;
     let a = &sides[0];
-    let footer_text_h: f32 = a.footer.iter().map(|u| u.height + u.space_before).sum();
-    let qr = crate::qr::qr_size(spec);
-    let footer_h = if a.footer.is_empty() && qr == 0.0 { 0.0 } else { footer_text_h.max(qr) };
-    let stack_h = |us: &[Unit]| us.iter().map(|u| u.height + u.space_before).sum::<f32>();
-    let kicker_h = stack_h(&a.kicker);
-    let titles_h = sides.iter().map(|s| stack_h(&s.masthead)).fold(0.0, f32::max);
+    let kicker_h = place::height(&a.kicker);
+    let titles_h = sides.iter().map(|s| place::height(&s.masthead)).fold(0.0, f32::max);
     let has_masthead = !a.kicker.is_empty() || sides.iter().any(|s| !s.masthead.is_empty());
     let mut masthead_h =
         if has_masthead { kicker_h + titles_h + a.rule.space_before + a.rule.height } else { 0.0 };
@@ -410,29 +392,15 @@ pub(super) fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> 
         rule_h += extra;
         masthead_h += extra;
     }
-    let top = p.margin.top;
-    let bottom_full = p.height - p.margin.bottom;
-    let every = spec.footer.on == FooterOn::EveryPage;
-    let first_top = top + masthead_h;
-    let reserve_every = if every { footer_h } else { 0.0 };
-    if first_top >= bottom_full - reserve_every - spec.body.leading * 2.0 {
-        return Err(Error::new(
-            spec.path.as_ref().map(Location::file).unwrap_or_default(),
-            "the masthead and footer leave no room for text on page 1",
-            "use a smaller `masthead.title-size`, shorter titles or smaller margins",
-        ));
-    }
+    let bands = Bands::new(spec, masthead_h, &a.footer, "shorter titles")?;
     let mut geom = PairGeom {
-        first_top,
-        top,
-        bottom_full,
-        footer_h,
-        reserve_from: if every { 0 } else { usize::MAX },
+        bands,
+        reserve_from: if bands.every { 0 } else { usize::MAX },
         per_side,
         short: None,
     };
     let (mut placed, mut npages) = place_sections(sides, &geom);
-    if !every && footer_h > 0.0 {
+    if !bands.every && bands.footer > 0.0 {
         // The footer on the last page only: make room there. If that
         // pushes text onto a new page, that page is the last and has room.
         geom.reserve_from = npages - 1;
@@ -452,76 +420,32 @@ pub(super) fn place_pair(spec: &LayoutSpec, sides: &[Side], per_side: usize) -> 
         p.margin.left + (s * per_side + phys) as f32 * (cw + p.gutter)
     };
     let side_x = |s: usize| p.margin.left + s as f32 * (per_side as f32 * (cw + p.gutter));
-    let mut pages: Vec<Page> = (0..npages)
-        .map(|pi| {
-            let show_footer = footer_h > 0.0 && (every || pi + 1 == npages);
-            Page {
-                width: p.width,
-                height: p.height,
-                elements: Vec::new(),
-                links: Vec::new(),
-                lines: Vec::new(),
-                column_bottom: if show_footer { bottom_full - footer_h } else { bottom_full },
-                column_top: geom.ctop(pi),
-                masthead_bottom: if pi == 0 && masthead_h > 0.0 { top + masthead_h } else { 0.0 },
-            }
-        })
-        .collect();
-    let put = |page: &mut Page, u: &Unit, x: f32, y: f32, column: usize| {
-        let (e, l, li) = u.translate(x, y, column);
-        page.elements.extend(e);
-        page.links.extend(l);
-        page.lines.extend(li);
-    };
+    let mut pages: Vec<Page> = (0..npages).map(|pi| bands.page(spec, pi, npages)).collect();
     if has_masthead {
+        // The kicker across the page, each side's titles under it at the
+        // side's width, the rule under the taller.
         let page = &mut pages[0];
-        let mut y = top;
-        for u in &a.kicker {
-            y += u.space_before;
-            put(page, u, p.margin.left, y, 0);
-            y += u.height;
-        }
+        let y = stack(&a.kicker, bands.top, Spacing::Full, |_, u, y| {
+            u.place(page, p.margin.left, y, 0)
+        });
         for (s, side) in sides.iter().enumerate() {
-            let mut ys = y;
-            for u in &side.masthead {
-                ys += u.space_before;
-                put(page, u, side_x(s), ys, s * per_side);
-                ys += u.height;
-            }
+            stack(&side.masthead, y, Spacing::Full, |_, u, y| {
+                u.place(page, side_x(s), y, s * per_side)
+            });
         }
         let rule = Unit { height: rule_h, ..a.rule.clone() };
-        put(page, &rule, p.margin.left, y + titles_h + rule.space_before, 0);
+        rule.place(page, p.margin.left, y + titles_h + rule.space_before, 0);
     }
     let mut max_y = vec![0.0f32; npages];
     for pl in &placed {
         let u = &sides[pl.side].units[pl.unit];
-        let page = &mut pages[pl.page];
-        put(page, u, col_x(pl.side, pl.col), pl.y, pl.side * per_side + pl.col);
+        u.place(&mut pages[pl.page], col_x(pl.side, pl.col), pl.y, pl.side * per_side + pl.col);
         max_y[pl.page] = max_y[pl.page].max(pl.y + u.height);
     }
     for (pi, page) in pages.iter_mut().enumerate() {
-        let ctop = geom.ctop(pi);
-        if p.column_rule > 0.0 {
-            for c in 1..(2 * per_side) {
-                let x = p.margin.left + c as f32 * (cw + p.gutter) - p.gutter / 2.0;
-                page.elements.push(Element::Rule {
-                    x0: x,
-                    y0: ctop,
-                    x1: x,
-                    y1: max_y[pi].max(ctop + 1.0),
-                    width: p.column_rule,
-                    ink: Ink::Black,
-                });
-            }
-        }
-        let show_footer = footer_h > 0.0 && (every || pi + 1 == npages);
-        if show_footer {
-            let mut y = bottom_full - footer_text_h;
-            for u in &a.footer {
-                y += u.space_before;
-                put(page, u, p.margin.left, y, 0);
-                y += u.height;
-            }
+        column_rules(spec, page, 2 * per_side, bands.column_top(pi), max_y[pi]);
+        if bands.shows_footer(pi, npages) {
+            bands.place_footer(spec, &a.footer, page);
         }
     }
     Ok(pages)

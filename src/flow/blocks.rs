@@ -10,7 +10,7 @@ use crate::shape::Paragraph;
 use crate::spec::Align;
 use crate::statement::{Block, Inline};
 
-use super::line::{set_line, SetLine};
+use super::line::{set_line, LineSpan, SetLine};
 use super::{Flow, Frame, Keep, LineMetrics, Unit, EPS};
 
 /// The fewest lines of a block a column may end with (orphans) or start
@@ -188,7 +188,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         for (k, b) in breaks.iter().enumerate() {
             let measure = if k == 0 { first_width } else { width };
             let last = k + 1 == n;
-            lines.push(set_line(p, start, b.index, b.hyphen, measure, mode, last));
+            let span = LineSpan { start, end: b.index, hyphen: b.hyphen, last };
+            lines.push(set_line(p, span, measure, mode));
             start = b.index + 1;
         }
         lines
@@ -360,7 +361,8 @@ impl<'a, 'b> Flow<'a, 'b> {
             let style = self.text_style(size, family, false, false, indent);
             let src = Location::default();
             let p = self.shaper.paragraph(&[Inline::text(marker)], &style, &src)?;
-            let set = set_line(&p, 0, p.items.len() - 1, false, indent, Mode::Ragged, true);
+            let span = LineSpan { start: 0, end: p.items.len() - 1, hyphen: false, last: true };
+            let set = set_line(&p, span, indent, Mode::Ragged);
             let first = &mut out[n0];
             let baseline = first.lines.first().map_or(self.body_metrics().baseline, |l| l.y);
             let gapw = size * 0.3;

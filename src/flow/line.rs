@@ -4,7 +4,7 @@
 
 use crate::linebreak::{Item, Mode};
 use crate::pages::{Ink, TextRun};
-use crate::shape::{Paragraph, Piece};
+use crate::shape::{Decor, Paragraph, Piece, Run};
 
 /// Color of links in color mode (a dark blue that stays readable).
 pub(super) const LINK_INK: Ink = Ink::Accent(0x1a, 0x4a, 0x8a);
@@ -22,74 +22,177 @@ pub(super) struct SetLine {
     pub(super) text: String,
 }
 
-/// Sets one line: items `start..end` of `p` (end is the break item).
-pub(super) fn set_line(
-    p: &Paragraph,
-    start: usize,
-    end: usize,
-    hyphen: bool,
-    measure: f32,
-    mode: Mode,
-    last: bool,
-) -> SetLine {
-    // Skip glue and penalties a break leaves at the start of a line.
+/// Which items of a paragraph one line holds, and how it ends.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LineSpan {
+    /// The first item after the previous break.
+    pub(super) start: usize,
+    /// The break item.
+    pub(super) end: usize,
+    /// The line ends with a hyphen the break adds.
+    pub(super) hyphen: bool,
+    /// The paragraph's last line (a justified one stays at its natural
+    /// width unless it is too long).
+    pub(super) last: bool,
+}
+
+/// Sets one line of `p` at `measure`: trims what the breaks leave at its
+/// ends, measures it, shares its slack (or excess) between word spaces and
+/// glyph expansion, then draws its pieces in visual order.
+pub(super) fn set_line(p: &Paragraph, span: LineSpan, measure: f32, mode: Mode) -> SetLine {
+    let (s, e) = trim(p, span.start, span.end);
+    let mut widths = Widths::of(p, s, e);
+    let hyphen = added_hyphen(p, span);
+    if let Some((width, _)) = hyphen {
+        widths.natural += width;
+    }
+    let hyphen = hyphen.map(|(_, run)| run);
+    let (hang_start, hang_end) = hangs(p, s, e, span);
+    let target = measure + hang_start + if mode == Mode::Justify { hang_end } else { 0.0 };
+    let ratio = widths.ratio(target, mode, span.last);
+    let adjust = Adjust::share(&widths, ratio, hyphen);
+
+    let mut pen = Pen::new(p, adjust.expand, widths.glyphs + (e - s) + 1);
+    // Right-to-left lines are set from 0 and moved right at the end.
+    pen.x = if p.rtl { 0.0 } else { -hang_start };
+    for slot in visual_order(p, s, e, hyphen.is_some()) {
+        let Some(k) = slot else {
+            if let Some(h) = hyphen {
+                pen.draw(h, h.decor, None, adjust.expand, Some("-"));
+            }
+            continue;
+        };
+        match (&p.items[k], &p.pieces[k]) {
+            (Item::Box { .. }, Piece::Word(run)) => {
+                pen.draw(run, run.decor, None, adjust.expand, None)
+            }
+            (Item::Box { width, .. }, _) => pen.x += width,
+            (glue @ Item::Glue { .. }, piece) => pen.space(k, e, glue, piece, &adjust),
+            _ => {}
+        }
+    }
+    let natural = pen.x - if mode == Mode::Justify { hang_end } else { 0.0 };
+    // Right to left: flush with the measure's right edge, where the
+    // logical line start hangs out (mirrored hanging punctuation).
+    let shift = if p.rtl { measure + hang_start - pen.x } else { 0.0 };
+    let room = pen.room;
+    let drawn = pen.finish(shift);
+    SetLine {
+        runs: drawn.runs,
+        links: drawn.links,
+        strikes: drawn.strikes,
+        ratio,
+        hyphen: span.hyphen && !span.last,
+        natural,
+        text: line_text(p, s, e, hyphen.is_some(), room),
+    }
+}
+
+/// Returns the items `s..e` a line draws: the glue and penalties a break
+/// leaves at its start are skipped, and the trailing ones before the break
+/// do not count.
+fn trim(p: &Paragraph, start: usize, end: usize) -> (usize, usize) {
     let mut s = start;
     while s < end && !matches!(p.items[s], Item::Box { .. }) {
         s += 1;
     }
     let mut e = end;
-    // Trailing glue before the break does not count.
     while e > s && matches!(p.items[e - 1], Item::Glue { .. } | Item::Penalty { .. }) {
         e -= 1;
     }
-    let mut natural = 0.0;
-    let mut stretch = 0.0;
-    let mut shrink = 0.0;
-    let mut word_stretch = 0.0;
-    let mut word_shrink = 0.0;
-    // Natural width of the line's words: their glyphs take the letter
-    // part of the adjustment by being drawn wider or narrower.
-    let mut words_w = 0.0;
-    let mut glyphs = 0usize;
-    for (it, piece) in p.items[s..e].iter().zip(&p.pieces[s..e]) {
-        match *it {
-            Item::Box { width, .. } => natural += width,
-            Item::Glue { width, stretch: st, shrink: sh } => {
-                natural += width;
-                stretch += st;
-                shrink += sh;
+    (s, e)
+}
+
+/// What a line is made of, measured.
+#[derive(Debug, Default)]
+struct Widths {
+    natural: f32,
+    stretch: f32,
+    shrink: f32,
+    /// Parts of the stretch and shrink that belong to the words'
+    /// expansion allowance.
+    word_stretch: f32,
+    word_shrink: f32,
+    /// Natural width of the line's words: their glyphs take the letter
+    /// part of the adjustment by being drawn wider or narrower.
+    words: f32,
+    glyphs: usize,
+}
+
+impl Widths {
+    /// Measures items `s..e` of `p`.
+    fn of(p: &Paragraph, s: usize, e: usize) -> Self {
+        let mut w = Widths::default();
+        for (it, piece) in p.items[s..e].iter().zip(&p.pieces[s..e]) {
+            match *it {
+                Item::Box { width, .. } => w.natural += width,
+                Item::Glue { width, stretch, shrink } => {
+                    w.natural += width;
+                    w.stretch += stretch;
+                    w.shrink += shrink;
+                }
+                Item::Penalty { .. } => {}
             }
-            Item::Penalty { .. } => {}
+            match piece {
+                Piece::Space { word_stretch, word_shrink, .. } => {
+                    w.word_stretch += word_stretch;
+                    w.word_shrink += word_shrink;
+                }
+                Piece::Word(run) => {
+                    w.glyphs += run.glyphs.len();
+                    w.words += run.glyphs.iter().map(|g| g.advance).sum::<f32>();
+                }
+                _ => {}
+            }
         }
-        match piece {
-            Piece::Space { word_stretch: a, word_shrink: b, .. } => {
-                word_stretch += a;
-                word_shrink += b;
+        w
+    }
+
+    /// Returns the adjustment ratio that brings the line to `target`: a
+    /// justified line stretches or shrinks (its last line only shrinks, if
+    /// it is too long); a ragged one only shrinks, if too long.
+    fn ratio(&self, target: f32, mode: Mode, last: bool) -> f32 {
+        let shrink = || {
+            if self.natural > target && self.shrink > 0.0 {
+                ((target - self.natural) / self.shrink).max(-1.0)
+            } else {
+                0.0
             }
-            Piece::Word(run) => {
-                glyphs += run.glyphs.len();
-                words_w += run.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        };
+        match mode {
+            Mode::Justify if !last || self.natural > target => {
+                if self.natural < target && self.stretch > 0.0 {
+                    (target - self.natural) / self.stretch
+                } else {
+                    shrink()
+                }
             }
-            _ => {}
+            _ => shrink(),
         }
     }
-    let hyphen_piece = if hyphen {
-        match (&p.items.get(end), &p.pieces.get(end)) {
-            (Some(Item::Penalty { width, .. }), Some(Piece::Hyphen(run))) => {
-                natural += width;
-                Some(run)
-            }
-            _ => None,
-        }
-    } else {
-        None
-    };
-    let hang_start = match p.items.get(s) {
+}
+
+/// The break's added hyphen, if the line ends with one: its width and
+/// glyphs.
+fn added_hyphen(p: &Paragraph, span: LineSpan) -> Option<(f32, &Run)> {
+    if !span.hyphen {
+        return None;
+    }
+    match (p.items.get(span.end), p.pieces.get(span.end)) {
+        (Some(Item::Penalty { width, .. }), Some(Piece::Hyphen(run))) => Some((*width, run)),
+        _ => None,
+    }
+}
+
+/// How far the line's first and last characters hang into the margins
+/// (hanging punctuation).
+fn hangs(p: &Paragraph, s: usize, e: usize, span: LineSpan) -> (f32, f32) {
+    let start = match p.items.get(s) {
         Some(Item::Box { hang_start, .. }) => *hang_start,
         _ => 0.0,
     };
-    let hang_end = if hyphen {
-        match p.items.get(end) {
+    let end = if span.hyphen {
+        match p.items.get(span.end) {
             Some(Item::Penalty { hang_end, .. }) => *hang_end,
             _ => 0.0,
         }
@@ -99,104 +202,141 @@ pub(super) fn set_line(
             _ => 0.0,
         }
     };
-    let target = measure + hang_start + if mode == Mode::Justify { hang_end } else { 0.0 };
-    let ratio = match mode {
-        Mode::Justify if !last || natural > target => {
-            if natural < target && stretch > 0.0 {
-                (target - natural) / stretch
-            } else if natural > target && shrink > 0.0 {
-                ((target - natural) / shrink).max(-1.0)
-            } else {
-                0.0
-            }
+    (start, end)
+}
+
+/// A line's adjustment, shared by the words (expanded or compressed, never
+/// more than their allowance) and the spaces (per unit of their stretch or
+/// shrink).
+#[derive(Debug, Clone, Copy)]
+struct Adjust {
+    ratio: f32,
+    /// Ratio for the spaces' own stretch or shrink.
+    space_ratio: f32,
+    /// Horizontal scale of the words' glyphs.
+    expand: f32,
+}
+
+impl Adjust {
+    /// Shares `ratio` of the line measured as `w`, with its added `hyphen`.
+    ///
+    /// Glyph expansion, as pdfTeX's font expansion does it: the words'
+    /// glyphs (an added hyphen too) are scaled horizontally by one factor
+    /// for the line, within the allowance (±2 %). Letter-spacing would give
+    /// the same widths, but spaced lowercase reads worse, and every glyph
+    /// would need its own offset in the PDF.
+    fn share(w: &Widths, ratio: f32, hyphen: Option<&Run>) -> Self {
+        let (letter, space_ratio) = if ratio >= 0.0 {
+            let total = ratio * w.stretch;
+            let letters = (ratio.min(1.0) * w.word_stretch).min(total);
+            let space_st = w.stretch - w.word_stretch;
+            (letters, if space_st > 0.0 { (total - letters) / space_st } else { 0.0 })
+        } else {
+            let total = ratio * w.shrink;
+            let letters = (ratio.max(-1.0) * w.word_shrink).max(total);
+            let space_sh = w.shrink - w.word_shrink;
+            (letters, if space_sh > 0.0 { (total - letters) / space_sh } else { 0.0 })
+        };
+        let hyphen_w: f32 = hyphen.map_or(0.0, |h| h.glyphs.iter().map(|g| g.advance).sum());
+        let words = w.words + hyphen_w;
+        let expand = if words > 0.0 { 1.0 + letter / words } else { 1.0 };
+        Adjust { ratio, space_ratio, expand }
+    }
+
+    /// Width of a space: the glue's natural width, adjusted by its own
+    /// stretch or shrink (less the words' part of it).
+    fn space(&self, glue: &Item, piece: &Piece) -> f32 {
+        let Item::Glue { width, stretch, shrink } = *glue else { return 0.0 };
+        let (wst, wsh) = match piece {
+            Piece::Space { word_stretch, word_shrink, .. } => (*word_stretch, *word_shrink),
+            _ => (0.0, 0.0),
+        };
+        if self.ratio >= 0.0 {
+            width + self.space_ratio * (stretch - wst)
+        } else {
+            width + self.space_ratio * (shrink - wsh)
         }
-        _ => {
-            if natural > target && shrink > 0.0 {
-                ((target - natural) / shrink).max(-1.0)
-            } else {
-                0.0
-            }
-        }
-    };
-    // The adjustment is shared by the words (expanded or compressed, never
-    // more than their allowance) and the spaces (per unit of their stretch
-    // or shrink).
-    let (letter, space_ratio) = if ratio >= 0.0 {
-        let total = ratio * stretch;
-        let letters = (ratio.min(1.0) * word_stretch).min(total);
-        let space_st = stretch - word_stretch;
-        (letters, if space_st > 0.0 { (total - letters) / space_st } else { 0.0 })
-    } else {
-        let total = ratio * shrink;
-        let letters = (ratio.max(-1.0) * word_shrink).max(total);
-        let space_sh = shrink - word_shrink;
-        (letters, if space_sh > 0.0 { (total - letters) / space_sh } else { 0.0 })
-    };
-    // Glyph expansion, as pdfTeX's font expansion does it: the words'
-    // glyphs (an added hyphen too) are scaled horizontally by one factor for
-    // the line, within the allowance (±2 %). Letter-spacing would give the
-    // same widths, but spaced lowercase reads worse, and every glyph would
-    // need its own offset in the PDF.
-    let hyphen_w: f32 = hyphen_piece.map_or(0.0, |h| h.glyphs.iter().map(|g| g.advance).sum());
-    let expand = if words_w + hyphen_w > 0.0 { 1.0 + letter / (words_w + hyphen_w) } else { 1.0 };
-    // The pieces in logical order with their bidi levels, then drawn in
-    // visual order (the breaker works in logical order).
-    let base_level = u8::from(p.rtl);
-    let mut slots: Vec<(usize, u8)> = Vec::with_capacity(e - s + 1);
-    let mut last_level = base_level;
+    }
+}
+
+/// Returns the line's items `s..e` in visual order (the breaker works in
+/// logical order), `None` standing for the added hyphen.
+fn visual_order(p: &Paragraph, s: usize, e: usize, hyphen: bool) -> Vec<Option<usize>> {
+    // The pieces in logical order with their bidi levels.
+    let mut slots: Vec<(Option<usize>, u8)> = Vec::with_capacity(e - s + 1);
+    let mut last_level = u8::from(p.rtl);
     for k in s..e {
         let level = match &p.pieces[k] {
             Piece::Word(r) | Piece::Space { run: r, .. } => r.level,
             _ => last_level,
         };
         last_level = level;
-        slots.push((k, level));
+        slots.push((Some(k), level));
     }
-    if hyphen_piece.is_some() {
-        slots.push((usize::MAX, last_level));
+    if hyphen {
+        slots.push((None, last_level));
     }
-    let bidi = p.rtl || slots.iter().any(|&(_, l)| l > 0);
-    let order: Vec<usize> = if bidi {
+    if p.rtl || slots.iter().any(|&(_, l)| l > 0) {
         let levels: Vec<u8> = slots.iter().map(|&(_, l)| l).collect();
-        crate::script::visual_order(&levels)
+        crate::script::visual_order(&levels).into_iter().map(|i| slots[i].0).collect()
     } else {
-        (0..slots.len()).collect()
-    };
-    let mut runs: Vec<PendingRun> = Vec::new();
-    let mut links: Vec<(f32, f32, String)> = Vec::new();
-    let mut strikes: Vec<(f32, f32, f32)> = Vec::new();
-    // Right-to-left lines are set from 0 and moved right at the end.
-    let mut x = if p.rtl { 0.0 } else { -hang_start };
-    // Room for every glyph of the line in its first run: most lines are one.
-    let room = glyphs + (e - s) + 1;
-    let mut push = |run: &crate::shape::Run,
-                    decor: crate::shape::Decor,
-                    glyph_adv: Option<f32>,
-                    scale: f32,
-                    x: &mut f32,
-                    tag: Option<&'static str>| {
-        let start_x = *x;
-        let same = runs.last().is_some_and(|r: &PendingRun| {
+        slots.into_iter().map(|(k, _)| k).collect()
+    }
+}
+
+/// Draws a line's glyphs left to right into runs (one per face, size and
+/// bidi level in a row), with the extents of its links and struck text.
+struct Pen<'p> {
+    p: &'p Paragraph,
+    /// Where the next glyph goes.
+    x: f32,
+    /// Horizontal scale of the words' glyphs.
+    expand: f32,
+    /// Room for every glyph of the line in its first run: most lines are
+    /// one.
+    room: usize,
+    runs: Vec<PendingRun>,
+    links: Vec<(f32, f32, String)>,
+    strikes: Vec<(f32, f32, f32)>,
+}
+
+impl<'p> Pen<'p> {
+    fn new(p: &'p Paragraph, expand: f32, room: usize) -> Self {
+        Pen { p, x: 0.0, expand, room, runs: Vec::new(), links: Vec::new(), strikes: Vec::new() }
+    }
+
+    /// Draws `run`'s glyphs, each `glyph_adv` wide if given, scaled by
+    /// `scale`; a `tag` stands for their text (a space, an added hyphen).
+    fn draw(
+        &mut self,
+        run: &Run,
+        decor: Decor,
+        glyph_adv: Option<f32>,
+        scale: f32,
+        tag: Option<&'static str>,
+    ) {
+        let start_x = self.x;
+        let same = self.runs.last().is_some_and(|r: &PendingRun| {
             r.run.face == run.face && r.run.size == run.size && r.level == run.level
         });
         if !same {
-            runs.push(PendingRun {
+            self.runs.push(PendingRun {
                 run: TextRun {
-                    x: *x,
+                    x: self.x,
                     y: 0.0,
                     face: run.face,
                     size: run.size,
-                    glyphs: Vec::with_capacity(room),
+                    glyphs: Vec::with_capacity(self.room),
                     text: String::new(),
                     rtl: run.level % 2 == 1,
                     ink: if decor.link.is_some() { LINK_INK } else { Ink::Black },
-                    expand,
+                    expand: self.expand,
                 },
                 level: run.level,
-                sources: Vec::with_capacity(room),
+                sources: Vec::with_capacity(self.room),
             });
         }
-        let Some(r) = runs.last_mut() else { return };
+        let Some(r) = self.runs.last_mut() else { return };
         for g in &run.glyphs {
             let mut g2 = g.clone();
             r.sources.push(match tag {
@@ -210,82 +350,76 @@ pub(super) fn set_line(
             }
             g2.advance *= scale;
             g2.dx *= scale;
-            *x += g2.advance;
+            self.x += g2.advance;
             r.run.glyphs.push(g2);
         }
         if let Some(l) = decor.link {
-            let url = p.links.get(l).map_or("", String::as_str);
-            match links.last_mut() {
-                Some(last) if last.2 == url && (last.1 - start_x).abs() < 0.01 => last.1 = *x,
-                _ => links.push((start_x, *x, url.to_string())),
+            let url = self.p.links.get(l).map_or("", String::as_str);
+            match self.links.last_mut() {
+                Some(last) if last.2 == url && (last.1 - start_x).abs() < 0.01 => last.1 = self.x,
+                _ => self.links.push((start_x, self.x, url.to_string())),
             }
         }
         if decor.strike {
-            strikes.push((start_x, *x, run.size));
+            self.strikes.push((start_x, self.x, run.size));
         }
-    };
-    for &slot in &order {
-        let k = slots[slot].0;
-        if k == usize::MAX {
-            if let Some(h) = hyphen_piece {
-                push(h, h.decor, None, expand, &mut x, Some("-"));
-            }
-            continue;
-        }
-        match (&p.items[k], &p.pieces[k]) {
-            (Item::Box { .. }, Piece::Word(run)) => {
-                push(run, run.decor, None, expand, &mut x, None)
-            }
-            (Item::Box { width, .. }, _) => x += width,
-            (Item::Glue { width, stretch: st, shrink: sh }, piece) => {
-                let (wst, wsh) = match piece {
-                    Piece::Space { word_stretch, word_shrink, .. } => (*word_stretch, *word_shrink),
-                    _ => (0.0, 0.0),
-                };
-                let w = if ratio >= 0.0 {
-                    width + space_ratio * (st - wst)
-                } else {
-                    width + space_ratio * (sh - wsh)
-                };
-                match piece {
-                    Piece::Space { run, .. } if run.glyphs.len() == 1 => {
-                        // Links continue across the space only if both sides link.
-                        let mut decor = run.decor;
-                        if decor.link.is_some() {
-                            let next_link = p.pieces[k + 1..e].iter().find_map(|pc| match pc {
-                                Piece::Word(w) => Some(w.decor.link),
-                                _ => None,
-                            });
-                            if next_link.flatten() != decor.link {
-                                decor.link = None;
-                            }
-                        }
-                        decor.strike = false;
-                        push(run, decor, Some(w), 1.0, &mut x, Some(" "))
+    }
+
+    /// Draws the space of glue item `k` (of a line ending at `e`) at its
+    /// adjusted width, or moves on by it if it draws nothing.
+    fn space(&mut self, k: usize, e: usize, glue: &Item, piece: &Piece, adjust: &Adjust) {
+        let w = adjust.space(glue, piece);
+        match piece {
+            Piece::Space { run, .. } if run.glyphs.len() == 1 => {
+                // Links continue across the space only if both sides link.
+                let mut decor = run.decor;
+                if decor.link.is_some() {
+                    let next_link = self.p.pieces[k + 1..e].iter().find_map(|pc| match pc {
+                        Piece::Word(w) => Some(w.decor.link),
+                        _ => None,
+                    });
+                    if next_link.flatten() != decor.link {
+                        decor.link = None;
                     }
-                    _ => x += w,
                 }
+                decor.strike = false;
+                self.draw(run, decor, Some(w), 1.0, Some(" "))
             }
-            _ => {}
+            _ => self.x += w,
         }
     }
-    // Right to left: flush with the measure's right edge, where the
-    // logical line start hangs out (mirrored hanging punctuation).
-    let shift = if p.rtl { measure + hang_start - x } else { 0.0 };
-    let mut runs: Vec<TextRun> = runs.into_iter().map(|r| r.finish(&p.text, shift)).collect();
-    if p.rtl {
-        runs = reading_order(runs);
+
+    /// Moves everything drawn right by `shift` and returns it, a
+    /// right-to-left line's runs in the order PDF readers need.
+    fn finish(self, shift: f32) -> Drawn {
+        let Pen { p, mut links, mut strikes, runs, .. } = self;
+        let mut runs: Vec<TextRun> = runs.into_iter().map(|r| r.finish(&p.text, shift)).collect();
+        if p.rtl {
+            runs = reading_order(runs);
+        }
+        for l in &mut links {
+            l.0 += shift;
+            l.1 += shift;
+        }
+        for st in &mut strikes {
+            st.0 += shift;
+            st.1 += shift;
+        }
+        Drawn { runs, links, strikes }
     }
-    for l in &mut links {
-        l.0 += shift;
-        l.1 += shift;
-    }
-    for st in &mut strikes {
-        st.0 += shift;
-        st.1 += shift;
-    }
-    // The line's text in logical order: about a byte per glyph and space
-    // (sized once; ligatures and non-ASCII characters may grow it).
+}
+
+/// What a [`Pen`] drew, as [`SetLine`] holds it.
+struct Drawn {
+    runs: Vec<TextRun>,
+    links: Vec<(f32, f32, String)>,
+    strikes: Vec<(f32, f32, f32)>,
+}
+
+/// The text of items `s..e` in logical order, with the added hyphen.
+fn line_text(p: &Paragraph, s: usize, e: usize, hyphen: bool, room: usize) -> String {
+    // About a byte per glyph and space (sized once; ligatures and
+    // non-ASCII characters may grow it).
     let mut text = String::with_capacity(room + room / 8);
     for k in s..e {
         match &p.pieces[k] {
@@ -301,18 +435,10 @@ pub(super) fn set_line(
             _ => {}
         }
     }
-    if hyphen_piece.is_some() {
+    if hyphen {
         text.push('-');
     }
-    SetLine {
-        runs,
-        links,
-        strikes,
-        ratio,
-        hyphen: hyphen && !last,
-        natural: x - if mode == Mode::Justify { hang_end } else { 0.0 },
-        text,
-    }
+    text
 }
 
 /// Puts the runs of a right-to-left line (in visual order) in the order a

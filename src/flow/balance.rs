@@ -281,6 +281,7 @@ pub(super) fn balance_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flow::sketch::{columns, units, LEAD};
     use crate::flow::Keep;
 
     fn unit(height: f32, space_before: f32) -> Unit {
@@ -316,5 +317,69 @@ mod tests {
         // A column without gaps cannot open up.
         let units = vec![unit(8.0 * lead, 0.0), unit(10.0 * lead, 0.0)];
         assert_eq!(feather(&units, &[0..1, 1..2], lead, gap), vec![0.0, 0.0]);
+    }
+
+    /// Balances `sketch` as a last page of `ncol` columns at most `max`
+    /// lines high: the columns, and how far apart they end in lines.
+    fn balanced(sketch: &str, ncol: usize, max: f32) -> String {
+        let u = units(sketch, 0.0);
+        let start = u.iter().position(|u| u.lines[0].text != "x").unwrap_or(u.len());
+        match balance(&u, start, ncol, max * LEAD, LEAD) {
+            Some((spread, cols)) => format!("{} ({})", columns(&u, &cols), spread / LEAD),
+            None => "-".to_string(),
+        }
+    }
+
+    /// The space added to each paragraph gap of each column of a last
+    /// page (columns split by `|`), with paragraph gaps `gap` high.
+    fn feathered(sketch: &str, gap: f32) -> String {
+        let u = units(&sketch.replace('|', " "), gap);
+        let mut cols = Vec::new();
+        let mut start = 0;
+        for part in sketch.split('|') {
+            let end = start + part.chars().filter(|c| c.is_alphabetic()).count();
+            cols.push(start..end);
+            start = end;
+        }
+        let f = feather(&u, &cols, LEAD, gap);
+        f.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("|")
+    }
+
+    #[test]
+    fn the_last_page_ends_level() {
+        assert_eq!(balanced("aaaaaaaaa", 2, 6.0), "aaaaa|aaaa (1)");
+        assert_eq!(balanced("aaaa H bbb", 2, 6.0), "aaaa|H bbb (0)");
+        // Only the last page's units (from the first not marked `x`).
+        assert_eq!(balanced("xxxxxx aaaaaaa", 2, 6.0), "aaaa|aaa (1)");
+        // The keep rules can leave them further apart: a heading moves on
+        // with the lines it keeps.
+        assert_eq!(balanced("aaa H bbbb", 2, 6.0), "aaa|H bbbb (2)");
+        // Nothing to balance.
+        assert_eq!(balanced("xxx", 2, 6.0), "-");
+    }
+
+    #[test]
+    fn a_soft_keep_gives_way_only_to_end_level() {
+        // Keeping it leaves the columns two lines apart; ending on the
+        // hyphen levels them.
+        assert_eq!(balanced("aaa-aaa", 2, 4.0), "aaa-|aaa (0)");
+        // Kept, it costs a line: it holds.
+        assert_eq!(balanced("aaaaa-aaaa", 2, 6.0), "aaaa|a-aaaa (1)");
+    }
+
+    #[test]
+    fn level_enough_is_within_a_line_and_a_gap() {
+        assert!(even(LEAD + 4.0, LEAD, 4.0));
+        assert!(!even(LEAD + 4.5, LEAD, 4.0));
+    }
+
+    #[test]
+    fn feathering_opens_the_short_columns_gaps() {
+        // 12.6 and 15 lines: within a line, each gap opens by 7 pt.
+        assert_eq!(feathered("aaa bbb ccccc|ddddddddddddddd", 8.0), "7|0");
+        // At most by a gap.
+        assert_eq!(feathered("aaaaa bbbbb|ccc ddd eeeeee", 4.0), "4|0");
+        // Level enough already.
+        assert_eq!(feathered("aaaaa bbbbb|ccc ddd eeee", 4.0), "0|0");
     }
 }

@@ -183,3 +183,92 @@ pub(super) fn fill_column(units: &[Unit], start: usize, height: f32, rules: Colu
         k
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::sketch::{columns, units, LEAD};
+
+    /// Fills columns `lines` lines high with `sketch` under `rules`, one
+    /// after another, and writes them back; an empty column stops it.
+    fn fill(sketch: &str, lines: f32, rules: ColumnRules) -> String {
+        let units = units(sketch, 0.0);
+        let mut cols = Vec::new();
+        let mut i = 0;
+        while i < units.len() {
+            let end = fill_column(&units, i, lines * LEAD, rules);
+            cols.push(i..end);
+            if end == i {
+                break;
+            }
+            i = end;
+        }
+        columns(&units, &cols)
+    }
+
+    /// Fills pages of `ncol` columns `lines` lines high; pages are split
+    /// by `||`.
+    fn pages(sketch: &str, ncol: usize, lines: f32) -> String {
+        let units = units(sketch, 0.0);
+        let sheet =
+            Sheet { ncol, first_top: 0.0, top: 0.0, bottom: lines * LEAD, last_bottom: None };
+        let placed = sheet.place(&units);
+        placed.iter().map(|cols| columns(&units, cols)).collect::<Vec<_>>().join("||")
+    }
+
+    const FLOW: ColumnRules = ColumnRules { stuck: Stuck::Overfill, soft: Soft::Cost };
+
+    #[test]
+    fn widows_and_orphans_move_lines_on() {
+        // Seven lines in threes would leave one alone at the end: the
+        // second column gives up a line.
+        assert_eq!(fill("aaaaaaa", 3.0, FLOW), "aaa|aa|aa");
+        // A paragraph's first line alone at a column foot moves on.
+        assert_eq!(fill("aaa bbbb", 4.0, FLOW), "aaa|bbbb");
+        assert_eq!(fill("aaa bbbb", 5.0, FLOW), "aaa bb|bb");
+    }
+
+    #[test]
+    fn a_heading_stays_with_what_follows() {
+        assert_eq!(fill("aa H bbbb", 3.0, FLOW), "aa|H bb|bb");
+        // A heading's lines hold together too.
+        assert_eq!(fill("aa HH bbbb", 4.0, FLOW), "aa|HH bb|bb");
+        // Where no break the rules allow fits, they give way: a column
+        // must end somewhere.
+        assert_eq!(fill("HHHH aa", 2.0, FLOW), "HH|HH|aa");
+    }
+
+    #[test]
+    fn a_column_ends_on_a_hyphen_only_to_save_white_space() {
+        // Not ending on the hyphen costs a line of white: worth it.
+        assert_eq!(fill("aaaa-aaaa", 4.0, FLOW), "aaa|a-aa|aa");
+        // Two lines: not worth it.
+        assert_eq!(fill("aaa-a-aaaa", 4.0, FLOW), "aaa-a-|aaaa");
+        // Where the page turns, the soft keep holds at any cost.
+        let hold = FLOW.with_soft(Soft::Hold);
+        assert_eq!(fill("aaa-a-aaaa", 4.0, hold), "aa|a-a-aa|aa");
+        // Giving way, it does not count at all.
+        let give_way = FLOW.with_soft(Soft::GiveWay);
+        assert_eq!(fill("aaaa-aaaa", 4.0, give_way), "aaaa-|aaaa");
+    }
+
+    #[test]
+    fn a_try_may_leave_a_column_empty() {
+        // One line of room, and no line may stand alone.
+        assert_eq!(fill("aaaa", 1.0, FLOW), "a|a|a|a");
+        assert_eq!(fill("aaaa", 1.0, ColumnRules::TRY), "");
+        // Less than a line of room.
+        assert_eq!(fill("aa", 0.5, FLOW), "a|a");
+        assert_eq!(fill("aa", 0.5, ColumnRules::TRY), "");
+    }
+
+    #[test]
+    fn pages_fill_column_by_column_and_hold_hyphens_at_the_turn() {
+        // (`b` does not start at the foot of the first page.)
+        assert_eq!(pages("aaaaa bbbbb", 2, 3.0), "aaa|aa||bbb|bb");
+        // One column a page: each column ends a page, so it does not end
+        // on a hyphen; two a page, the first column may.
+        assert_eq!(pages("aaa-a-aaaa", 1, 4.0), "aa||a-a-aa||aa");
+        assert_eq!(pages("aaa-a-aaaa", 2, 4.0), "aaa-a-|aaaa");
+    }
+}

@@ -540,3 +540,157 @@ impl PendingRun {
         self.run
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape::Glyph;
+
+    /// Width of a sketched letter, and of a space's glue: natural,
+    /// stretch, shrink.
+    const LETTER: f32 = 10.0;
+    const SPACE: (f32, f32, f32) = (5.0, 3.0, 2.0);
+    /// Width of an added hyphen.
+    const HYPHEN: f32 = 4.0;
+
+    fn run(glyphs: Vec<Glyph>) -> Run {
+        Run { face: 0, size: 10.0, decor: Decor::default(), level: 0, glyphs }
+    }
+
+    fn glyph(advance: f32, text: std::ops::Range<usize>) -> Glyph {
+        Glyph { id: 1, advance, dx: 0.0, dy: 0.0, text }
+    }
+
+    /// A paragraph sketched as text: each letter a glyph [`LETTER`] wide,
+    /// each space glue as [`SPACE`] says (with `expand`, 1 pt of its
+    /// stretch and 0.5 of its shrink are the word's glyph expansion), and
+    /// `~` in a word a place to hyphenate.
+    fn paragraph(sketch: &str, expand: bool) -> Paragraph {
+        let mut p = Paragraph { max_size: 10.0, ..Default::default() };
+        for (w, word) in sketch.split(' ').enumerate() {
+            if w > 0 {
+                let at = p.text.len();
+                p.text.push(' ');
+                let (width, stretch, shrink) = SPACE;
+                p.items.push(Item::Glue { width, stretch, shrink });
+                let (word_stretch, word_shrink) = if expand { (1.0, 0.5) } else { (0.0, 0.0) };
+                let space = run(vec![glyph(width, at..at + 1)]);
+                p.pieces.push(Piece::Space { run: space, word_stretch, word_shrink });
+            }
+            for (f, fragment) in word.split('~').enumerate() {
+                if f > 0 {
+                    let hyphen = run(vec![glyph(HYPHEN, usize::MAX..usize::MAX)]);
+                    p.items.push(Item::Penalty {
+                        width: HYPHEN,
+                        penalty: 50.0,
+                        flagged: true,
+                        hang_end: 0.0,
+                    });
+                    p.pieces.push(Piece::Hyphen(hyphen));
+                }
+                let glyphs = fragment
+                    .chars()
+                    .map(|c| {
+                        let at = p.text.len();
+                        p.text.push(c);
+                        glyph(LETTER, at..at + c.len_utf8())
+                    })
+                    .collect::<Vec<_>>();
+                let width = LETTER * glyphs.len() as f32;
+                p.items.push(Item::Box { width, hang_start: 0.0, hang_end: 0.0 });
+                p.pieces.push(Piece::Word(run(glyphs)));
+            }
+        }
+        p.items.push(Item::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
+        p.pieces.push(Piece::Empty);
+        p.items.push(Item::Penalty {
+            width: 0.0,
+            penalty: -f32::INFINITY,
+            flagged: false,
+            hang_end: 0.0,
+        });
+        p.pieces.push(Piece::Empty);
+        p
+    }
+
+    /// Sets the whole of `sketch` as one line (or, with `~`, the part
+    /// before the first hyphenation point, hyphenated) and writes where each
+    /// glyph goes: its character (`_` for a space) and its left edge.
+    fn set(sketch: &str, measure: f32, mode: Mode, last: bool, expand: bool) -> String {
+        let p = paragraph(sketch, expand);
+        let hyphen = p.items.iter().position(|i| matches!(i, Item::Penalty { flagged: true, .. }));
+        let span = LineSpan {
+            start: 0,
+            end: hyphen.unwrap_or(p.items.len() - 1),
+            hyphen: hyphen.is_some(),
+            last,
+        };
+        let line = set_line(&p, span, measure, mode);
+        let mut out = Vec::new();
+        for r in &line.runs {
+            let mut x = r.x;
+            for g in &r.glyphs {
+                let c = r.text.get(g.text.clone()).unwrap_or("?").replace(' ', "_");
+                out.push(format!("{c}{}", (x * 100.0).round() / 100.0));
+                x += g.advance;
+            }
+        }
+        format!("{} [{}]", out.join(" "), line.text)
+    }
+
+    #[test]
+    fn a_ragged_line_is_set_at_its_natural_width() {
+        let ragged = |measure| set("ab cd", measure, Mode::Ragged, false, false);
+        assert_eq!(ragged(100.0), "a0 b10 _20 c25 d35 [ab cd]");
+        // Too long, it shrinks its spaces (by 2 pt at most).
+        assert_eq!(ragged(44.0), "a0 b10 _20 c24 d34 [ab cd]");
+        assert_eq!(ragged(40.0), "a0 b10 _20 c23 d33 [ab cd]");
+    }
+
+    #[test]
+    fn a_justified_line_fills_its_measure() {
+        // The space takes the 4 pt the line is short.
+        assert_eq!(set("ab cd", 49.0, Mode::Justify, false, false), "a0 b10 _20 c29 d39 [ab cd]");
+        // With glyph expansion the words take their allowance (1 pt, as
+        // 2.5 % wider glyphs), the space the rest.
+        assert_eq!(
+            set("ab cd", 49.0, Mode::Justify, false, true),
+            "a0 b10.25 _20.5 c28.5 d38.75 [ab cd]"
+        );
+        // A paragraph's last line stays at its natural width.
+        assert_eq!(set("ab cd", 49.0, Mode::Justify, true, false), "a0 b10 _20 c25 d35 [ab cd]");
+    }
+
+    #[test]
+    fn a_hyphenated_line_ends_with_the_added_hyphen() {
+        let line = set("ab cd~ef", 100.0, Mode::Ragged, false, false);
+        assert_eq!(line, "a0 b10 _20 c25 d35 -45 [ab cd-]");
+        let p = paragraph("ab cd~ef", false);
+        let span = LineSpan { start: 0, end: 3, hyphen: true, last: false };
+        let set = set_line(&p, span, 100.0, Mode::Ragged);
+        assert_eq!((set.natural, set.hyphen), (49.0, true));
+    }
+
+    #[test]
+    fn right_to_left_stretches_are_written_from_the_right() {
+        let labelled = |label: &str| TextRun {
+            x: 0.0,
+            y: 0.0,
+            face: 0,
+            size: 10.0,
+            glyphs: Vec::new(),
+            text: label.to_string(),
+            rtl: label.starts_with('r'),
+            ink: Ink::Black,
+            expand: 1.0,
+        };
+        let read = |visual: &str| {
+            let runs = visual.split(' ').map(labelled).collect();
+            reading_order(runs).iter().map(|r| r.text.clone()).collect::<Vec<_>>().join(" ")
+        };
+        // Runs in visual order, left to right; `r` runs read right to left.
+        assert_eq!(read("r1 r2 L3 r4"), "r4 L3 r1 r2");
+        assert_eq!(read("r1 L2 L3"), "L2 L3 r1");
+        assert_eq!(read("r1"), "r1");
+    }
+}

@@ -39,6 +39,8 @@ mod line;
 mod masthead;
 mod pair;
 mod place;
+#[cfg(test)]
+mod sketch;
 
 use balance::{feather, Body};
 use blocks::snap_to_grid;

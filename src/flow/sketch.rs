@@ -95,7 +95,8 @@ pub(super) fn columns(units: &[Unit], cols: &[Range<usize>]) -> String {
 fn sketches_read_back_as_written() {
     let sketch = "aaa-aa bb HH cc";
     let units = units(sketch, 0.0);
-    assert_eq!(columns(&units, &[0..units.len()]), sketch);
+    let whole = std::iter::once(0..units.len()).collect::<Vec<_>>();
+    assert_eq!(columns(&units, &whole), sketch);
     let keeps: String = units
         .iter()
         .map(|u| match u.keep {

@@ -665,6 +665,9 @@ mod tests {
     fn a_hyphenated_line_ends_with_the_added_hyphen() {
         let line = set("ab cd~ef", 100.0, Mode::Ragged, false, false);
         assert_eq!(line, "a0 b10 _20 c25 d35 -45 [ab cd-]");
+        // The hyphen counts in the width the space makes up to the measure.
+        let line = set("ab cd~ef", 53.0, Mode::Justify, false, false);
+        assert_eq!(line, "a0 b10 _20 c29 d39 -49 [ab cd-]");
         let p = paragraph("ab cd~ef", false);
         let span = LineSpan { start: 0, end: 3, hyphen: true, last: false };
         let set = set_line(&p, span, 100.0, Mode::Ragged);

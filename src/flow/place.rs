@@ -215,3 +215,30 @@ pub(super) fn column_rules(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::sketch::units;
+
+    /// Stacks `sketch` (see `flow::sketch`, paragraph gaps 4 pt) from 0
+    /// and writes each unit's top, then the bottom.
+    fn tops(sketch: &str, spacing: Spacing) -> String {
+        let units = units(sketch, 4.0);
+        let mut out = Vec::new();
+        let bottom = stack(&units, 0.0, spacing, |_, _, y| out.push(y.to_string()));
+        format!("{} / {bottom}", out.join(" "))
+    }
+
+    #[test]
+    fn stacks_keep_or_drop_the_space_above_and_open_the_gaps() {
+        assert_eq!(tops("aa bb", Spacing::Full), "0 10 24 34 / 44");
+        assert_eq!(tops("aa bb cc", Spacing::Column { feather: 0.0 }), "0 10 24 34 48 58 / 68");
+        assert_eq!(tops("aa bb cc", Spacing::Column { feather: 3.0 }), "0 10 27 37 54 64 / 74");
+        // A column drops the space above its first unit; the masthead and
+        // footer keep it.
+        let units = units("aa bb", 4.0);
+        let at = |spacing| stack(&units[2..], 0.0, spacing, |_, _, _| {});
+        assert_eq!((at(Spacing::Full), at(Spacing::Column { feather: 0.0 })), (24.0, 20.0));
+    }
+}

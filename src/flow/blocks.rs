@@ -587,3 +587,57 @@ pub(super) fn snap_to_grid(units: &mut [Unit], lead: f32) {
         let _ = start;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::fonts::{shipped_dir, FontBook};
+    use crate::shape::Shaper;
+    use crate::spec::LayoutSpec;
+    use crate::statement::parse;
+    use crate::vars::Vars;
+
+    /// Turns a Markdown statement's blocks into units with the default
+    /// layout and writes each unit's keep (`.` free, `~` soft, `+` hard)
+    /// and kind (`H` heading line, `a` other line).
+    fn keeps(markdown: &str) -> String {
+        let book = FontBook::load(&[shipped_dir()]).expect("shipped fonts");
+        let st = parse(Path::new("t.md"), markdown).expect("parses");
+        let spec = LayoutSpec::default();
+        let vars = Vars::new();
+        let Ok(mut flow) = Flow::new(&st, &spec, Shaper::new(&book), &vars) else {
+            panic!("the default layout's fonts are shipped")
+        };
+        let frame = Frame { indent: 0.0, width: flow.column_width, quote_depth: 0 };
+        let mut units = Vec::new();
+        flow.blocks(&st.blocks, frame, &mut units).expect("sets");
+        let sketch: Vec<String> = units
+            .iter()
+            .map(|u| {
+                let keep = match u.keep {
+                    Keep::Free => '.',
+                    Keep::Soft => '~',
+                    Keep::Hard => '+',
+                };
+                let kind = match u.lines.first().map(|l| l.kind) {
+                    Some(LineKind::Heading) => 'H',
+                    _ => 'a',
+                };
+                format!("{keep}{kind}")
+            })
+            .collect();
+        sketch.join(" ")
+    }
+
+    #[test]
+    fn headings_keep_with_what_follows() {
+        let md = "## One\n\nText.\n\n## Two\n\n- First\n- Second\n";
+        assert_eq!(keeps(md), ".H +a .H +a .a");
+        // A heading of several lines holds together.
+        let md =
+            "Intro.\n\n## A heading long enough to take more than one line in a column\n\nText.\n";
+        assert_eq!(keeps(md), ".a .H +H +a");
+    }
+}

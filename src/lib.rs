@@ -9,7 +9,6 @@
 
 pub mod campaign;
 pub mod error;
-pub mod fit;
 pub mod flow;
 pub mod fonts;
 pub mod hyphenate;
@@ -28,6 +27,7 @@ pub mod statement;
 pub mod vars;
 
 pub use error::{Error, Location, Result, Warning};
+pub use flow::fit;
 
 use std::path::{Path, PathBuf};
 

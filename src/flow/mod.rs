@@ -19,7 +19,9 @@
 //! - `fill.rs`: filling columns under the keep rules, page by page;
 //! - `balance.rs`: the last page's columns made to end level;
 //! - `pair.rs`: two statements side by side;
-//! - `place.rs`: units stacked on a page at their final positions.
+//! - `place.rs`: units stacked on a page at their final positions;
+//! - [`fit`]: the body size that fills a page count, found by flowing the
+//!   text again at other sizes (the shaper's cache makes that cheap).
 
 use std::collections::HashMap;
 
@@ -35,6 +37,7 @@ use crate::vars::Vars;
 mod balance;
 mod blocks;
 mod fill;
+pub mod fit;
 mod line;
 mod masthead;
 mod pair;

@@ -71,73 +71,14 @@ impl<'a, 'b> Flow<'a, 'b> {
                     self.paragraph(content, *line, frame, LineKind::Body, out, gap)?;
                 }
                 Block::Heading { level, content, line } => {
-                    let size = self
-                        .spec
-                        .headings
-                        .sizes
-                        .get(usize::from(*level).saturating_sub(1))
-                        .or(self.spec.headings.sizes.last())
-                        .copied()
-                        .unwrap_or(self.spec.body.size * 1.2);
                     let gap = if out.is_empty() { 0.0 } else { self.spec.headings.space_before };
-                    let n0 = out.len();
-                    self.heading(content, *line, size, frame, out, gap)?;
-                    // No column break inside a heading.
-                    for u in &mut out[n0 + 1..] {
-                        u.keep.tighten();
-                    }
+                    self.heading(content, *line, *level, frame, out, gap)?;
                 }
                 Block::List { start, items, line } => {
                     self.list(*start, items, *line, frame, out, gap)?;
                 }
-                Block::Quote { blocks, .. } => {
-                    let indent = self.spec.body.size;
-                    let inner = Frame {
-                        indent: frame.indent + indent,
-                        width: (frame.width - indent * 2.0).max(frame.width * 0.5),
-                        quote_depth: frame.quote_depth + 1,
-                    };
-                    let n0 = out.len();
-                    self.blocks(blocks, inner, out)?;
-                    if let Some(u) = out.get_mut(n0) {
-                        u.space_before = u.space_before.max(gap);
-                    }
-                    // A bar in the margin of the quote, the height of each unit.
-                    let x = if self.rtl() {
-                        frame.indent + frame.width - indent * 0.35
-                    } else {
-                        frame.indent + indent * 0.35
-                    };
-                    for u in &mut out[n0..] {
-                        u.elements.push(Element::Rule {
-                            x0: x,
-                            y0: 0.0,
-                            x1: x,
-                            y1: u.height,
-                            width: 0.75,
-                            ink: Ink::Gray(140),
-                        });
-                    }
-                }
-                Block::Rule { .. } => {
-                    let lead = self.spec.body.leading;
-                    let w = frame.width / 3.0;
-                    out.push(Unit {
-                        height: lead,
-                        space_before: gap,
-                        keep: Keep::Free,
-                        elements: vec![Element::Rule {
-                            x0: frame.indent + (frame.width - w) / 2.0,
-                            y0: lead / 2.0,
-                            x1: frame.indent + (frame.width + w) / 2.0,
-                            y1: lead / 2.0,
-                            width: 0.5,
-                            ink: Ink::Black,
-                        }],
-                        links: Vec::new(),
-                        lines: Vec::new(),
-                    });
-                }
+                Block::Quote { blocks, .. } => self.quote(blocks, frame, out, gap)?,
+                Block::Rule { .. } => out.push(self.rule(frame, gap)),
                 Block::Code { text, line } => {
                     self.code(text, *line, frame, out, gap)?;
                 }
@@ -230,16 +171,23 @@ impl<'a, 'b> Flow<'a, 'b> {
         Ok(())
     }
 
+    /// Sets a heading of `level` in its size; no column ends inside it.
     pub(super) fn heading(
         &mut self,
         content: &[Inline],
         line: usize,
-        size: f32,
+        level: u8,
         frame: Frame,
         out: &mut Vec<Unit>,
         gap: f32,
     ) -> Result<()> {
         let spec = self.spec;
+        let sizes = &spec.headings.sizes;
+        let size = sizes
+            .get(usize::from(level).saturating_sub(1))
+            .or(sizes.last())
+            .copied()
+            .unwrap_or(spec.body.size * 1.2);
         let style = self.text_style(size, &spec.headings.font, true, false, frame.width);
         let src = self.source(line);
         let p = self.shaper.paragraph(content, &style, &src)?;
@@ -255,7 +203,70 @@ impl<'a, 'b> Flow<'a, 'b> {
                 u.height += spec.headings.space_after;
             }
         }
+        // No column break inside a heading.
+        for u in out.iter_mut().skip(n0 + 1) {
+            u.keep.tighten();
+        }
         Ok(())
+    }
+
+    /// Sets a quotation's blocks indented, with a bar in the margin beside
+    /// each of its units.
+    fn quote(
+        &mut self,
+        blocks: &[Block],
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let indent = self.spec.body.size;
+        let inner = Frame {
+            indent: frame.indent + indent,
+            width: (frame.width - indent * 2.0).max(frame.width * 0.5),
+            quote_depth: frame.quote_depth + 1,
+        };
+        let n0 = out.len();
+        self.blocks(blocks, inner, out)?;
+        if let Some(u) = out.get_mut(n0) {
+            u.space_before = u.space_before.max(gap);
+        }
+        let x = if self.rtl() {
+            frame.indent + frame.width - indent * 0.35
+        } else {
+            frame.indent + indent * 0.35
+        };
+        for u in &mut out[n0..] {
+            u.elements.push(Element::Rule {
+                x0: x,
+                y0: 0.0,
+                x1: x,
+                y1: u.height,
+                width: 0.75,
+                ink: Ink::Gray(140),
+            });
+        }
+        Ok(())
+    }
+
+    /// A thematic break: a short rule centred in a line of its own.
+    fn rule(&self, frame: Frame, gap: f32) -> Unit {
+        let lead = self.spec.body.leading;
+        let w = frame.width / 3.0;
+        Unit {
+            height: lead,
+            space_before: gap,
+            keep: Keep::Free,
+            elements: vec![Element::Rule {
+                x0: frame.indent + (frame.width - w) / 2.0,
+                y0: lead / 2.0,
+                x1: frame.indent + (frame.width + w) / 2.0,
+                y1: lead / 2.0,
+                width: 0.5,
+                ink: Ink::Black,
+            }],
+            links: Vec::new(),
+            lines: Vec::new(),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -479,82 +490,99 @@ impl<'a, 'b> Flow<'a, 'b> {
             all.push((false, r));
         }
         let n = all.len();
+        let grid = TableGrid { frame, size, pad, cell_w, metrics: m, family };
         for (ri, (is_header, cells)) in all.into_iter().enumerate() {
-            let mut elements = Vec::new();
-            let mut infos = Vec::new();
-            let mut links = Vec::new();
-            let mut row_lines = 1;
-            let pno = self.paragraph_no;
-            self.paragraph_no += 1;
-            for (ci, cell) in cells.iter().enumerate() {
-                let measure = (cell_w - 2.0 * pad).max(size);
-                let style = self.text_style(size, family, is_header, true, measure);
-                let p = self.shaper.paragraph(cell, &style, &src)?;
-                let set = self.set_paragraph(&p, measure, measure, Mode::Ragged);
-                row_lines = row_lines.max(set.len());
-                let x = frame.indent + ci as f32 * cell_w + pad;
-                for (li, s) in set.into_iter().enumerate() {
-                    let y = pad + m.baseline + li as f32 * m.leading;
-                    for r in s.runs {
-                        elements.push(Element::Text(TextRun { x: r.x + x, y, ..r }));
-                    }
-                    for (x0, x1, url) in s.links {
-                        links.push(Link {
-                            x: x + x0,
-                            y: pad + li as f32 * m.leading,
-                            w: x1 - x0,
-                            h: m.leading,
-                            url,
-                        });
-                    }
-                    infos.push(LineInfo {
-                        paragraph: pno,
-                        index: li,
-                        count: 1,
-                        column: 0,
-                        ratio: 0.0,
-                        hyphen: s.hyphen,
-                        x,
-                        y,
-                        width: measure,
-                        natural: s.natural,
-                        kind: LineKind::Other,
-                        text: s.text,
-                    });
-                }
-            }
-            let h = row_lines as f32 * m.leading + 2.0 * pad;
-            let x0 = frame.indent;
-            let x1 = frame.indent + frame.width;
-            elements.push(Element::Rule {
-                x0,
-                y0: h,
-                x1,
-                y1: h,
-                width: if is_header { 0.8 } else { 0.3 },
-                ink: Ink::Black,
-            });
+            let mut row = self.table_row(cells, is_header, &grid, &src)?;
             if ri == 0 {
-                elements.push(Element::Rule {
+                let (x0, x1) = (frame.indent, frame.indent + frame.width);
+                let width = 0.8;
+                row.elements.push(Element::Rule {
                     x0,
                     y0: 0.0,
                     x1,
                     y1: 0.0,
-                    width: 0.8,
+                    width,
                     ink: Ink::Black,
                 });
             }
-            out.push(Unit {
-                height: h,
-                space_before: if ri == 0 { gap } else { 0.0 },
-                keep: Limits::BLOCK.keep(ri, n, false),
-                elements,
-                links,
-                lines: infos,
-            });
+            row.space_before = if ri == 0 { gap } else { 0.0 };
+            row.keep = Limits::BLOCK.keep(ri, n, false);
+            out.push(row);
         }
         Ok(())
     }
+
+    /// Sets one row of a table: its cells side by side, each broken to
+    /// its width, and a rule under it (heavier under the header).
+    fn table_row(
+        &mut self,
+        cells: &[Vec<Inline>],
+        is_header: bool,
+        grid: &TableGrid<'a>,
+        src: &Location,
+    ) -> Result<Unit> {
+        let TableGrid { frame, size, pad, cell_w, metrics: m, family } = *grid;
+        let mut elements = Vec::new();
+        let mut infos = Vec::new();
+        let mut links = Vec::new();
+        let mut row_lines = 1;
+        let pno = self.paragraph_no;
+        self.paragraph_no += 1;
+        for (ci, cell) in cells.iter().enumerate() {
+            let measure = (cell_w - 2.0 * pad).max(size);
+            let style = self.text_style(size, family, is_header, true, measure);
+            let p = self.shaper.paragraph(cell, &style, src)?;
+            let set = self.set_paragraph(&p, measure, measure, Mode::Ragged);
+            row_lines = row_lines.max(set.len());
+            let x = frame.indent + ci as f32 * cell_w + pad;
+            for (li, s) in set.into_iter().enumerate() {
+                let y = pad + m.baseline + li as f32 * m.leading;
+                for r in s.runs {
+                    elements.push(Element::Text(TextRun { x: r.x + x, y, ..r }));
+                }
+                for (x0, x1, url) in s.links {
+                    links.push(Link {
+                        x: x + x0,
+                        y: pad + li as f32 * m.leading,
+                        w: x1 - x0,
+                        h: m.leading,
+                        url,
+                    });
+                }
+                infos.push(LineInfo {
+                    paragraph: pno,
+                    index: li,
+                    count: 1,
+                    column: 0,
+                    ratio: 0.0,
+                    hyphen: s.hyphen,
+                    x,
+                    y,
+                    width: measure,
+                    natural: s.natural,
+                    kind: LineKind::Other,
+                    text: s.text,
+                });
+            }
+        }
+        let h = row_lines as f32 * m.leading + 2.0 * pad;
+        let (x0, x1) = (frame.indent, frame.indent + frame.width);
+        let width = if is_header { 0.8 } else { 0.3 };
+        elements.push(Element::Rule { x0, y0: h, x1, y1: h, width, ink: Ink::Black });
+        Ok(Unit { height: h, space_before: 0.0, keep: Keep::Free, elements, links, lines: infos })
+    }
+}
+
+/// How a table's cells are set: in `frame`, `cell_w` wide with `pad` inside,
+/// in `family` at `size` with `metrics`.
+#[derive(Debug, Clone, Copy)]
+struct TableGrid<'a> {
+    frame: Frame,
+    size: f32,
+    pad: f32,
+    cell_w: f32,
+    metrics: LineMetrics,
+    family: &'a str,
 }
 
 /// Puts every body line on the grid of the body leading: spaces become

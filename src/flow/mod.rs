@@ -73,21 +73,39 @@ pub fn flow_with<'b>(
     spec: &LayoutSpec,
     vars: &Vars,
 ) -> Result<(Document, Vec<Warning>)> {
+    let (pages, warnings) = with_flow(shaper, statement, spec, vars, |f| {
+        f.run()?;
+        Ok(std::mem::take(&mut f.pages))
+    });
+    Ok((
+        Document { pages: pages?, meta: statement.meta.clone(), body_size: spec.body.size },
+        warnings,
+    ))
+}
+
+/// Runs `job` on the flow of one statement, which owns `shaper` for the
+/// while; gives the shaper back whatever happens, with the warnings of
+/// the flow and of shaping taken out of it.
+fn with_flow<'b, T>(
+    shaper: &mut Shaper<'b>,
+    statement: &Statement,
+    spec: &LayoutSpec,
+    vars: &Vars,
+    job: impl FnOnce(&mut Flow<'_, 'b>) -> Result<T>,
+) -> (Result<T>, Vec<Warning>) {
     let sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
     let mut f = match Flow::new(statement, spec, sh, vars) {
         Ok(f) => f,
         Err((e, sh)) => {
             *shaper = sh;
-            return Err(e);
+            return (Err(e), Vec::new());
         }
     };
-    let result = f.run();
-    let mut all = std::mem::take(&mut f.warnings);
-    all.append(&mut f.shaper.warnings);
-    let pages = std::mem::take(&mut f.pages);
+    let result = job(&mut f);
+    let mut warnings = std::mem::take(&mut f.warnings);
+    warnings.append(&mut f.shaper.warnings);
     *shaper = f.shaper;
-    result?;
-    Ok((Document { pages, meta: statement.meta.clone(), body_size: spec.body.size }, all))
+    (result, warnings)
 }
 
 /// Something stacked in a column: a line, a rule, a table row.
@@ -376,31 +394,13 @@ pub fn flow_pair_with<'b>(
     let inner_w = p.width - p.margin.left - p.margin.right;
     let qr = crate::qr::qr_size(spec);
 
-    // One statement at a time through the shaper (each flow owns it).
-    let mut sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
     let mut warnings = Vec::new();
     let mut sides = Vec::with_capacity(2);
     for st in [first, second] {
-        let mut f = match Flow::new(st, spec, sh, vars) {
-            Ok(f) => f,
-            Err((e, back)) => {
-                *shaper = back;
-                return Err(e);
-            }
-        };
-        let side = f.side(side_w, inner_w, qr);
-        warnings.append(&mut f.warnings);
-        warnings.append(&mut f.shaper.warnings);
-        sh = f.shaper;
-        match side {
-            Ok(side) => sides.push(side),
-            Err(e) => {
-                *shaper = sh;
-                return Err(e);
-            }
-        }
+        let (side, mut more) = with_flow(shaper, st, spec, vars, |f| f.side(side_w, inner_w, qr));
+        warnings.append(&mut more);
+        sides.push(side?);
     }
-    *shaper = sh;
     let pages = place_pair(spec, &sides, per_side)?;
     Ok((Document { pages, meta: pair_meta(first, second), body_size: spec.body.size }, warnings))
 }

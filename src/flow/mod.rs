@@ -171,17 +171,25 @@ struct LineMetrics {
 struct Frame {
     indent: f32,
     width: f32,
+    /// Quotations it is nested in.
     quote_depth: usize,
 }
 
+/// One statement being laid out: what it is set with, and what it has
+/// made so far. The shaper is its own for the while (see [`with_flow`]).
 struct Flow<'a, 'b> {
     st: &'a Statement,
     spec: &'a LayoutSpec,
     shaper: Shaper<'b>,
+    /// Values for `{event.KEY}` in the kicker and footer.
     vars: &'a Vars,
     warnings: Vec<Warning>,
+    /// The finished pages ([`Flow::run`]).
     pages: Vec<Page>,
+    /// The hyphenation language, if the layout hyphenates.
     hyphenate: Option<hypher::Lang>,
+    /// Number of the next paragraph (every text block, masthead and footer
+    /// line counts): what [`LineInfo::paragraph`] says.
     paragraph_no: usize,
     /// Paragraphs to set with more (or fewer) lines than their best
     /// breaking, by number: how the last page's columns are evened out.
@@ -195,6 +203,8 @@ struct Flow<'a, 'b> {
 }
 
 impl<'a, 'b> Flow<'a, 'b> {
+    /// Starts a statement's flow; gives the shaper back with the error
+    /// when a font family the layout names is missing.
     #[allow(clippy::result_large_err)]
     fn new(
         st: &'a Statement,
@@ -234,25 +244,29 @@ impl<'a, 'b> Flow<'a, 'b> {
         })
     }
 
+    /// Where line `line` of the statement is, for messages.
     fn source(&self, line: usize) -> Location {
         Location::line(&self.st.path, line)
     }
 
+    /// Metrics of a body line.
     fn body_metrics(&self) -> LineMetrics {
-        let face = self.shaper.book().select(&self.spec.body.font, false, false).ok();
-        let (asc, desc) = face
-            .map(|f| (self.shaper.book().face(f).ascender, self.shaper.book().face(f).descender))
-            .unwrap_or((0.8, 0.2));
-        let size = self.spec.body.size;
-        let leading = self.spec.body.leading;
-        LineMetrics { leading, baseline: (leading - (asc + desc) * size) / 2.0 + asc * size }
+        let body = &self.spec.body;
+        self.metrics(&body.font, false, body.size, body.leading)
     }
 
+    /// Metrics of a line of bold `family` at `size` on `leading`.
     fn metrics_for(&self, family: &str, size: f32, leading: f32) -> LineMetrics {
-        let face = self.shaper.book().select(family, true, false).ok();
-        let (asc, desc) = face
-            .map(|f| (self.shaper.book().face(f).ascender, self.shaper.book().face(f).descender))
-            .unwrap_or((0.8, 0.2));
+        self.metrics(family, true, size, leading)
+    }
+
+    /// Metrics of a line of `family` at `size` on `leading`: the baseline
+    /// centres the face's ascender and descender in the leading.
+    fn metrics(&self, family: &str, bold: bool, size: f32, leading: f32) -> LineMetrics {
+        let book = self.shaper.book();
+        let face = book.select(family, bold, false).ok();
+        let (asc, desc) =
+            face.map(|f| (book.face(f).ascender, book.face(f).descender)).unwrap_or((0.8, 0.2));
         LineMetrics { leading, baseline: (leading - (asc + desc) * size) / 2.0 + asc * size }
     }
 
@@ -334,6 +348,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         Ok(())
     }
 
+    /// The style of text at `size` in `family`, `measure` wide, hyphenated
+    /// (if the layout hyphenates) where `hyphenate` says.
     fn text_style(
         &self,
         size: f32,

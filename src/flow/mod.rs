@@ -1,7 +1,7 @@
 //! Stage 5, flow: paragraphs are broken into lines and the lines flowed
 //! into columns and pages, with the masthead on page 1 and the footer below.
 //!
-//! Every block becomes a list of [`Unit`]s (a line, a rule, a table row) with
+//! Every block becomes a list of `Unit`s (a line, a rule, a table row) with
 //! the space above it and whether a column may end before it. A column is
 //! filled with units until the next does not fit, then backs up to the last
 //! unit before which a break is allowed: that one rule gives keep-with-next

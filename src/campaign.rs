@@ -213,11 +213,8 @@ pub fn fill_output(pattern: &str, names: &JobNames<'_>) -> String {
 }
 
 fn check_output(pattern: &str, has_events: bool) -> std::result::Result<(), (String, String)> {
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open..];
-        let Some(close) = after.find('}') else { break };
-        let token = &after[..=close];
+    for ph in crate::vars::placeholders(pattern) {
+        let token = &pattern[ph.span];
         if !OUTPUT_PLACEHOLDERS.contains(&token) {
             return Err((
                 format!("unknown placeholder `{token}` in the output pattern"),
@@ -230,7 +227,6 @@ fn check_output(pattern: &str, has_events: bool) -> std::result::Result<(), (Str
                 "add events or remove `{event}` from `output`".into(),
             ));
         }
-        rest = &after[close + 1..];
     }
     if !pattern.to_ascii_lowercase().ends_with(".pdf") {
         return Err((

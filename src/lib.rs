@@ -9,7 +9,6 @@
 
 pub mod campaign;
 pub mod error;
-pub mod fit;
 pub mod flow;
 pub mod fonts;
 pub mod hyphenate;
@@ -25,12 +24,14 @@ pub mod script;
 pub mod shape;
 pub mod spec;
 pub mod statement;
+pub mod vars;
 
 pub use error::{Error, Location, Result, Warning};
+pub use flow::fit;
 
 use std::path::{Path, PathBuf};
 
-pub use flow::Vars;
+pub use vars::Vars;
 
 /// A finished leaflet: the PDF bytes plus what the user should know.
 #[derive(Debug)]

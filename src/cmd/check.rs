@@ -76,13 +76,10 @@ fn check_layout(path: &Path, dirs: &[PathBuf], book: &FontBook) -> Result<Vec<Wa
 fn sample_vars(sp: &LayoutSpec) -> Vars {
     let mut vars = Vars::new();
     for text in [&sp.masthead.kicker, &sp.footer.text, &sp.footer.link] {
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find("{event.") {
-            let after = &rest[i + "{event.".len()..];
-            let Some(end) = after.find('}') else { break };
-            let key = after[..end].trim();
-            vars.insert(key.to_string(), format!("sample {key}"));
-            rest = &after[end..];
+        for ph in handbill::vars::placeholders(text) {
+            if let Some(key) = ph.key().strip_prefix("event.") {
+                vars.insert(key.to_string(), format!("sample {key}"));
+            }
         }
     }
     vars

@@ -7,11 +7,12 @@
 //! bracketing steps then settle the size to 0.05 pt.
 
 use crate::error::{Error, Location, Result, Warning};
-use crate::flow::{self, Vars};
+use crate::flow;
 use crate::pages::{Document, LineKind};
 use crate::shape::Shaper;
 use crate::spec::{Bilingual, LayoutSpec};
 use crate::statement::Statement;
+use crate::vars::Vars;
 
 /// Sizes are chosen on this grid (points).
 const STEP: f32 = 0.05;
@@ -237,194 +238,251 @@ pub fn fit_pair(
     fit_subject(shaper, subject, spec, vars)
 }
 
+/// Fits `subject`: finds the size, then writes what the reader should know.
 fn fit_subject(
     shaper: &mut Shaper<'_>,
     subject: Subject<'_>,
     spec: &LayoutSpec,
     vars: &Vars,
 ) -> Result<Fitted> {
-    let n = spec.fit.pages as usize;
     let (lo, hi) = (spec.fit.min_size, spec.fit.max_size.max(spec.fit.min_size));
-    let (noun, verb_s) = subject.noun();
-    let mut passes = 0;
-    // One layout pass at `size`, with the leading (and paragraph spacing)
-    // opened by `loose`.
-    let mut run_loose = |size: f32, loose: f32, passes: &mut usize| {
-        *passes += 1;
-        let mut s = spec.scaled_to(size);
+    let n = spec.fit.pages as usize;
+    let mut fitter = Fitter { shaper, subject, spec, vars, n, lo, hi, passes: 0 };
+    match fitter.search()? {
+        Some(found) => {
+            let found = fitter.balance_last_page(found)?;
+            let found = fitter.open_leading(found)?;
+            Ok(fitter.finish(found))
+        }
+        None => Err(fitter.overflow()?),
+    }
+}
+
+/// The largest size found to fit, with its layout and warnings.
+type Found = (f32, Vec<Document>, Vec<Warning>);
+
+/// One subject being fitted: its layout passes and their count.
+struct Fitter<'a, 's, 'b> {
+    shaper: &'a mut Shaper<'b>,
+    subject: Subject<'s>,
+    spec: &'a LayoutSpec,
+    vars: &'a Vars,
+    /// The page count to fill (`fit.pages`).
+    n: usize,
+    /// `fit.min-size` and `fit.max-size`.
+    lo: f32,
+    hi: f32,
+    passes: usize,
+}
+
+impl Fitter<'_, '_, '_> {
+    /// One layout pass at `size`, with the leading (and paragraph
+    /// spacing) opened by `loose`.
+    fn layout(&mut self, size: f32, loose: f32) -> Result<(Vec<Document>, Vec<Warning>)> {
+        self.passes += 1;
+        let mut s = self.spec.scaled_to(size);
         fewer_columns(&mut s);
         s.body.leading *= loose;
         s.body.paragraph_spacing *= loose;
-        subject.layout(shaper, &s, vars)
-    };
-    let snap = |s: f32| ((s / STEP).round() * STEP).clamp(lo, hi);
-    let line_at = |s: f32| (spec.body.leading + spec.body.paragraph_spacing) * s / spec.body.size;
-    let all_balanced = |parts: &[Document], s: f32| parts.iter().all(|d| balanced(d, line_at(s)));
+        self.subject.layout(self.shaper, &s, self.vars)
+    }
 
-    // Best fitting (largest size with ≤ n pages) and smallest overflowing.
-    let mut fits: Option<(f32, Vec<Document>, Vec<Warning>)> = None;
-    let mut over: Option<f32> = None;
-    let mut size = snap(spec.body.size);
-    for _ in 0..=MAX_PASSES {
-        let (parts, warnings) = run_loose(size, 1.0, &mut passes)?;
-        let f = fill_most(&parts);
-        let ok = pages(&parts) <= n;
-        if ok {
-            if fits.as_ref().is_none_or(|(s, ..)| size > *s) {
-                fits = Some((size, parts, warnings));
+    /// Rounds a size to the grid of [`STEP`], within the allowed sizes.
+    fn snap(&self, s: f32) -> f32 {
+        ((s / STEP).round() * STEP).clamp(self.lo, self.hi)
+    }
+
+    /// Tells whether every part's last page is balanced at size `s`.
+    fn all_balanced(&self, parts: &[Document], s: f32) -> bool {
+        let spec = self.spec;
+        let line = (spec.body.leading + spec.body.paragraph_spacing) * s / spec.body.size;
+        parts.iter().all(|d| balanced(d, line))
+    }
+
+    /// Brackets the size between the largest that fits on the page count
+    /// and the smallest that overflows, guessing from the area each fills;
+    /// returns the largest that fits, if any.
+    fn search(&mut self) -> Result<Option<Found>> {
+        let (n, lo, hi) = (self.n, self.lo, self.hi);
+        let mut fits: Option<Found> = None;
+        let mut over: Option<f32> = None;
+        let mut size = self.snap(self.spec.body.size);
+        for _ in 0..=MAX_PASSES {
+            let (parts, warnings) = self.layout(size, 1.0)?;
+            let f = fill_most(&parts);
+            let ok = pages(&parts) <= n;
+            if ok {
+                if fits.as_ref().is_none_or(|(s, ..)| size > *s) {
+                    fits = Some((size, parts, warnings));
+                }
+            } else if over.is_none_or(|o| size < o) {
+                over = Some(size);
             }
-        } else if over.is_none_or(|o| size < o) {
-            over = Some(size);
-        }
-        let low = fits.as_ref().map_or(lo, |(s, ..)| *s);
-        let high = over.unwrap_or(hi + STEP);
-        if high - low <= STEP + 1e-3 || (ok && size >= hi) || (!ok && size <= lo) {
-            break;
-        }
-        // Area ∝ size²: from an overflowing size aim just short of n pages,
-        // from a fitting one at n full pages; then stay strictly inside the
-        // bracket, a grid step from its ends at least.
-        let target = if ok { n as f32 } else { n as f32 - TARGET_SLACK };
-        let mut guess = snap(size * (target / f.max(0.01)).sqrt());
-        // Near a full page the guess creeps a step at a time towards the
-        // end it came from; once both ends are known, a guess outside the
-        // bracket's middle half is replaced by its midpoint.
-        if fits.is_some() && over.is_some() {
-            let quarter = (high - low) / 4.0;
-            if guess < low + quarter || guess > high - quarter {
-                guess = snap((low + high) / 2.0);
-            }
-        }
-        let next = guess.clamp(snap(low + STEP), snap(high - STEP));
-        if next <= low + 1e-3 || next >= high - 1e-3 || (next - size).abs() < 1e-3 {
-            // The bracket is as tight as the grid allows.
-            if fits.is_some() || size <= lo {
+            let low = fits.as_ref().map_or(lo, |(s, ..)| *s);
+            let high = over.unwrap_or(hi + STEP);
+            if high - low <= STEP + 1e-3 || (ok && size >= hi) || (!ok && size <= lo) {
                 break;
             }
-            size = lo;
-            continue;
+            // Area ∝ size²: from an overflowing size aim just short of n
+            // pages, from a fitting one at n full pages; then stay strictly
+            // inside the bracket, a grid step from its ends at least.
+            let target = if ok { n as f32 } else { n as f32 - TARGET_SLACK };
+            let mut guess = self.snap(size * (target / f.max(0.01)).sqrt());
+            // Near a full page the guess creeps a step at a time towards
+            // the end it came from; once both ends are known, a guess
+            // outside the bracket's middle half is replaced by its midpoint.
+            if fits.is_some() && over.is_some() {
+                let quarter = (high - low) / 4.0;
+                if guess < low + quarter || guess > high - quarter {
+                    guess = self.snap((low + high) / 2.0);
+                }
+            }
+            let next = guess.clamp(self.snap(low + STEP), self.snap(high - STEP));
+            if next <= low + 1e-3 || next >= high - 1e-3 || (next - size).abs() < 1e-3 {
+                // The bracket is as tight as the grid allows.
+                if fits.is_some() || size <= lo {
+                    break;
+                }
+                size = lo;
+                continue;
+            }
+            size = next;
         }
-        size = next;
+        Ok(fits)
     }
-    // At the largest fitting size the last page is often full, and keep
-    // rules may then leave its columns two lines apart; a step or two
-    // smaller breaks the text differently and usually balances.
-    if let Some((size, parts, _)) = &fits {
+
+    /// At the largest fitting size the last page is often full, and keep
+    /// rules may then leave its columns two lines apart; a step or two
+    /// smaller breaks the text differently and usually balances.
+    fn balance_last_page(&mut self, found: Found) -> Result<Found> {
+        let spec = self.spec;
+        let (size, parts, _) = &found;
+        if !spec.page.balance || spec.page.columns <= 1 || self.all_balanced(parts, *size) {
+            return Ok(found);
+        }
         let mut s = *size;
-        if spec.page.balance && spec.page.columns > 1 && !all_balanced(parts, s) {
-            for _ in 0..MAX_BALANCE_STEPS {
-                s = snap(s - STEP);
-                if s <= lo - 1e-3 || (s - lo).abs() < 1e-3 && s >= *size {
-                    break;
-                }
-                let (d, w) = run_loose(s, 1.0, &mut passes)?;
-                if pages(&d) == n && all_balanced(&d, s) {
-                    fits = Some((s, d, w));
-                    break;
-                }
+        for _ in 0..MAX_BALANCE_STEPS {
+            s = self.snap(s - STEP);
+            if s <= self.lo - 1e-3 || (s - self.lo).abs() < 1e-3 && s >= *size {
+                break;
+            }
+            let (d, w) = self.layout(s, 1.0)?;
+            if pages(&d) == self.n && self.all_balanced(&d, s) {
+                return Ok((s, d, w));
             }
         }
+        Ok(found)
     }
-    // At `max-size` a short text may leave the last page nearly empty:
-    // open the leading (and paragraph spacing) a little to fill it.
-    if let Some((size, parts, _)) = &fits {
+
+    /// At `max-size` a short text may leave the last page nearly empty:
+    /// opens the leading (and paragraph spacing) a little to fill it.
+    fn open_leading(&mut self, mut found: Found) -> Result<Found> {
+        let n = self.n;
+        let (size, parts, _) = &found;
         let short = pages(parts) == n && fill_most(parts) - (n as f32 - 1.0) < 0.6;
-        if *size >= hi - 1e-3 && short {
-            let size = *size;
-            for k in LEADING_STEPS {
-                let (d, w) = run_loose(size, k, &mut passes)?;
-                if pages(&d) > n {
-                    break;
-                }
-                let done = fill_most(&d) - (n as f32 - 1.0) >= 0.6;
-                fits = Some((size, d, w));
-                if done {
-                    break;
-                }
+        if *size < self.hi - 1e-3 || !short {
+            return Ok(found);
+        }
+        let size = *size;
+        for k in LEADING_STEPS {
+            let (d, w) = self.layout(size, k)?;
+            if pages(&d) > n {
+                break;
+            }
+            let done = fill_most(&d) - (n as f32 - 1.0) >= 0.6;
+            found = (size, d, w);
+            if done {
+                break;
             }
         }
+        Ok(found)
     }
-    match fits {
-        Some((size, parts, mut warnings)) => {
-            let notes_from = warnings.len();
-            let got = pages(&parts);
-            if got < n && size >= hi - 1e-3 {
-                warnings.push(Warning::new(
-                    spec_location(spec),
-                    format!(
-                        "{noun} fill{verb_s} only {got} of {n} pages even at `fit.max-size` ({})",
-                        pt(hi)
-                    ),
-                ));
-            }
-            let last = fill_most(&parts) - (got - 1) as f32;
-            if got == n && last < 0.6 {
-                let why = if size >= hi - 1e-3 {
-                    format!(" even at `fit.max-size` ({}); raise it, or set fewer pages", pt(hi))
-                } else {
-                    String::new()
-                };
-                warnings.push(Warning::new(
-                    spec_location(spec),
-                    format!("the last page is only {:.0} % full{why}", last * 100.0),
-                ));
-            }
-            Ok(Fitted { document: subject.join(parts), warnings, notes_from, passes })
-        }
-        None => {
-            // Even the smallest size overflows: say by how much, and whose
-            // text it is when there are two.
-            let (parts, _) = run_loose(lo, 1.0, &mut passes)?;
-            let names = subject.names();
-            let mut extra = vec![(0usize, 0usize); names.len()];
-            for (pi, doc) in parts.iter().enumerate() {
-                for l in doc
-                    .pages
-                    .iter()
-                    .skip(n)
-                    .flat_map(|p| &p.lines)
-                    .filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
-                {
-                    let e = &mut extra[subject.statement_of(pi, l.column, spec)];
-                    e.0 += 1;
-                    e.1 += l.text.split_whitespace().count();
-                }
-            }
-            let lines = |k: usize| if k == 1 { "line" } else { "lines" };
-            let pages_s = if n == 1 { "" } else { "s" };
-            let what = if names.len() == 1 {
-                let (k, words) = extra[0];
-                format!("{k} more {} (about {words} words)", lines(k))
-            } else {
-                let parts: Vec<String> = extra
-                    .iter()
-                    .zip(&names)
-                    .filter(|((k, _), _)| *k > 0)
-                    .map(|((k, words), name)| {
-                        format!("{k} more {} of `{name}` (about {words} words)", lines(*k))
-                    })
-                    .collect();
-                parts.join(" and ")
-            };
-            let head = match subject {
-                Subject::FrontBack(..) => format!(
-                    "front and back, {n} page{pages_s} for each statement are too few even at \
-                     `fit.min-size` ({})",
-                    pt(lo)
-                ),
-                _ => format!(
-                    "{noun} do{} not fit on {n} page{pages_s} even at `fit.min-size` ({})",
-                    if verb_s.is_empty() { "" } else { "es" },
-                    pt(lo)
-                ),
-            };
-            let side = if matches!(subject, Subject::FrontBack(..)) { " of its side" } else { "" };
-            Err(Error::new(
+
+    /// Joins the parts found, with a note where the pages are not filled.
+    fn finish(self, (size, parts, mut warnings): Found) -> Fitted {
+        let (n, hi, spec) = (self.n, self.hi, self.spec);
+        let (noun, verb_s) = self.subject.noun();
+        let notes_from = warnings.len();
+        let got = pages(&parts);
+        if got < n && size >= hi - 1e-3 {
+            warnings.push(Warning::new(
                 spec_location(spec),
-                format!("{head}: {what} would need page {}{side}", n + 1),
-                "shorten the statement, allow more pages (`fit.pages`), or lower `fit.min-size`",
-            ))
+                format!(
+                    "{noun} fill{verb_s} only {got} of {n} pages even at `fit.max-size` ({})",
+                    pt(hi)
+                ),
+            ));
         }
+        let last = fill_most(&parts) - (got - 1) as f32;
+        if got == n && last < 0.6 {
+            let why = if size >= hi - 1e-3 {
+                format!(" even at `fit.max-size` ({}); raise it, or set fewer pages", pt(hi))
+            } else {
+                String::new()
+            };
+            warnings.push(Warning::new(
+                spec_location(spec),
+                format!("the last page is only {:.0} % full{why}", last * 100.0),
+            ));
+        }
+        Fitted { document: self.subject.join(parts), warnings, notes_from, passes: self.passes }
+    }
+
+    /// Even the smallest size overflows: says by how much, and whose text
+    /// it is when there are two.
+    fn overflow(&mut self) -> Result<Error> {
+        let (n, lo, spec, subject) = (self.n, self.lo, self.spec, self.subject);
+        let (noun, verb_s) = subject.noun();
+        let (parts, _) = self.layout(lo, 1.0)?;
+        let names = subject.names();
+        let mut extra = vec![(0usize, 0usize); names.len()];
+        for (pi, doc) in parts.iter().enumerate() {
+            for l in doc
+                .pages
+                .iter()
+                .skip(n)
+                .flat_map(|p| &p.lines)
+                .filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
+            {
+                let e = &mut extra[subject.statement_of(pi, l.column, spec)];
+                e.0 += 1;
+                e.1 += l.text.split_whitespace().count();
+            }
+        }
+        let lines = |k: usize| if k == 1 { "line" } else { "lines" };
+        let pages_s = if n == 1 { "" } else { "s" };
+        let what = if names.len() == 1 {
+            let (k, words) = extra[0];
+            format!("{k} more {} (about {words} words)", lines(k))
+        } else {
+            let parts: Vec<String> = extra
+                .iter()
+                .zip(&names)
+                .filter(|((k, _), _)| *k > 0)
+                .map(|((k, words), name)| {
+                    format!("{k} more {} of `{name}` (about {words} words)", lines(*k))
+                })
+                .collect();
+            parts.join(" and ")
+        };
+        let head = match subject {
+            Subject::FrontBack(..) => format!(
+                "front and back, {n} page{pages_s} for each statement are too few even at \
+                 `fit.min-size` ({})",
+                pt(lo)
+            ),
+            _ => format!(
+                "{noun} do{} not fit on {n} page{pages_s} even at `fit.min-size` ({})",
+                if verb_s.is_empty() { "" } else { "es" },
+                pt(lo)
+            ),
+        };
+        let side = if matches!(subject, Subject::FrontBack(..)) { " of its side" } else { "" };
+        Ok(Error::new(
+            spec_location(spec),
+            format!("{head}: {what} would need page {}{side}", n + 1),
+            "shorten the statement, allow more pages (`fit.pages`), or lower `fit.min-size`",
+        ))
     }
 }
 

@@ -1,0 +1,671 @@
+//! Blocks become units: each paragraph is shaped, broken into lines and
+//! its lines set; headings, list markers, code, tables and quotes get their
+//! own sizes, indents and keep rules.
+
+use crate::error::{Location, Result, Warning};
+use crate::linebreak::{self, Mode, Params};
+use crate::pages::{Element, Ink, LineInfo, LineKind, Link, TextRun};
+use crate::script::Dir;
+use crate::shape::Paragraph;
+use crate::spec::Align;
+use crate::statement::{Block, Inline};
+
+use super::line::{set_line, LineSpan, SetLine};
+use super::{Flow, Frame, Keep, LineMetrics, Unit, EPS};
+
+/// The fewest lines of a block a column may end with (orphans) or start
+/// with (widows).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Limits {
+    pub(super) orphans: usize,
+    pub(super) widows: usize,
+}
+
+impl Limits {
+    /// No limit: any line may end a column (headings, masthead, footer).
+    pub(super) const NONE: Limits = Limits { orphans: 1, widows: 1 };
+    /// Code and tables: two lines (rows) at least on either side.
+    const BLOCK: Limits = Limits { orphans: 2, widows: 2 };
+
+    /// Returns the keep before line `i` of `n`. A break there leaves `i`
+    /// lines behind and `n - i` ahead; a word split across columns is hard
+    /// to read, so a column does not end on a hyphen either (if it can).
+    pub(super) fn keep(self, i: usize, n: usize, after_hyphen: bool) -> Keep {
+        if i > 0 && (i < self.orphans || n - i < self.widows) {
+            Keep::Hard
+        } else if i > 0 && after_hyphen {
+            Keep::Soft
+        } else {
+            Keep::Free
+        }
+    }
+}
+
+impl<'a, 'b> Flow<'a, 'b> {
+    /// The statement's blocks, with the layout's quotation marks unless
+    /// the statement asked for its own.
+    pub(super) fn body_blocks(&self) -> Vec<Block> {
+        let spec = self.spec;
+        let mut blocks = self.st.blocks.clone();
+        if self.st.meta.quotes.is_none() && spec.body.quotes != crate::statement::Quotes::Auto {
+            let lang = self.st.meta.lang.as_deref().unwrap_or(&spec.body.language);
+            crate::statement::localize_quotes(&mut blocks, lang, spec.body.quotes);
+        }
+        blocks
+    }
+
+    /// Turns blocks into units.
+    pub(super) fn blocks(
+        &mut self,
+        blocks: &[Block],
+        frame: Frame,
+        out: &mut Vec<Unit>,
+    ) -> Result<()> {
+        let mut keep_next = false;
+        for (bi, b) in blocks.iter().enumerate() {
+            let before = out.len();
+            let gap =
+                if out.is_empty() || bi == 0 { 0.0 } else { self.spec.body.paragraph_spacing };
+            match b {
+                Block::Paragraph { content, line } => {
+                    self.paragraph(content, *line, frame, LineKind::Body, out, gap)?;
+                }
+                Block::Heading { level, content, line } => {
+                    let gap = if out.is_empty() { 0.0 } else { self.spec.headings.space_before };
+                    self.heading(content, *line, *level, frame, out, gap)?;
+                }
+                Block::List { start, items, line } => {
+                    self.list(*start, items, *line, frame, out, gap)?;
+                }
+                Block::Quote { blocks, .. } => self.quote(blocks, frame, out, gap)?,
+                Block::Rule { .. } => out.push(self.rule(frame, gap)),
+                Block::Code { text, line } => {
+                    self.code(text, *line, frame, out, gap)?;
+                }
+                Block::Table { header, rows, line, .. } => {
+                    self.table(header, rows, *line, frame, out, gap)?;
+                }
+            }
+            if keep_next {
+                if let Some(u) = out.get_mut(before) {
+                    u.keep.tighten();
+                }
+            }
+            keep_next = matches!(b, Block::Heading { .. });
+        }
+        Ok(())
+    }
+
+    /// Breaks a shaped paragraph and sets its lines.
+    pub(super) fn set_paragraph(
+        &self,
+        p: &Paragraph,
+        first_width: f32,
+        width: f32,
+        mode: Mode,
+    ) -> Vec<SetLine> {
+        self.set_paragraph_loose(p, first_width, width, mode, 0)
+    }
+
+    /// Like [`Flow::set_paragraph`], with `looseness` lines more or fewer
+    /// if the paragraph allows it.
+    pub(super) fn set_paragraph_loose(
+        &self,
+        p: &Paragraph,
+        first_width: f32,
+        width: f32,
+        mode: Mode,
+        looseness: i32,
+    ) -> Vec<SetLine> {
+        let params = Params::new(first_width, width, mode)
+            .with_em(p.max_size)
+            .with_loose_demerits(linebreak::LOOSE_DEMERITS)
+            .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO);
+        let breaks = linebreak::linebreak_loose(&p.items, &params, looseness)
+            .unwrap_or_else(|| linebreak::linebreak(&p.items, &params));
+        let mut lines = Vec::with_capacity(breaks.len());
+        let mut start = 0;
+        let n = breaks.len();
+        for (k, b) in breaks.iter().enumerate() {
+            let measure = if k == 0 { first_width } else { width };
+            let last = k + 1 == n || linebreak::ends_filled(&p.items, b.index);
+            let span = LineSpan { start, end: b.index, hyphen: b.hyphen, last };
+            lines.push(set_line(p, span, measure, mode));
+            start = b.index + 1;
+        }
+        lines
+    }
+
+    pub(super) fn paragraph(
+        &mut self,
+        content: &[Inline],
+        line: usize,
+        frame: Frame,
+        kind: LineKind,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let spec = self.spec;
+        let mut style = self.text_style(spec.body.size, &spec.body.font, false, true, frame.width);
+        style.indent = spec.body.first_line_indent;
+        let loose = self.looseness.get(&self.paragraph_no).copied().unwrap_or(0);
+        let key = (self.paragraph_no, frame.width.to_bits(), loose);
+        let lines = match self.memo.as_ref().and_then(|m| m.get(&key)) {
+            Some(lines) => lines.clone(),
+            None => {
+                let src = self.source(line);
+                let p = self.shaper.paragraph(content, &style, &src)?;
+                let mode =
+                    if spec.body.align == Align::Justify { Mode::Justify } else { Mode::Ragged };
+                let lines = self.set_paragraph_loose(&p, frame.width, frame.width, mode, loose);
+                if let Some(m) = self.memo.as_mut() {
+                    m.insert(key, lines.clone());
+                }
+                lines
+            }
+        };
+        let m = self.body_metrics();
+        let limits =
+            Limits { orphans: spec.body.orphans as usize, widows: spec.body.widows as usize };
+        self.push_lines(lines, m, frame, kind, out, gap, limits);
+        Ok(())
+    }
+
+    /// Sets a heading of `level` in its size; no column ends inside it.
+    pub(super) fn heading(
+        &mut self,
+        content: &[Inline],
+        line: usize,
+        level: u8,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let spec = self.spec;
+        let sizes = &spec.headings.sizes;
+        let size = sizes
+            .get(usize::from(level).saturating_sub(1))
+            .or(sizes.last())
+            .copied()
+            .unwrap_or(spec.body.size * 1.2);
+        let style = self.text_style(size, &spec.headings.font, true, false, frame.width);
+        let src = self.source(line);
+        let p = self.shaper.paragraph(content, &style, &src)?;
+        let lines = self.set_paragraph(&p, frame.width, frame.width, Mode::Ragged);
+        // Heading lines sit on a leading that is a whole multiple of
+        // nothing in particular: 1.15 × size reads well for display type.
+        let m =
+            self.metrics_for(&spec.headings.font, size, (size * 1.15).max(spec.body.leading * 0.8));
+        let n0 = out.len();
+        self.push_lines(lines, m, frame, LineKind::Heading, out, gap, Limits::NONE);
+        if out.len() > n0 {
+            if let Some(u) = out.last_mut() {
+                u.height += spec.headings.space_after;
+            }
+        }
+        // No column break inside a heading.
+        for u in out.iter_mut().skip(n0 + 1) {
+            u.keep.tighten();
+        }
+        Ok(())
+    }
+
+    /// Sets a quotation's blocks indented, with a bar in the margin beside
+    /// each of its units.
+    fn quote(
+        &mut self,
+        blocks: &[Block],
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let indent = self.spec.body.size;
+        let inner = Frame {
+            indent: frame.indent + indent,
+            width: (frame.width - indent * 2.0).max(frame.width * 0.5),
+            quote_depth: frame.quote_depth + 1,
+        };
+        let n0 = out.len();
+        self.blocks(blocks, inner, out)?;
+        if let Some(u) = out.get_mut(n0) {
+            u.space_before = u.space_before.max(gap);
+        }
+        let x = if self.rtl() {
+            frame.indent + frame.width - indent * 0.35
+        } else {
+            frame.indent + indent * 0.35
+        };
+        for u in &mut out[n0..] {
+            u.elements.push(Element::Rule {
+                x0: x,
+                y0: 0.0,
+                x1: x,
+                y1: u.height,
+                width: 0.75,
+                ink: Ink::Gray(140),
+            });
+        }
+        Ok(())
+    }
+
+    /// A thematic break: a short rule centred in a line of its own.
+    fn rule(&self, frame: Frame, gap: f32) -> Unit {
+        let lead = self.spec.body.leading;
+        let w = frame.width / 3.0;
+        Unit {
+            height: lead,
+            space_before: gap,
+            keep: Keep::Free,
+            elements: vec![Element::Rule {
+                x0: frame.indent + (frame.width - w) / 2.0,
+                y0: lead / 2.0,
+                x1: frame.indent + (frame.width + w) / 2.0,
+                y1: lead / 2.0,
+                width: 0.5,
+                ink: Ink::Black,
+            }],
+            links: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn push_lines(
+        &mut self,
+        lines: Vec<SetLine>,
+        m: LineMetrics,
+        frame: Frame,
+        kind: LineKind,
+        out: &mut Vec<Unit>,
+        gap: f32,
+        limits: Limits,
+    ) {
+        let n = lines.len();
+        let pno = self.paragraph_no;
+        self.paragraph_no += 1;
+        let mut after_hyphen = false;
+        for (i, l) in lines.into_iter().enumerate() {
+            let keep = limits.keep(i, n, after_hyphen);
+            after_hyphen = l.hyphen;
+            let mut elements = Vec::with_capacity(l.runs.len() + l.strikes.len());
+            for r in l.runs {
+                elements.push(Element::Text(TextRun { x: r.x + frame.indent, y: m.baseline, ..r }));
+            }
+            for (x0, x1, size) in l.strikes {
+                let y = m.baseline - size * 0.28;
+                elements.push(Element::Rule {
+                    x0: x0 + frame.indent,
+                    y0: y,
+                    x1: x1 + frame.indent,
+                    y1: y,
+                    width: size * 0.05,
+                    ink: Ink::Black,
+                });
+            }
+            let links = l
+                .links
+                .into_iter()
+                .map(|(x0, x1, url)| Link {
+                    x: x0 + frame.indent,
+                    y: 0.0,
+                    w: x1 - x0,
+                    h: m.leading,
+                    url,
+                })
+                .collect();
+            out.push(Unit {
+                height: m.leading,
+                space_before: if i == 0 { gap } else { 0.0 },
+                keep,
+                elements,
+                links,
+                lines: vec![LineInfo {
+                    paragraph: pno,
+                    index: i,
+                    count: n,
+                    column: 0,
+                    ratio: l.ratio,
+                    hyphen: l.hyphen,
+                    x: frame.indent,
+                    y: m.baseline,
+                    width: frame.width,
+                    natural: l.natural,
+                    kind,
+                    text: l.text,
+                }],
+            });
+        }
+    }
+
+    pub(super) fn list(
+        &mut self,
+        start: Option<u64>,
+        items: &[Vec<Block>],
+        _line: usize,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let size = self.spec.body.size;
+        let indent = if start.is_some() { size * 1.6 } else { size * 1.1 };
+        let width = (frame.width - indent).max(frame.width * 0.5);
+        // Right to left, the indent and the markers are on the right.
+        let inner = Frame {
+            indent: if self.rtl() { frame.indent } else { frame.indent + indent },
+            width,
+            quote_depth: frame.quote_depth,
+        };
+        let family: &'a str = &self.spec.body.font;
+        for (k, item) in items.iter().enumerate() {
+            let n0 = out.len();
+            self.blocks(item, inner, out)?;
+            if out.len() == n0 {
+                continue;
+            }
+            out[n0].space_before =
+                if k == 0 { gap } else { self.spec.body.paragraph_spacing * 0.5 };
+            // The marker hangs in the list's indent, ending a little before the text.
+            let marker = match start {
+                Some(s) => format!("{}.", s + k as u64),
+                None => "\u{2022}".to_string(),
+            };
+            let style = self.text_style(size, family, false, false, indent);
+            let src = Location::default();
+            let p = self.shaper.paragraph(&[Inline::text(marker)], &style, &src)?;
+            let span = LineSpan { start: 0, end: p.items.len() - 1, hyphen: false, last: true };
+            let set = set_line(&p, span, indent, Mode::Ragged);
+            let first = &mut out[n0];
+            let baseline = first.lines.first().map_or(self.body_metrics().baseline, |l| l.y);
+            let gapw = size * 0.3;
+            // The marker goes first so it reads before the item's text.
+            let (x0, x1) = set
+                .runs
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(a, b), r| (a.min(r.x), b.max(r.x + r.width())));
+            let x = if self.rtl() {
+                inner.indent + inner.width + gapw - x0
+            } else {
+                inner.indent - gapw - x1
+            };
+            for (k, r) in set.runs.into_iter().enumerate() {
+                first.elements.insert(k, Element::Text(TextRun { x: r.x + x, y: baseline, ..r }));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn code(
+        &mut self,
+        text: &str,
+        line: usize,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let size = self.spec.body.size * 0.85;
+        let family: &'a str = &self.spec.body.code_font;
+        let m = self.metrics_for(family, size, size * 1.25);
+        let src = self.source(line);
+        let lines: Vec<&str> = text.trim_end_matches('\n').split('\n').collect();
+        let n = lines.len();
+        let pno = self.paragraph_no;
+        self.paragraph_no += 1;
+        for (i, l) in lines.iter().enumerate() {
+            let mut style = self.text_style(size, family, false, false, frame.width);
+            style.hang = false;
+            style.dir = Dir::Auto;
+            // Keep leading spaces visible: non-breaking spaces survive collapsing.
+            let content = l.replace(' ', "\u{00A0}");
+            let p = self.shaper.paragraph(&[Inline::text(content)], &style, &src)?;
+            let set = self.set_paragraph(&p, frame.width, frame.width, Mode::Ragged);
+            for (j, s) in set.into_iter().enumerate() {
+                let mut elements = Vec::new();
+                for r in s.runs {
+                    elements.push(Element::Text(TextRun {
+                        x: r.x + frame.indent,
+                        y: m.baseline,
+                        ..r
+                    }));
+                }
+                out.push(Unit {
+                    height: m.leading,
+                    space_before: if i == 0 && j == 0 { gap } else { 0.0 },
+                    keep: Limits::BLOCK.keep(i, n, false),
+                    elements,
+                    links: Vec::new(),
+                    lines: vec![LineInfo {
+                        paragraph: pno,
+                        index: i,
+                        count: n,
+                        column: 0,
+                        ratio: 0.0,
+                        hyphen: false,
+                        x: frame.indent,
+                        y: m.baseline,
+                        width: frame.width,
+                        natural: s.natural,
+                        kind: LineKind::Other,
+                        text: s.text,
+                    }],
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn table(
+        &mut self,
+        header: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        line: usize,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let ncols = rows.iter().map(Vec::len).chain([header.len()]).max().unwrap_or(0);
+        if ncols == 0 {
+            return Ok(());
+        }
+        let size = self.spec.body.size * 0.9;
+        let pad = size * 0.3;
+        let cell_w = frame.width / ncols as f32;
+        if cell_w < self.spec.body.size * 5.0 {
+            self.warnings.push(Warning::new(
+                self.source(line),
+                format!(
+                    "a table of {ncols} columns is squeezed into the column: its cells are \
+                     {:.0}pt wide, words will break; use fewer table columns or a one-column layout",
+                    cell_w
+                ),
+            ));
+        }
+        let family: &'a str = &self.spec.body.font;
+        let m = self.metrics_for(family, size, size * 1.2);
+        let src = self.source(line);
+        let mut all: Vec<(bool, &[Vec<Inline>])> = Vec::new();
+        if !header.is_empty() {
+            all.push((true, header));
+        }
+        for r in rows {
+            all.push((false, r));
+        }
+        let n = all.len();
+        let grid = TableGrid { frame, size, pad, cell_w, metrics: m, family };
+        for (ri, (is_header, cells)) in all.into_iter().enumerate() {
+            let mut row = self.table_row(cells, is_header, &grid, &src)?;
+            if ri == 0 {
+                let (x0, x1) = (frame.indent, frame.indent + frame.width);
+                let width = 0.8;
+                row.elements.push(Element::Rule {
+                    x0,
+                    y0: 0.0,
+                    x1,
+                    y1: 0.0,
+                    width,
+                    ink: Ink::Black,
+                });
+            }
+            row.space_before = if ri == 0 { gap } else { 0.0 };
+            row.keep = Limits::BLOCK.keep(ri, n, false);
+            out.push(row);
+        }
+        Ok(())
+    }
+
+    /// Sets one row of a table: its cells side by side, each broken to
+    /// its width, and a rule under it (heavier under the header).
+    fn table_row(
+        &mut self,
+        cells: &[Vec<Inline>],
+        is_header: bool,
+        grid: &TableGrid<'a>,
+        src: &Location,
+    ) -> Result<Unit> {
+        let TableGrid { frame, size, pad, cell_w, metrics: m, family } = *grid;
+        let mut elements = Vec::new();
+        let mut infos = Vec::new();
+        let mut links = Vec::new();
+        let mut row_lines = 1;
+        let pno = self.paragraph_no;
+        self.paragraph_no += 1;
+        for (ci, cell) in cells.iter().enumerate() {
+            let measure = (cell_w - 2.0 * pad).max(size);
+            let style = self.text_style(size, family, is_header, true, measure);
+            let p = self.shaper.paragraph(cell, &style, src)?;
+            let set = self.set_paragraph(&p, measure, measure, Mode::Ragged);
+            row_lines = row_lines.max(set.len());
+            let x = frame.indent + ci as f32 * cell_w + pad;
+            for (li, s) in set.into_iter().enumerate() {
+                let y = pad + m.baseline + li as f32 * m.leading;
+                for r in s.runs {
+                    elements.push(Element::Text(TextRun { x: r.x + x, y, ..r }));
+                }
+                for (x0, x1, url) in s.links {
+                    links.push(Link {
+                        x: x + x0,
+                        y: pad + li as f32 * m.leading,
+                        w: x1 - x0,
+                        h: m.leading,
+                        url,
+                    });
+                }
+                infos.push(LineInfo {
+                    paragraph: pno,
+                    index: li,
+                    count: 1,
+                    column: 0,
+                    ratio: 0.0,
+                    hyphen: s.hyphen,
+                    x,
+                    y,
+                    width: measure,
+                    natural: s.natural,
+                    kind: LineKind::Other,
+                    text: s.text,
+                });
+            }
+        }
+        let h = row_lines as f32 * m.leading + 2.0 * pad;
+        let (x0, x1) = (frame.indent, frame.indent + frame.width);
+        let width = if is_header { 0.8 } else { 0.3 };
+        elements.push(Element::Rule { x0, y0: h, x1, y1: h, width, ink: Ink::Black });
+        Ok(Unit { height: h, space_before: 0.0, keep: Keep::Free, elements, links, lines: infos })
+    }
+}
+
+/// How a table's cells are set: in `frame`, `cell_w` wide with `pad` inside,
+/// in `family` at `size` with `metrics`.
+#[derive(Debug, Clone, Copy)]
+struct TableGrid<'a> {
+    frame: Frame,
+    size: f32,
+    pad: f32,
+    cell_w: f32,
+    metrics: LineMetrics,
+    family: &'a str,
+}
+
+/// Puts every body line on the grid of the body leading: spaces become
+/// whole lines, and runs of other units (headings, code, tables) are padded
+/// to a whole number of lines.
+pub(super) fn snap_to_grid(units: &mut [Unit], lead: f32) {
+    if lead <= 0.0 {
+        return;
+    }
+    let is_body = |u: &Unit| {
+        u.lines.len() == 1 && u.lines[0].kind == LineKind::Body && (u.height - lead).abs() < EPS
+    };
+    let mut i = 0;
+    while i < units.len() {
+        units[i].space_before = (units[i].space_before / lead).round() * lead;
+        if is_body(&units[i]) {
+            i += 1;
+            continue;
+        }
+        // A run of off-grid units: pad its last unit.
+        let start = i;
+        let mut total = units[i].height;
+        i += 1;
+        while i < units.len() && !is_body(&units[i]) {
+            total += units[i].space_before + units[i].height;
+            i += 1;
+        }
+        let pad = (total / lead - 1e-3).ceil() * lead - total;
+        units[i - 1].height += pad.max(0.0);
+        let _ = start;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::fonts::{shipped_dir, FontBook};
+    use crate::shape::Shaper;
+    use crate::spec::LayoutSpec;
+    use crate::statement::parse;
+    use crate::vars::Vars;
+
+    /// Turns a Markdown statement's blocks into units with the default
+    /// layout and writes each unit's keep (`.` free, `~` soft, `+` hard)
+    /// and kind (`H` heading line, `a` other line).
+    fn keeps(markdown: &str) -> String {
+        let book = FontBook::load(&[shipped_dir()]).expect("shipped fonts");
+        let st = parse(Path::new("t.md"), markdown).expect("parses");
+        let spec = LayoutSpec::default();
+        let vars = Vars::new();
+        let Ok(mut flow) = Flow::new(&st, &spec, Shaper::new(&book), &vars) else {
+            panic!("the default layout's fonts are shipped")
+        };
+        let frame = Frame { indent: 0.0, width: flow.column_width, quote_depth: 0 };
+        let mut units = Vec::new();
+        flow.blocks(&st.blocks, frame, &mut units).expect("sets");
+        let sketch: Vec<String> = units
+            .iter()
+            .map(|u| {
+                let keep = match u.keep {
+                    Keep::Free => '.',
+                    Keep::Soft => '~',
+                    Keep::Hard => '+',
+                };
+                let kind = match u.lines.first().map(|l| l.kind) {
+                    Some(LineKind::Heading) => 'H',
+                    _ => 'a',
+                };
+                format!("{keep}{kind}")
+            })
+            .collect();
+        sketch.join(" ")
+    }
+
+    #[test]
+    fn headings_keep_with_what_follows() {
+        let md = "## One\n\nText.\n\n## Two\n\n- First\n- Second\n";
+        assert_eq!(keeps(md), ".H +a .H +a .a");
+        // A heading of several lines holds together.
+        let md =
+            "Intro.\n\n## A heading long enough to take more than one line in a column\n\nText.\n";
+        assert_eq!(keeps(md), ".a .H +H +a");
+    }
+}

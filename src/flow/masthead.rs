@@ -1,0 +1,194 @@
+//! The masthead (kicker, title, subtitle, byline, rule) and the footer,
+//! as units stacked above and below the columns.
+
+use crate::error::{Location, Result};
+use crate::linebreak::Mode;
+use crate::pages::{Element, Ink, LineKind};
+use crate::script::Dir;
+use crate::statement::Inline;
+use crate::vars::{display_date_in, fill_placeholders};
+
+use super::blocks::Limits;
+use super::{Flow, Frame, Keep, Unit};
+
+/// How one masthead text is set.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct MastheadLine<'a> {
+    size: f32,
+    family: &'a str,
+    bold: bool,
+    leading: f32,
+    gap: f32,
+}
+
+impl<'a, 'b> Flow<'a, 'b> {
+    pub(super) fn masthead_units(&mut self, width: f32) -> Result<Vec<Unit>> {
+        let mut out = self.masthead_kicker(width)?;
+        out.extend(self.masthead_titles(width)?);
+        if out.is_empty() {
+            return Ok(out);
+        }
+        out.push(self.masthead_rule(width));
+        Ok(out)
+    }
+
+    /// Sets one masthead text (kicker, title, subtitle, byline): across the
+    /// frame, ragged, never hyphenated.
+    pub(super) fn masthead_line(
+        &mut self,
+        content: &[Inline],
+        line: MastheadLine<'a>,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+    ) -> Result<()> {
+        let width = frame.width;
+        let style = self.text_style(line.size, line.family, line.bold, false, width);
+        let p = self.shaper.paragraph(content, &style, &Location::default())?;
+        let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+        let m = self.metrics_for(line.family, line.size, line.leading);
+        self.push_lines(lines, m, frame, LineKind::Masthead, out, line.gap, Limits::NONE);
+        Ok(())
+    }
+
+    /// The layout's kicker line above the title, if any.
+    pub(super) fn masthead_kicker(&mut self, width: f32) -> Result<Vec<Unit>> {
+        let spec = self.spec;
+        let mut out = Vec::new();
+        let frame = Frame { indent: 0.0, width, quote_depth: 0 };
+        let kicker = fill_placeholders(&spec.masthead.kicker, &self.st.meta, self.vars, spec)?;
+        if !kicker.is_empty() {
+            let size = spec.masthead.meta_size * 1.1;
+            let line = MastheadLine {
+                size,
+                family: &spec.headings.font,
+                bold: true,
+                leading: size * 1.3,
+                gap: 0.0,
+            };
+            self.masthead_line(&[Inline::text(kicker)], line, frame, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// The statement's title, subtitle and byline (author · date).
+    pub(super) fn masthead_titles(&mut self, width: f32) -> Result<Vec<Unit>> {
+        let spec = self.spec;
+        let meta = self.st.meta.clone();
+        let mut out = Vec::new();
+        let frame = Frame { indent: 0.0, width, quote_depth: 0 };
+        if let Some(title) = meta.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            let size = spec.masthead.title_size;
+            let line = MastheadLine {
+                size,
+                family: &spec.masthead.font,
+                bold: true,
+                leading: size * 1.08,
+                gap: 0.0,
+            };
+            self.masthead_line(&[Inline::text(title)], line, frame, &mut out)?;
+        }
+        let msize = spec.masthead.meta_size;
+        if let Some(sub) = meta.subtitle.as_deref().filter(|t| !t.trim().is_empty()) {
+            let size = msize * 1.25;
+            let content = [Inline::Text(crate::statement::Span {
+                text: sub.to_string(),
+                style: crate::statement::Style { italic: true, ..Default::default() },
+                link: None,
+            })];
+            let line = MastheadLine {
+                size,
+                family: &spec.body.font,
+                bold: false,
+                leading: size * 1.3,
+                gap: msize * 0.3,
+            };
+            self.masthead_line(&content, line, frame, &mut out)?;
+        }
+        let lang = meta.lang.as_deref().unwrap_or(&spec.body.language);
+        let date = meta.date.as_deref().map(|d| display_date_in(d, lang));
+        let byline: Vec<String> = [meta.author.clone(), date]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        if !byline.is_empty() {
+            let content = [Inline::Text(crate::statement::Span {
+                text: byline.join(" \u{00B7} "),
+                style: crate::statement::Style { bold: true, ..Default::default() },
+                link: None,
+            })];
+            let line = MastheadLine {
+                size: msize,
+                family: &spec.body.font,
+                bold: false,
+                leading: msize * 1.35,
+                gap: msize * 0.4,
+            };
+            self.masthead_line(&content, line, frame, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// A rule under the masthead, then a line's worth of air.
+    pub(super) fn masthead_rule(&self, width: f32) -> Unit {
+        let lead = self.spec.body.leading;
+        Unit {
+            height: lead,
+            space_before: lead * 0.3,
+            keep: Keep::Hard,
+            elements: vec![Element::Rule {
+                x0: 0.0,
+                y0: 0.0,
+                x1: width,
+                y1: 0.0,
+                width: 1.2,
+                ink: Ink::Black,
+            }],
+            links: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    pub(super) fn footer_units(&mut self, full_width: f32, qr: f32) -> Result<Vec<Unit>> {
+        let gap = if qr > 0.0 { self.spec.footer.size } else { 0.0 };
+        let width = (full_width - qr - gap).max(full_width * 0.3);
+        let spec = self.spec;
+        let text = fill_placeholders(&spec.footer.text, &self.st.meta, self.vars, spec)?;
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let size = spec.footer.size;
+        let link =
+            (!spec.footer.link.trim().is_empty()).then(|| spec.footer.link.trim().to_string());
+        let content = [Inline::Text(crate::statement::Span {
+            text,
+            style: Default::default(),
+            link: link.clone(),
+        })];
+        let mut style = self.text_style(size, &spec.body.font, false, false, width);
+        // The footer comes from the layout: its own text sets its direction.
+        style.dir = Dir::Auto;
+        let p = self.shaper.paragraph(&content, &style, &Location::default())?;
+        let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+        let m = self.metrics_for(&spec.body.font, size, size * 1.3);
+        let frame = Frame { indent: 0.0, width, quote_depth: 0 };
+        let mut out = Vec::new();
+        out.push(Unit {
+            height: size * 0.6,
+            space_before: size * 0.6,
+            keep: Keep::Free,
+            elements: vec![Element::Rule {
+                x0: 0.0,
+                y0: 0.0,
+                x1: width,
+                y1: 0.0,
+                width: 0.5,
+                ink: Ink::Black,
+            }],
+            links: Vec::new(),
+            lines: Vec::new(),
+        });
+        self.push_lines(lines, m, frame, LineKind::Footer, &mut out, 0.0, Limits::NONE);
+        Ok(out)
+    }
+}

@@ -1,0 +1,267 @@
+//! Placeholders in layout texts and how dates read.
+//!
+//! A layout's kicker and footer may say `{title}`, `{subtitle}`,
+//! `{author}`, `{date}` and `{event.KEY}` (a campaign event's values); a
+//! campaign's output pattern says `{event}`, `{statement}` and `{layout}`.
+//! [`placeholders`] is the one reading of where a placeholder is, shared by
+//! filling ([`fill_placeholders`]), `handbill check` (sample event values)
+//! and the campaign's output pattern check.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::error::{Error, Location, Result};
+use crate::spec::LayoutSpec;
+use crate::statement::Meta;
+
+/// Values for `{event.KEY}` placeholders, e.g. `name` → `Day of action`.
+pub type Vars = HashMap<String, String>;
+
+/// A placeholder found in a text: `{` to the first `}` after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder<'t> {
+    /// Where it is in the text, braces included.
+    pub span: Range<usize>,
+    /// The text between the braces, as written.
+    pub inner: &'t str,
+}
+
+impl<'t> Placeholder<'t> {
+    /// Returns the name it asks for: the text between the braces, trimmed
+    /// (`{ event.city }` asks for `event.city`).
+    pub fn key(&self) -> &'t str {
+        self.inner.trim()
+    }
+}
+
+/// Finds the placeholders in `text`, in order: each `{` with the first `}`
+/// after it. A `{` without a `}` after it ends the search; text outside
+/// placeholders is left to the caller.
+///
+/// # Example
+/// ```
+/// let keys: Vec<&str> =
+///     handbill::vars::placeholders("{title} · { event.city }").map(|p| p.key()).collect();
+/// assert_eq!(keys, ["title", "event.city"]);
+/// ```
+pub fn placeholders(text: &str) -> impl Iterator<Item = Placeholder<'_>> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let open = from + text.get(from..)?.find('{')?;
+        let close = open + 1 + text[open + 1..].find('}')?;
+        from = close + 1;
+        Some(Placeholder { span: open..close + 1, inner: &text[open + 1..close] })
+    })
+}
+
+/// Replaces `{title}`, `{subtitle}`, `{date}`, `{author}` and
+/// `{event.KEY}` in `text`.
+///
+/// # Errors
+/// An unknown placeholder, with the layout's file and the placeholders
+/// known there.
+pub fn fill_placeholders(
+    text: &str,
+    meta: &Meta,
+    vars: &Vars,
+    spec: &LayoutSpec,
+) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for ph in placeholders(text) {
+        out.push_str(&text[done..ph.span.start]);
+        let key = ph.key();
+        let value = match key {
+            "title" => meta.title.clone().unwrap_or_default(),
+            "subtitle" => meta.subtitle.clone().unwrap_or_default(),
+            "author" => meta.author.clone().unwrap_or_default(),
+            "date" => meta.date.as_deref().map(display_date).unwrap_or_default(),
+            k => match k.strip_prefix("event.").and_then(|ev| vars.get(ev)) {
+                Some(v) => v.clone(),
+                None => return Err(unknown(key, vars, spec)),
+            },
+        };
+        out.push_str(&value);
+        done = ph.span.end;
+    }
+    out.push_str(&text[done..]);
+    Ok(out)
+}
+
+/// The error for a placeholder no value is known for.
+fn unknown(key: &str, vars: &Vars, spec: &LayoutSpec) -> Error {
+    let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
+    let mut keys: Vec<&String> = vars.keys().collect();
+    keys.sort();
+    let known: Vec<String> = ["title", "subtitle", "author", "date"]
+        .iter()
+        .map(|s| format!("{{{s}}}"))
+        .chain(keys.into_iter().map(|k| format!("{{event.{k}}}")))
+        .collect();
+    Error::new(
+        loc,
+        format!("unknown placeholder `{{{key}}}`"),
+        format!("known here: {}", known.join(" ")),
+    )
+}
+
+/// Shows an ISO date (`2026-01-22`) as `22 January 2026`; other text as is.
+pub fn display_date(date: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = date.trim().split('-').collect();
+    if let [y, m, d] = parts[..] {
+        if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
+            if (1..=12).contains(&m) && (1..=31).contains(&d) {
+                return format!("{d} {} {y}", MONTHS[m - 1]);
+            }
+        }
+    }
+    date.to_string()
+}
+
+/// Shows an ISO date in the words of a language the byline may be in
+/// (`es` → `22 de enero de 2026`); other languages and other text as
+/// [`display_date`] does.
+pub fn display_date_in(date: &str, lang: &str) -> String {
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    const PT: [&str; 12] = [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const DE: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    let parts: Vec<&str> = date.trim().split('-').collect();
+    let ymd = match parts[..] {
+        [y, m, d] => match (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(y), Ok(m), Ok(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => {
+                Some((y, m, d))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    match (ymd, primary.as_str()) {
+        (Some((y, m, d)), "es") => format!("{d} de {} de {y}", ES[m - 1]),
+        (Some((y, m, d)), "pt") => format!("{d} de {} de {y}", PT[m - 1]),
+        (Some((y, m, d)), "fr") => {
+            format!("{}{} {} {y}", d, if d == 1 { "er" } else { "" }, FR[m - 1])
+        }
+        (Some((y, m, d)), "de") => format!("{d}. {} {y}", DE[m - 1]),
+        _ => display_date(date),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes each placeholder found as `[inner]`, the rest as is.
+    fn marked(text: &str) -> String {
+        let mut out = String::new();
+        let mut done = 0;
+        for ph in placeholders(text) {
+            out.push_str(&text[done..ph.span.start]);
+            out.push_str(&format!("[{}]", ph.inner));
+            done = ph.span.end;
+        }
+        out + &text[done..]
+    }
+
+    #[test]
+    fn finds_each_brace_pair_in_order() {
+        assert_eq!(marked("{title} on {date}"), "[title] on [date]");
+        assert_eq!(marked("{ event.city }!"), "[ event.city ]!");
+        assert_eq!(marked("a {b"), "a {b", "an open brace alone is text");
+        assert_eq!(marked("{{event.x}}"), "[{event.x]}", "the first close ends it");
+        assert_eq!(marked("x}{}y"), "x}[]y");
+        assert_eq!(marked("{é}ü{ß}"), "[é]ü[ß]");
+    }
+
+    #[test]
+    fn fills_known_placeholders_and_names_the_unknown() {
+        let meta = Meta {
+            title: Some("Strike".into()),
+            date: Some("2026-01-22".into()),
+            ..Default::default()
+        };
+        let spec = crate::spec::load("letter-2col", &[]).expect("a shipped layout");
+        let vars = Vars::from([("city".to_string(), "Chicago".to_string())]);
+        let filled = fill_placeholders("{title}, { event.city }, {date} {", &meta, &vars, &spec);
+        assert_eq!(filled.expect("fills"), "Strike, Chicago, 22 January 2026 {");
+        let e = fill_placeholders("{event.town}", &meta, &vars, &spec).expect_err("unknown");
+        assert!(e.to_string().contains("{event.town}"), "{e}");
+        assert!(e.to_string().contains("{event.city}"), "{e}");
+    }
+
+    #[test]
+    fn dates_read_in_the_byline_language() {
+        assert_eq!(display_date("2026-01-22"), "22 January 2026");
+        assert_eq!(display_date("soon"), "soon");
+        assert_eq!(display_date_in("2026-03-01", "fr-CA"), "1er mars 2026");
+        assert_eq!(display_date_in("2026-01-22", "es"), "22 de enero de 2026");
+        assert_eq!(display_date_in("2026-13-22", "de"), "2026-13-22");
+    }
+}

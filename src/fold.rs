@@ -84,8 +84,17 @@ pub fn typeset(
     let fitting = spec.fit.pages > 0;
     let (mut doc, mut warnings) = if fitting {
         text_spec.fit.pages = room as u32;
-        let f = fit::fit(&mut shaper, &text_st, &text_spec, vars)
-            .map_err(|e| sheet_error(e, spec, room))?;
+        let mut f = fit::fit(&mut shaper, &text_st, &text_spec, vars)
+            .map_err(|e| sheet_error(e, statement, spec, room))?;
+        if fold.panels() {
+            // Fitting's notes count pages; here they are panels.
+            for w in &mut f.warnings[f.notes_from..] {
+                w.message = w
+                    .message
+                    .replace(" pages", " text panels")
+                    .replace("last page", "last text panel");
+            }
+        }
         (f.document, f.warnings)
     } else {
         flow::flow_with(&mut shaper, &text_st, &text_spec, vars)?
@@ -125,7 +134,8 @@ pub fn typeset(
 
 /// A fitting error said in sheets and panels for a folded leaflet, in
 /// booklet pages for a booklet.
-fn sheet_error(e: Error, spec: &LayoutSpec, room: usize) -> Error {
+/// It points at the statement, which is what is too long.
+fn sheet_error(e: Error, statement: &Statement, spec: &LayoutSpec, room: usize) -> Error {
     if !e.message.contains("fit.min-size") {
         return e;
     }
@@ -136,8 +146,9 @@ fn sheet_error(e: Error, spec: &LayoutSpec, room: usize) -> Error {
     };
     let how_much = e.message.split_once(": ").map_or("", |(_, rest)| rest);
     let how_much = how_much.split(" would need").next().unwrap_or(how_much);
+    let how_much = how_much.replacen(" more ", " ", 1);
     Error::new(
-        e.location,
+        Location::file(&statement.path),
         format!(
             "the statement does not fit on {what} even at `fit.min-size` ({}): {how_much} too many",
             fit::pt(spec.fit.min_size)

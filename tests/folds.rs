@@ -252,3 +252,42 @@ fn bad_input_gets_one_clear_error() {
         assert!(!Path::new(&d.join("long-trifold-letter.pdf")).exists());
     }
 }
+
+/// Dark pixels of `img` in columns `x0..x1`, rows `y0..y1`.
+fn ink(img: &handbill::preview::GrayImage, (x0, x1): (u32, u32), (y0, y1): (u32, u32)) -> usize {
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| img.get(x, y) < 128)
+        .count()
+}
+
+#[test]
+fn previews_show_the_panels_then_the_sheet_as_printed() {
+    let st = load(&statements()[2]);
+    let sp = layout("trifold-letter", &[]);
+    let (doc, _) = typeset(&st, &sp, book(), &Vars::new()).expect("lays out");
+    let dpi = 36.0;
+    let pages = handbill::preview::render_pages(&doc, book(), dpi).expect("pages");
+    let sheets = handbill::preview::render_sheets(&doc, &sp, book(), dpi).expect("sheets");
+    assert_eq!(sheets.len(), 2, "outside and inside");
+    let s = dpi / 72.0;
+    // Each side's panels carry their pages' ink where the imposition puts
+    // them: the cover at the right of the outside, 2 at the left inside.
+    let side = sides(&doc, &sp);
+    for (k, img) in sheets.iter().enumerate() {
+        for pl in &side[k].placements {
+            let page = &pages[pl.page];
+            let want = ink(page, (0, page.width), (0, page.height));
+            let x = ((pl.trim.x * s) as u32, ((pl.trim.x + pl.trim.w) * s) as u32 + 1);
+            let have = ink(img, x, (0, img.height));
+            let off = want.abs_diff(have) as f32 / want.max(1) as f32;
+            assert!(
+                off < 0.05,
+                "side {k} page {}: {have} dark pixels, the page has {want}",
+                pl.page + 1
+            );
+        }
+    }
+    let flat = layout("letter-2col", &[]);
+    assert!(handbill::preview::render_sheets(&doc, &flat, book(), dpi).expect("none").is_empty());
+}

@@ -810,7 +810,7 @@ fn fold_fit(cx: &Ctx, fold: &FoldSpec, fit: &FitSpec) -> Result<()> {
             "write fit.pages = 1 to fit the text to the panels of one sheet",
         ));
     }
-    if fold.style == FoldStyle::Booklet && fit.pages % 4 != 0 {
+    if fold.style == FoldStyle::Booklet && !fit.pages.is_multiple_of(4) {
         return Err(cx.err(
             "fit.pages",
             format!("a booklet has a multiple of four pages, and `fit.pages` is {}", fit.pages),

@@ -130,6 +130,15 @@ pub fn typeset_pair(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    // The imprint ends the second statement: the last page, or the end of
+    // the right-hand side.
+    let imprinted;
+    let second = if spec.imprint.text.is_empty() {
+        second
+    } else {
+        imprinted = fold::with_imprint(second, spec, vars)?;
+        &imprinted
+    };
     let mut shaper = shape::Shaper::new(book);
     match spec.page.bilingual {
         // Both statements at one body size: see `fit::fit_pair`.

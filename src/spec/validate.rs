@@ -287,6 +287,13 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         ],
         d.page.bilingual,
     )?;
+    if page.bilingual != Bilingual::No && fold.style != FoldStyle::None {
+        return Err(cx.err(
+            "fold.style",
+            "a folded leaflet or booklet takes one statement, and this layout is bilingual".into(),
+            "set `page.bilingual = \"no\"`, or `fold.style = \"none\"`",
+        ));
+    }
 
     let mut spec = LayoutSpec {
         name: raw.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| top.id.clone()),

@@ -61,13 +61,19 @@ fn panels_carry_the_cover_the_text_and_the_contact() {
                 assert!(said, "{case}: blank panels not reported: {warnings:?}");
             }
             let back = &doc.pages[5];
-            assert!(
-                !has(back, LineKind::Body)
-                    || back.lines.iter().all(|l| l.kind != LineKind::Masthead)
-            );
+            assert!(!has(back, LineKind::Masthead), "{case}: a masthead on the back");
             assert!(has(back, LineKind::Footer), "{case}: no contact block on panel 6");
-            let back_text: String = back.lines.iter().map(|l| l.text.as_str()).collect();
-            assert!(back_text.contains("Printed and published"), "{case}: no imprint on panel 6");
+            // No text but the imprint, just above the contact block.
+            let imprint: Vec<&handbill::pages::LineInfo> =
+                back.lines.iter().filter(|l| l.kind == LineKind::Body).collect();
+            let words: Vec<&str> = imprint.iter().map(|l| l.text.as_str()).collect();
+            assert_eq!(words.join(" "), "Printed and published by the committee", "{case}");
+            // The contact block (its text, or the QR code if taller)
+            // starts at the column's foot.
+            let foot = back.column_bottom;
+            let last = imprint.last().map_or(0.0, |l| l.y);
+            let near = last < foot && last > foot - 2.0 * sp.footer.size;
+            assert!(near, "{case}: imprint at {last}, contact from {foot}");
             for p in &doc.pages[..5] {
                 assert!(!has(p, LineKind::Footer), "{case}: contact block on a text panel");
             }

@@ -729,7 +729,13 @@ impl Ctx<'_> {
         // Every picture is drawn before anything is written, so that a page
         // too large to draw fails the job without leaving a PDF behind.
         let pictures = match self.preview_dpi {
-            Some(dpi) => preview::render_pages(&document, book, dpi)?,
+            Some(dpi) => {
+                // A folded leaflet: its panels in reading order, then the
+                // sides of the sheet as printed.
+                let mut pictures = preview::render_pages(&document, book, dpi)?;
+                pictures.extend(preview::render_sheets(&document, spec, book, dpi)?);
+                pictures
+            }
             None => Vec::new(),
         };
         let picture_paths = preview::preview_paths(&job.output, pictures.len());

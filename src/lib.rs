@@ -10,6 +10,7 @@
 pub mod campaign;
 pub mod error;
 pub mod flow;
+pub mod fold;
 pub mod fonts;
 pub mod hyphenate;
 pub mod impose;
@@ -51,6 +52,16 @@ pub fn typeset(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    if spec.fold.style != spec::FoldStyle::None {
+        return fold::typeset(statement, spec, book, vars);
+    }
+    let imprinted;
+    let statement = if spec.imprint.text.is_empty() {
+        statement
+    } else {
+        imprinted = fold::with_imprint(statement, spec, vars)?;
+        &imprinted
+    };
     let mut shaper = shape::Shaper::new(book);
     if spec.fit.pages > 0 {
         let f = fit::fit(&mut shaper, statement, spec, vars)?;
@@ -119,6 +130,15 @@ pub fn typeset_pair(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    // The imprint ends the second statement: the last page, or the end of
+    // the right-hand side.
+    let imprinted;
+    let second = if spec.imprint.text.is_empty() {
+        second
+    } else {
+        imprinted = fold::with_imprint(second, spec, vars)?;
+        &imprinted
+    };
     let mut shaper = shape::Shaper::new(book);
     match spec.page.bilingual {
         // Both statements at one body size: see `fit::fit_pair`.

@@ -361,6 +361,64 @@ pub fn render_pages(doc: &Document, book: &FontBook, dpi: f32) -> Result<Vec<Gra
     doc.pages.iter().map(|p| draw_page(&mut r, p, dpi)).collect()
 }
 
+/// Draws the sides of the sheets a folded or bound layout prints (see
+/// [`crate::impose`]), as the printer puts them out: each panel or page
+/// drawn at `dpi`, turned and clipped to its part of the sheet, the sheet's
+/// trim only (no marks). Empty for a layout that is not folded.
+pub fn render_sheets(
+    doc: &Document,
+    spec: &crate::spec::LayoutSpec,
+    book: &FontBook,
+    dpi: f32,
+) -> Result<Vec<GrayImage>> {
+    if spec.fold.style == crate::spec::FoldStyle::None {
+        return Ok(Vec::new());
+    }
+    let Some(first) = doc.pages.first() else { return Ok(Vec::new()) };
+    let Some(sides) = crate::impose::impose(doc.pages.len(), first.width, first.height, spec)
+    else {
+        return Ok(Vec::new());
+    };
+    let pages = render_pages(doc, book, dpi)?;
+    let scale = dpi / 72.0;
+    let mut out = Vec::with_capacity(sides.len());
+    for side in &sides {
+        let mut img = GrayImage::white(
+            ((side.width * scale).ceil() as u32).clamp(1, MAX_SIDE),
+            ((side.height * scale).ceil() as u32).clamp(1, MAX_SIDE),
+        );
+        for pl in &side.placements {
+            let Some(src) = pages.get(pl.page) else { continue };
+            // Sheet to page: the transform is a turn (and shift), so its
+            // inverse turns back by the transposed matrix.
+            let t = pl.transform;
+            let area = crate::impose::Area {
+                x: pl.clip.x.max(pl.trim.x),
+                y: pl.clip.y.max(pl.trim.y),
+                w: (pl.clip.x + pl.clip.w).min(pl.trim.x + pl.trim.w) - pl.clip.x.max(pl.trim.x),
+                h: (pl.clip.y + pl.clip.h).min(pl.trim.y + pl.trim.h) - pl.clip.y.max(pl.trim.y),
+            };
+            let (x0, y0) = ((area.x * scale).max(0.0) as u32, (area.y * scale).max(0.0) as u32);
+            let x1 = (((area.x + area.w) * scale).ceil() as u32).min(img.width);
+            let y1 = (((area.y + area.h) * scale).ceil() as u32).min(img.height);
+            for py in y0..y1 {
+                for px in x0..x1 {
+                    let (sx, sy) =
+                        ((px as f32 + 0.5) / scale - t.e, (py as f32 + 0.5) / scale - t.f);
+                    let (u, v) = (t.a * sx + t.b * sy, t.c * sx + t.d * sy);
+                    if u < 0.0 || v < 0.0 {
+                        continue;
+                    }
+                    let g = src.get((u * scale) as u32, (v * scale) as u32);
+                    img.pixels[(py * img.width + px) as usize] = g;
+                }
+            }
+        }
+        out.push(img);
+    }
+    Ok(out)
+}
+
 /// The preview file names of a PDF: `DIR/NAME-1.png`, `DIR/NAME-2.png`, …
 pub fn preview_paths(pdf_path: &Path, pages: usize) -> Vec<PathBuf> {
     let stem = pdf_path.file_stem().map(|s| s.to_string_lossy().into_owned());

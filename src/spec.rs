@@ -54,6 +54,10 @@ pub struct LayoutSpec {
     pub fit: FitSpec,
     /// Print production.
     pub print: PrintSpec,
+    /// Folding and binding: tri-folds, z-folds, saddle-stitched booklets.
+    pub fold: FoldSpec,
+    /// The legal imprint ("Printed and published by …").
+    pub imprint: ImprintSpec,
     /// Things worth telling the user that do not stop the build (a footer
     /// link that is not a URL, very small type), each pointing at its key.
     pub warnings: Vec<Warning>,
@@ -333,6 +337,68 @@ pub struct PrintSpec {
     pub duplex: Duplex,
 }
 
+/// How the printed sheet is folded or bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FoldStyle {
+    /// Flat: pages as they are, or n-up to cut.
+    None,
+    /// Letter fold (tri-fold, roll fold): six panels on a landscape sheet,
+    /// outside 5 | 6 | 1, inside 2 | 3 | 4, the flap (5, with 4 behind
+    /// it) `fold.fold-in` narrower so it folds inside.
+    Letter,
+    /// Z-fold (accordion): six equal panels, numbered like the letter fold.
+    Z,
+    /// Saddle-stitched booklet: two pages a side on `print.sheet`, sheets
+    /// nested and stapled in the fold.
+    Booklet,
+}
+
+/// What the back of a folded leaflet or booklet carries: panel 6, or a
+/// booklet's back cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Back {
+    /// The contact block (footer text and QR code) and the imprint, no text.
+    Contact,
+    /// The text runs on to the back; contact and imprint end it.
+    Text,
+}
+
+/// Folding and binding (`[fold]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldSpec {
+    /// The fold.
+    pub style: FoldStyle,
+    /// Letter fold: how much narrower the panel that folds in is.
+    pub fold_in: f32,
+    /// What the back carries.
+    pub back: Back,
+    /// The back of the sheet is turned 180° (head to head), for printers
+    /// that turn the sheet over its top edge.
+    pub tumble: bool,
+    /// Booklet: how far each sheet's pages move towards the spine, per
+    /// sheet counted from the outside (about the paper's thickness), so
+    /// the fore-edges line up after trimming.
+    pub creep: f32,
+    /// Booklet: page numbers on the inner pages.
+    pub page_numbers: bool,
+}
+
+impl FoldSpec {
+    /// Tells whether the sheet is folded into panels (letter or z-fold).
+    pub fn panels(&self) -> bool {
+        matches!(self.style, FoldStyle::Letter | FoldStyle::Z)
+    }
+}
+
+/// The legal imprint (`[imprint]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImprintSpec {
+    /// The text; empty = none.
+    pub text: String,
+    /// Refuse to build while `text` is empty.
+    pub required: bool,
+}
+
 impl LayoutSpec {
     /// Where a message about the layout as a whole points: its file, or
     /// nowhere in particular for a shipped layout.
@@ -438,6 +504,15 @@ impl Default for LayoutSpec {
                 sheet: None,
                 duplex: Duplex::LongEdge,
             },
+            fold: FoldSpec {
+                style: FoldStyle::None,
+                fold_in: PT_PER_IN / 16.0,
+                back: Back::Contact,
+                tumble: false,
+                creep: 0.0,
+                page_numbers: true,
+            },
+            imprint: ImprintSpec { text: String::new(), required: false },
             warnings: Vec::new(),
         }
     }

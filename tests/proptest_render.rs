@@ -312,6 +312,17 @@ fn shipped_with_overrides() -> impl Strategy<Value = (String, Vec<String>)> {
     )
         .prop_map(|(id, cols, size, align, hyphenate, pages, grid, footer)| {
             let mut sets = Vec::new();
+            // A folded sheet's panels take two columns at most; it is one
+            // sheet (`fit.pages` 0 or 1), and a booklet has a multiple of
+            // four pages.
+            let panels = id.starts_with("trifold") || id.starts_with("zfold");
+            let booklet = id.starts_with("booklet");
+            let cols = if panels { cols.map(|c| c.min(2)) } else { cols };
+            let pages = match pages {
+                Some(p) if panels => Some(p.min(1)),
+                Some(p) if booklet => Some(4 * p),
+                p => p,
+            };
             if let Some(c) = cols {
                 sets.push(format!("page.columns={c}"));
             }

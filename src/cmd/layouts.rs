@@ -82,7 +82,11 @@ fn row(s: &LayoutSpec, source: String) -> Row {
     Row {
         id: s.id.clone(),
         name: s.name.clone(),
-        paper: paper_name(s.page.width, s.page.height),
+        paper: match s.print.sheet {
+            // A folded leaflet is known by its sheet, not its panels.
+            Some((w, h)) if s.fold.panels() => format!("{}, 6 panels", paper_name(w, h)),
+            _ => paper_name(s.page.width, s.page.height),
+        },
         columns: s.page.columns.to_string(),
         description,
     }

@@ -1,7 +1,8 @@
-//! Crop marks around a single page and cut marks on an imposed sheet.
+//! Crop marks around a single page, cut marks on an imposed sheet, and
+//! fold marks outside the trim of a folded sheet.
 
 use krilla::geom::PathBuilder;
-use krilla::paint::{LineCap, Stroke};
+use krilla::paint::{LineCap, Stroke, StrokeDash};
 use krilla::surface::Surface;
 
 use super::color::mark_paint;
@@ -105,6 +106,55 @@ fn page_white_margin(page: &Page) -> f32 {
         m = m.min(l).min(t).min(page.width - r).min(page.height - b);
     }
     m.max(0.0)
+}
+
+/// Fold marks: each fold line of `side` carried on beyond the trim at both
+/// ends, from `offset` outside the trim for `len`, where crop marks go.
+pub fn fold_marks(side: &SheetSide, offset: f32, len: f32) -> Vec<Mark> {
+    let len = len.max(3.0);
+    let mut out = Vec::new();
+    for &(x0, y0, x1, y1) in &side.folds {
+        let l = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
+        if l <= 0.0 {
+            continue;
+        }
+        let (dx, dy) = ((x1 - x0) / l, (y1 - y0) / l);
+        out.push((
+            x0 - dx * offset,
+            y0 - dy * offset,
+            x0 - dx * (offset + len),
+            y0 - dy * (offset + len),
+        ));
+        out.push((
+            x1 + dx * offset,
+            y1 + dy * offset,
+            x1 + dx * (offset + len),
+            y1 + dy * (offset + len),
+        ));
+    }
+    out
+}
+
+/// Strokes fold marks dashed, as printers draw them, so they are not
+/// taken for cut lines.
+pub(super) fn stroke_fold_marks(s: &mut Surface, marks: &[Mark], mode: ColorMode) {
+    let mut pb = PathBuilder::new();
+    for &(x0, y0, x1, y1) in marks {
+        pb.move_to(x0, y0);
+        pb.line_to(x1, y1);
+    }
+    if let Some(path) = pb.finish() {
+        s.set_fill(None);
+        s.set_stroke(Some(Stroke {
+            paint: mark_paint(mode),
+            width: MARK_WIDTH,
+            line_cap: LineCap::Butt,
+            dash: Some(StrokeDash { array: vec![3.0, 2.0], offset: 0.0 }),
+            ..Stroke::default()
+        }));
+        s.draw_path(&path);
+        s.set_stroke(None);
+    }
 }
 
 /// Strokes `marks` as hairlines in registration black.

@@ -34,8 +34,8 @@ use crate::impose::{self, Area, SheetSide};
 use crate::pages::{Document, Element, Ink, LineKind, Page};
 use crate::spec::{Band, ColorMode, LayoutSpec, QrCode};
 use color::{band_paint, fill, fill_with, paint};
-pub use marks::{crop_marks, Mark, MARK_OFFSET, MARK_ROOM, MARK_WIDTH};
-use marks::{cut_marks, stroke_marks};
+pub use marks::{crop_marks, fold_marks, Mark, MARK_OFFSET, MARK_ROOM, MARK_WIDTH};
+use marks::{cut_marks, stroke_fold_marks, stroke_marks};
 use text::draw_text;
 
 /// How to write the PDF.
@@ -238,15 +238,27 @@ fn render_single(pdf: &mut PdfDocument, page: &Page, index: usize, cx: &Ctx) -> 
     Ok(())
 }
 
-/// One side of an imposed sheet: every copy, then the cut marks.
+/// One side of an imposed sheet: every copy, then the cut marks; on a
+/// folded sheet (`side.margin` > 0) the sheet's trim sits inside its
+/// bleed and marks, with crop marks at its corners and fold marks on the
+/// folds' lines, all outside the trim.
 fn render_side(pdf: &mut PdfDocument, doc: &Document, side: &SheetSide, cx: &Ctx) -> Result<()> {
-    let sheet = Area { x: 0.0, y: 0.0, w: side.width, h: side.height };
-    let settings = PageSettings::from_wh(side.width, side.height)
+    let m = side.margin;
+    let sheet = Area { x: m, y: m, w: side.width, h: side.height };
+    let mut settings = PageSettings::from_wh(side.width + 2.0 * m, side.height + 2.0 * m)
         .ok_or_else(size_error)?
         .with_trim_box(rect(&sheet));
+    if m > 0.0 {
+        let b = cx.spec.page.bleed;
+        let bleed = Area { x: m - b, y: m - b, w: side.width + 2.0 * b, h: side.height + 2.0 * b };
+        settings = settings.with_bleed_box(rect(&bleed));
+    }
     let mut p = pdf.start_page_with(settings);
     {
         let mut s = p.surface();
+        if m > 0.0 {
+            s.push_transform(&Transform::from_translate(m, m));
+        }
         for pl in &side.placements {
             let Some(page) = doc.pages.get(pl.page) else { continue };
             let clip = rect(&pl.clip).map(|r| {
@@ -269,17 +281,27 @@ fn render_side(pdf: &mut PdfDocument, doc: &Document, side: &SheetSide, cx: &Ctx
             }
         }
         stroke_marks(&mut s, &cut_marks(doc, side), cx.mode);
+        if m > 0.0 && cx.spec.print.crop_marks {
+            let trim = Area { x: 0.0, y: 0.0, w: side.width, h: side.height };
+            let (offset, len) = (cx.spec.page.bleed + MARK_OFFSET, MARK_ROOM - MARK_OFFSET - 0.5);
+            stroke_marks(&mut s, &crop_marks(&trim, offset, len), cx.mode);
+            stroke_fold_marks(&mut s, &fold_marks(side, offset, len), cx.mode);
+        }
+        if m > 0.0 {
+            s.pop();
+        }
         s.finish();
     }
     for pl in &side.placements {
         let Some(page) = doc.pages.get(pl.page) else { continue };
+        let shift = |a: Area| Area { x: a.x + m, y: a.y + m, ..a };
         for l in &page.links {
             let area = impose::bounds(&pl.transform, l.x, l.y, l.w.max(0.1), l.h.max(0.1));
-            add_link(&mut p, &area, &l.url);
+            add_link(&mut p, &shift(area), &l.url);
         }
         if let Some(code) = qr_on(page, cx.spec) {
             let area = impose::bounds(&pl.transform, code.x, code.y, code.side, code.side);
-            add_link(&mut p, &area, &cx.spec.footer.link);
+            add_link(&mut p, &shift(area), &cx.spec.footer.link);
         }
     }
     p.finish();

@@ -23,6 +23,8 @@ pub(crate) struct RawLayout {
     pub footer: Option<RawFooter>,
     pub fit: Option<RawFit>,
     pub print: Option<RawPrint>,
+    pub fold: Option<RawFold>,
+    pub imprint: Option<RawImprint>,
 }
 
 /// `[page]`.
@@ -126,6 +128,26 @@ pub(crate) struct RawPrint {
     pub duplex: Option<String>,
 }
 
+/// `[fold]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawFold {
+    pub style: Option<String>,
+    pub fold_in: Option<RawLen>,
+    pub back: Option<String>,
+    pub tumble: Option<bool>,
+    pub creep: Option<RawLen>,
+    pub page_numbers: Option<bool>,
+}
+
+/// `[imprint]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawImprint {
+    pub text: Option<String>,
+    pub required: Option<bool>,
+}
+
 /// A length as written. Numbers are accepted here so that validation can
 /// say "add a unit" at the right place instead of a generic type error.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,13 +233,15 @@ pub(crate) fn table_keys(path: &str) -> Option<&'static [&'static str]> {
         "footer" => fields_of::<RawFooter>(),
         "fit" => fields_of::<RawFit>(),
         "print" => fields_of::<RawPrint>(),
+        "fold" => fields_of::<RawFold>(),
+        "imprint" => fields_of::<RawImprint>(),
         _ => return None,
     })
 }
 
 /// The tables a top-level key may belong in, for "`columns` belongs in \[page\]".
-pub(crate) const TABLES: [&str; 7] =
-    ["page", "body", "headings", "masthead", "footer", "fit", "print"];
+pub(crate) const TABLES: [&str; 9] =
+    ["page", "body", "headings", "masthead", "footer", "fit", "print", "fold", "imprint"];
 
 /// The field names a derived struct expects, read by asking it to
 /// deserialize from a deserializer that only records what it is asked for.

@@ -20,12 +20,17 @@ pub(crate) const SHIPPED: &[(&str, &str)] = &[
     ("a4-1sheet", include_str!("../../layouts/a4-1sheet.toml")),
     ("a4-2col", include_str!("../../layouts/a4-2col.toml")),
     ("a6-4up", include_str!("../../layouts/a6-4up.toml")),
+    ("booklet-a5", include_str!("../../layouts/booklet-a5.toml")),
+    ("booklet-half-letter", include_str!("../../layouts/booklet-half-letter.toml")),
     ("half-letter", include_str!("../../layouts/half-letter.toml")),
     ("half-letter-2up", include_str!("../../layouts/half-letter-2up.toml")),
     ("letter-1sheet", include_str!("../../layouts/letter-1sheet.toml")),
     ("letter-2col", include_str!("../../layouts/letter-2col.toml")),
     ("letter-bilingual", include_str!("../../layouts/letter-bilingual.toml")),
     ("tabloid-3col", include_str!("../../layouts/tabloid-3col.toml")),
+    ("trifold-a4", include_str!("../../layouts/trifold-a4.toml")),
+    ("trifold-letter", include_str!("../../layouts/trifold-letter.toml")),
+    ("zfold-letter", include_str!("../../layouts/zfold-letter.toml")),
 ];
 
 /// One layout file's text and where it came from.

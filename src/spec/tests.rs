@@ -199,7 +199,7 @@ fn unknown_keys() {
     );
     assert_eq!(
         err("name = \"x\"\ncolumns = 2\n"),
-        "t.toml:2:1: unknown key `columns` at the top level — `columns` belongs in [page]: move it below the [page] line; valid keys at the top level: name, description, extends, font-dirs, page, body, headings, masthead, footer, fit, print"
+        "t.toml:2:1: unknown key `columns` at the top level — `columns` belongs in [page]: move it below the [page] line; valid keys at the top level: name, description, extends, font-dirs, page, body, headings, masthead, footer, fit, print, fold, imprint"
     );
     assert_eq!(
         err("[page.margin]\ntop = \"1in\"\nlft = \"1in\"\n"),
@@ -331,7 +331,7 @@ fn extends_a_shipped_layout_by_name() {
     assert_eq!((s.name.as_str(), s.description.as_str()), ("t", ""));
     assert_eq!(
         err("extends = \"leter-2col\"\n"),
-        "t.toml:1:1: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, half-letter, half-letter-2up, letter-1sheet, letter-2col, letter-bilingual, tabloid-3col; or give the path of a .toml file"
+        "t.toml:1:1: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, booklet-a5, booklet-half-letter, half-letter, half-letter-2up, letter-1sheet, letter-2col, letter-bilingual, tabloid-3col, trifold-a4, trifold-letter, zfold-letter; or give the path of a .toml file"
     );
 }
 
@@ -453,7 +453,7 @@ fn bad_sets() {
 fn finding_layouts() {
     assert_eq!(
         load("leter-2col", &[]).unwrap_err().to_string(),
-        "leter-2col: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, half-letter, half-letter-2up, letter-1sheet, letter-2col, letter-bilingual, tabloid-3col; or give the path of a .toml file"
+        "leter-2col: no layout named `leter-2col` — did you mean `letter-2col`? shipped layouts: a4-1sheet, a4-2col, a6-4up, booklet-a5, booklet-half-letter, half-letter, half-letter-2up, letter-1sheet, letter-2col, letter-bilingual, tabloid-3col, trifold-a4, trifold-letter, zfold-letter; or give the path of a .toml file"
     );
     let e = load("no/such/file.toml", &[]).unwrap_err().to_string();
     assert!(e.starts_with("no/such/file.toml: cannot read the layout file"), "{e}");

@@ -2,8 +2,8 @@
 //! units resolved to points, choices to enums, and every value checked.
 
 use super::raw::{
-    RawBody, RawFit, RawFooter, RawHeadings, RawLen, RawMargin, RawMasthead, RawPage, RawPrint,
-    RawSides,
+    RawBody, RawFit, RawFold, RawFooter, RawHeadings, RawImprint, RawLen, RawMargin, RawMasthead,
+    RawPage, RawPrint, RawSides,
 };
 use super::source::{Loaded, Origins};
 use super::words::{did_you_mean, list};
@@ -271,7 +271,11 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         masthead(&mut cx, raw.masthead.unwrap_or_default(), &d.masthead, &headings.font)?;
     let footer = footer(&mut cx, raw.footer.unwrap_or_default(), &d.footer)?;
     let fit = fit(&cx, raw.fit.unwrap_or_default(), &d.fit, size)?;
-    let print = print(&cx, raw.print.unwrap_or_default(), &d.print, &page)?;
+    let raw_print = raw.print.unwrap_or_default();
+    let fold = fold(&cx, raw.fold.unwrap_or_default(), &raw_print, &d.fold, &mut page, size)?;
+    fold_fit(&cx, &fold, &fit)?;
+    let print = print(&cx, raw_print, &d.print, &page)?;
+    let imprint = imprint(&cx, raw.imprint.unwrap_or_default(), &d.imprint)?;
     // Read last, as it always has been: see the order above.
     page.bilingual = cx.choice(
         "page.bilingual",
@@ -283,6 +287,13 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         ],
         d.page.bilingual,
     )?;
+    if page.bilingual != Bilingual::No && fold.style != FoldStyle::None {
+        return Err(cx.err(
+            "fold.style",
+            "a folded leaflet or booklet takes one statement, and this layout is bilingual".into(),
+            "set `page.bilingual = \"no\"`, or `fold.style = \"none\"`",
+        ));
+    }
 
     let mut spec = LayoutSpec {
         name: raw.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| top.id.clone()),
@@ -297,6 +308,8 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         footer,
         fit,
         print,
+        fold,
+        imprint,
         warnings: cx.warnings,
     };
     spec.resolve();
@@ -671,6 +684,163 @@ fn fit(cx: &Ctx, fit: RawFit, d: &FitSpec, size: f32) -> Result<FitSpec> {
         ));
     }
     Ok(fit)
+}
+
+/// `[fold]`. A letter or z-fold makes the page one panel of
+/// `print.sheet` turned landscape, as tall as the sheet and as wide as the
+/// narrowest panel (the text measure is the same on every panel; a wider
+/// panel centres it); a booklet's sheet must take two pages side by side.
+fn fold(
+    cx: &Ctx,
+    fold: RawFold,
+    print: &RawPrint,
+    d: &FoldSpec,
+    page: &mut PageSpec,
+    size: f32,
+) -> Result<FoldSpec> {
+    let style = cx.choice(
+        "fold.style",
+        fold.style.as_ref(),
+        &[
+            ("none", FoldStyle::None),
+            ("letter", FoldStyle::Letter),
+            ("z", FoldStyle::Z),
+            ("booklet", FoldStyle::Booklet),
+        ],
+        d.style,
+    )?;
+    let spec = FoldSpec {
+        style,
+        fold_in: cx.space("fold.fold-in", fold.fold_in.as_ref(), d.fold_in)?,
+        back: cx.choice(
+            "fold.back",
+            fold.back.as_ref(),
+            &[("contact", Back::Contact), ("text", Back::Text)],
+            d.back,
+        )?,
+        tumble: fold.tumble.unwrap_or(d.tumble),
+        creep: cx.space("fold.creep", fold.creep.as_ref(), d.creep)?,
+        page_numbers: fold.page_numbers.unwrap_or(d.page_numbers),
+    };
+    if style == FoldStyle::None {
+        return Ok(spec);
+    }
+    let what = match style {
+        FoldStyle::Letter => "a letter fold",
+        FoldStyle::Z => "a z-fold",
+        _ => "a booklet",
+    };
+    let sheet = match print.sheet.as_deref().map(str::trim) {
+        None | Some("") => {
+            return Err(cx.err(
+                "fold.style",
+                format!("{what} needs the sheet it is printed on"),
+                "set `print.sheet`, e.g. sheet = \"letter\"",
+            ))
+        }
+        Some(s) => cx.paper("print.sheet", s)?,
+    };
+    if print.duplex.as_deref().map(str::trim) == Some("none") {
+        return Err(cx.err(
+            "print.duplex",
+            format!("{what} is printed on both sides of the sheet"),
+            "set `print.duplex` to \"long-edge\" or \"short-edge\"",
+        ));
+    }
+    let (long, short) = (sheet.0.max(sheet.1), sheet.0.min(sheet.1));
+    match style {
+        FoldStyle::Letter | FoldStyle::Z => {
+            let panel = if style == FoldStyle::Letter {
+                let wide = (long + spec.fold_in) / 3.0;
+                if spec.fold_in >= wide / 4.0 {
+                    return Err(cx.err(
+                        "fold.fold-in",
+                        format!(
+                            "`fold.fold-in` ({}) would leave the flap too narrow to fold in",
+                            pt(spec.fold_in)
+                        ),
+                        "1/16 in (\"0.0625in\") to 1/8 in is usual",
+                    ));
+                }
+                wide - spec.fold_in
+            } else {
+                long / 3.0
+            };
+            page.width = panel;
+            page.height = short;
+            let m = page.margin;
+            let col = (panel - m.left - m.right - page.gutter * (page.columns - 1) as f32)
+                / page.columns as f32;
+            if col < 5.0 * size {
+                return Err(Error::new(
+                    cx.at_any(&["page.columns", "page.margin.left", "fold.style"]),
+                    format!(
+                        "the panels of {what} are {} wide: columns would be {}, narrower than 5 em of {} body text",
+                        pt(panel),
+                        pt(col),
+                        pt(size)
+                    ),
+                    "use one column, smaller margins or a larger sheet",
+                ));
+            }
+        }
+        _ => {
+            let (w, h) = (page.width, page.height);
+            if 2.0 * w > long + 0.01 || h > short + 0.01 {
+                return Err(cx.err(
+                    "print.sheet",
+                    format!(
+                        "a booklet sheet takes two pages side by side, but two pages of {} x {} are larger than the sheet ({} x {})",
+                        pt(w),
+                        pt(h),
+                        pt(short),
+                        pt(long)
+                    ),
+                    "choose a sheet twice the page, e.g. page.size = \"half-letter\" on sheet = \"letter\"",
+                ));
+            }
+        }
+    }
+    Ok(spec)
+}
+
+/// `fit.pages` as a folded leaflet counts it: sheets of a letter or
+/// z-fold (one), pages of a booklet (a multiple of four).
+fn fold_fit(cx: &Ctx, fold: &FoldSpec, fit: &FitSpec) -> Result<()> {
+    if fold.panels() && fit.pages > 1 {
+        return Err(cx.err(
+            "fit.pages",
+            format!(
+                "a folded leaflet is one sheet, so `fit.pages` can only be 1 (it is {})",
+                fit.pages
+            ),
+            "write fit.pages = 1 to fit the text to the panels of one sheet",
+        ));
+    }
+    if fold.style == FoldStyle::Booklet && !fit.pages.is_multiple_of(4) {
+        return Err(cx.err(
+            "fit.pages",
+            format!("a booklet has a multiple of four pages, and `fit.pages` is {}", fit.pages),
+            format!("write fit.pages = {}", fit.pages.div_ceil(4).max(1) * 4),
+        ));
+    }
+    Ok(())
+}
+
+/// `[imprint]`: refused while empty if required.
+fn imprint(cx: &Ctx, imprint: RawImprint, d: &ImprintSpec) -> Result<ImprintSpec> {
+    let spec = ImprintSpec {
+        text: imprint.text.map(|t| t.trim().to_owned()).unwrap_or_else(|| d.text.clone()),
+        required: imprint.required.unwrap_or(d.required),
+    };
+    if spec.required && spec.text.is_empty() {
+        return Err(cx.err(
+            "imprint.required",
+            "`imprint.required` is on but `imprint.text` is empty: this leaflet must say who printed and published it".into(),
+            "write e.g. [imprint] text = \"Printed and published by …\", or --set imprint.text=\"…\"",
+        ));
+    }
+    Ok(spec)
 }
 
 /// `[print]`; the sheet must take at least one `page`.

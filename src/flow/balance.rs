@@ -377,6 +377,11 @@ mod tests {
     /// The space added to each paragraph gap of each column of a last
     /// page (columns split by `|`), with paragraph gaps `gap` high.
     fn feathered(sketch: &str, gap: f32) -> String {
+        feathered_within(sketch, gap, LEAD + gap)
+    }
+
+    /// Like `feathered`, for columns that count as level within `level`.
+    fn feathered_within(sketch: &str, gap: f32, level: f32) -> String {
         let u = units(&sketch.replace('|', " "), gap);
         let mut cols = Vec::new();
         let mut start = 0;
@@ -385,7 +390,7 @@ mod tests {
             cols.push(start..end);
             start = end;
         }
-        let f = feather(&u, &cols, LEAD, gap, LEAD + gap);
+        let f = feather(&u, &cols, LEAD, gap, level);
         f.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("|")
     }
 
@@ -432,5 +437,9 @@ mod tests {
         assert_eq!(feathered("aaaaa bbbbb|ccc ddd eeeeee", 4.0), "4|0");
         // Level enough already.
         assert_eq!(feathered("aaaaa bbbbb|ccc ddd eeee", 4.0), "0|0");
+        // 1.4 lines apart: level enough for a last page, whose columns
+        // may end short; on a page before it, within a line.
+        assert_eq!(feathered("aaaaa bbbbb|ccc ddd eeeee", 4.0), "0|0");
+        assert_eq!(feathered_within("aaaaa bbbbb|ccc ddd eeeee", 4.0, LEAD), "4|0");
     }
 }

@@ -10,6 +10,7 @@ use crate::pages::{LineInfo, LineKind};
 use crate::statement::Block;
 
 use super::blocks::snap_to_grid;
+use super::feet::Looseness;
 use super::fill::{fill_column, ColumnRules, PageColumns, Sheet, Soft};
 use super::{Flow, Frame, Unit, EPS};
 
@@ -90,42 +91,32 @@ impl<'a, 'b> Flow<'a, 'b> {
             .map(|&p| (p, true))
             .chain(starts(before, start).into_iter().map(|p| (p, false)))
             .collect();
-        let warnings = (self.warnings.len(), self.shaper.warnings.len());
+        let marks = self.warning_marks();
+        // The pages before the last stay as level as they are.
+        let before_spread = (lp > 0).then(|| page_spread(units, &placed[lp - 1]));
         let mut best: Option<(f32, Vec<Unit>, PageColumns)> = None;
         // A line fewer first: tighter lines read better than looser ones.
-        // Each try sets the whole body again: keep what does not change.
-        self.memo = Some(HashMap::new());
-        'search: for looseness in [-1, 1] {
+        'search: for &looseness in self.loosenesses() {
             for &(pno, last_page) in &candidates {
-                self.looseness = HashMap::from([(pno, looseness)]);
-                self.paragraph_no = body.first_paragraph;
-                let mut u = Vec::new();
-                let made = self.blocks(body.blocks, body.frame, &mut u);
-                self.looseness.clear();
-                // The same paragraphs again: their warnings are known.
-                self.warnings.truncate(warnings.0);
-                self.shaper.warnings.truncate(warnings.1);
-                if made.is_err() {
-                    self.memo = None;
-                }
-                made?;
-                if self.spec.body.grid {
-                    snap_to_grid(&mut u, lead);
-                }
-                let (lines, old) = (paragraph_lines(&u, pno), paragraph_lines(units, pno));
-                // No line looser than the limit, or than the loosest before.
-                let loosest = |ls: &[&LineInfo]| {
-                    ls.iter().filter(|l| l.index + 1 < l.count).map(|l| l.ratio).fold(0.0, f32::max)
-                };
-                if lines.len() == old.len()
-                    || loosest(&lines) > loosest(&old).max(MAX_LOOSENED_RATIO)
-                {
+                // A paragraph already set otherwise, to level a page's
+                // feet, stays as it is.
+                if self.looseness.contains_key(&pno) {
                     continue;
                 }
+                let mut tried = self.looseness.clone();
+                tried.insert(pno, looseness);
+                let Some(u) = self.set_body_with(body, &marks, &tried, pno, units)? else {
+                    continue;
+                };
                 // Pages before the last change only with a paragraph on them.
                 let mut pl = if last_page { placed.clone() } else { sheet.place(&u) };
                 if pl.len() != placed.len() {
                     continue;
+                }
+                if let Some(was) = before_spread {
+                    if page_spread(&u, &pl[lp - 1]) > was.max(lead) + EPS {
+                        continue;
+                    }
                 }
                 let s = first_unit(&pl, lp);
                 let Some((sp, cols)) = balance(&u, s, sheet.ncol, height, lead) else { continue };
@@ -139,8 +130,59 @@ impl<'a, 'b> Flow<'a, 'b> {
                 }
             }
         }
-        self.memo = None;
         Ok(best.map(|(_, u, pl)| (u, pl)))
+    }
+
+    /// How many warnings the flow and the shaper hold: setting the body
+    /// again repeats the warnings of the first setting, which are cut back
+    /// to these marks.
+    pub(super) fn warning_marks(&self) -> (usize, usize) {
+        (self.warnings.len(), self.shaper.warnings.len())
+    }
+
+    /// Sets the body again with `looseness`, in which paragraph `pno` is
+    /// the one tried; `None` if that does not change its line count, or
+    /// makes its lines looser than [`MAX_LOOSENED_RATIO`] and than they
+    /// were in `units`.
+    pub(super) fn set_body_with(
+        &mut self,
+        body: &Body,
+        marks: &(usize, usize),
+        looseness: &Looseness,
+        pno: usize,
+        units: &[Unit],
+    ) -> Result<Option<Vec<Unit>>> {
+        let settled = std::mem::replace(&mut self.looseness, looseness.clone());
+        let u = self.set_body(body, marks);
+        self.looseness = settled;
+        let u = u?;
+        let (lines, old) = (paragraph_lines(&u, pno), paragraph_lines(units, pno));
+        // No line looser than the limit, or than the loosest before.
+        let loosest = |ls: &[&LineInfo]| {
+            ls.iter().filter(|l| l.index + 1 < l.count).map(|l| l.ratio).fold(0.0, f32::max)
+        };
+        if lines.len() == old.len() || loosest(&lines) > loosest(&old).max(MAX_LOOSENED_RATIO) {
+            return Ok(None);
+        }
+        Ok(Some(u))
+    }
+
+    /// Sets the body again with the paragraphs' looseness as it stands.
+    /// Paragraphs are kept as set (by number, measure and looseness) until
+    /// the flow is done, since the searches set the body again and again.
+    pub(super) fn set_body(&mut self, body: &Body, marks: &(usize, usize)) -> Result<Vec<Unit>> {
+        self.memo.get_or_insert_with(HashMap::new);
+        self.paragraph_no = body.first_paragraph;
+        let mut u = Vec::new();
+        let made = self.blocks(body.blocks, body.frame, &mut u);
+        // The same paragraphs again: their warnings are known.
+        self.warnings.truncate(marks.0);
+        self.shaper.warnings.truncate(marks.1);
+        made?;
+        if self.spec.body.grid {
+            snap_to_grid(&mut u, self.spec.body.leading);
+        }
+        Ok(u)
     }
 }
 
@@ -149,17 +191,31 @@ pub(super) fn paragraph_lines(units: &[Unit], pno: usize) -> Vec<&LineInfo> {
     units.iter().flat_map(|u| &u.lines).filter(|l| l.paragraph == pno).collect()
 }
 
-/// Space to add to each paragraph gap of each of the last page's columns
-/// so that they end within a line of the longest: where the keep rules
-/// leave no split of whole lines that ends level (gaps between paragraphs
-/// and list items fall differently in each column), the shorter columns'
-/// gaps open up, by at most one paragraph gap each, as vertical
-/// justification does. Nothing when the columns already end level.
+/// Height of a column holding `units` (the space above the first falls
+/// away at the column top).
+pub(super) fn column_height(units: &[Unit]) -> f32 {
+    units.iter().enumerate().map(|(k, u)| u.height + if k > 0 { u.space_before } else { 0.0 }).sum()
+}
+
+/// How far apart a page's columns end: the tallest minus the shortest,
+/// an empty column counting as ending at the top.
+pub(super) fn page_spread(units: &[Unit], cols: &[std::ops::Range<usize>]) -> f32 {
+    let heights = || cols.iter().map(|r| column_height(&units[r.clone()]));
+    heights().fold(0.0, f32::max) - heights().fold(f32::MAX, f32::min)
+}
+
+/// Space to add to each paragraph gap of each of a page's columns so that
+/// they end within a line of the longest: where the keep rules leave no
+/// split of whole lines that ends level (gaps between paragraphs and list
+/// items fall differently in each column), the shorter columns' gaps open
+/// up, by at most one paragraph gap each, as vertical justification does.
+/// Nothing when the columns already end within `level` of each other.
 pub(super) fn feather(
     units: &[Unit],
     cols: &[std::ops::Range<usize>],
     lead: f32,
     gap: f32,
+    level: f32,
 ) -> Vec<f32> {
     let mut out = vec![0.0; cols.len()];
     // Each column's height and number of gaps.
@@ -167,18 +223,13 @@ pub(super) fn feather(
         .iter()
         .map(|r| {
             let us = &units[r.clone()];
-            let h = us
-                .iter()
-                .enumerate()
-                .map(|(k, u)| u.height + if k > 0 { u.space_before } else { 0.0 })
-                .sum();
-            (h, us.iter().skip(1).filter(|u| u.space_before > 0.0).count())
+            (column_height(us), us.iter().skip(1).filter(|u| u.space_before > 0.0).count())
         })
         .collect();
     let filled = || shape.iter().zip(cols).filter(|(_, r)| !r.is_empty()).map(|(s, _)| s.0);
     let hi = filled().fold(0.0, f32::max);
     let lo = filled().fold(f32::MAX, f32::min);
-    if cols.len() < 2 || even(hi - lo, lead, gap) {
+    if cols.len() < 2 || hi - lo <= level + EPS {
         return out;
     }
     for (c, &(h, gaps)) in shape.iter().enumerate() {
@@ -246,22 +297,15 @@ pub(super) fn balance_with(
     loop {
         let mut i = start;
         let mut cols = Vec::new();
-        let mut heights = Vec::new();
         for _ in 0..ncol {
             let end = fill_column(units, i, h, ColumnRules::TRY.with_soft(soft));
-            let used: f32 = units[i..end]
-                .iter()
-                .enumerate()
-                .map(|(k, u)| u.height + if k > 0 { u.space_before } else { 0.0 })
-                .sum();
-            heights.push(used);
             cols.push(i..end);
             i = end;
         }
         if i >= units.len() {
-            let filled: Vec<f32> = heights.iter().copied().filter(|&x| x > 0.0).collect();
-            let spread = filled.iter().copied().fold(0.0, f32::max)
-                - filled.iter().copied().fold(f32::MAX, f32::min);
+            // An empty column counts: nine lines in two columns are not
+            // level as nine and none.
+            let spread = page_spread(units, &cols);
             if best.as_ref().is_none_or(|(b, _)| spread < *b - EPS) {
                 best = Some((spread, cols));
             }
@@ -304,7 +348,7 @@ mod tests {
         units.extend([unit(3.0 * lead, 0.0), unit(3.0 * lead, gap), unit(5.0 * lead, gap * 2.0)]);
         let cols = vec![0..2, 2..5];
         // 21 pt apart: more than a line and a gap.
-        let f = feather(&units, &cols, lead, gap);
+        let f = feather(&units, &cols, lead, gap, lead + gap);
         assert_eq!(f[1], 0.0, "the longest column stays");
         assert!(f[0] > 0.0 && f[0] <= gap, "{f:?}");
         // Now within a line and a gap.
@@ -313,10 +357,10 @@ mod tests {
 
         // Level columns are left alone.
         let units = vec![unit(5.0 * lead, 0.0), unit(5.0 * lead, gap), unit(10.0 * lead, 0.0)];
-        assert_eq!(feather(&units, &[0..2, 2..3], lead, gap), vec![0.0, 0.0]);
+        assert_eq!(feather(&units, &[0..2, 2..3], lead, gap, lead + gap), vec![0.0, 0.0]);
         // A column without gaps cannot open up.
         let units = vec![unit(8.0 * lead, 0.0), unit(10.0 * lead, 0.0)];
-        assert_eq!(feather(&units, &[0..1, 1..2], lead, gap), vec![0.0, 0.0]);
+        assert_eq!(feather(&units, &[0..1, 1..2], lead, gap, lead + gap), vec![0.0, 0.0]);
     }
 
     /// Balances `sketch` as a last page of `ncol` columns at most `max`
@@ -333,6 +377,11 @@ mod tests {
     /// The space added to each paragraph gap of each column of a last
     /// page (columns split by `|`), with paragraph gaps `gap` high.
     fn feathered(sketch: &str, gap: f32) -> String {
+        feathered_within(sketch, gap, LEAD + gap)
+    }
+
+    /// Like `feathered`, for columns that count as level within `level`.
+    fn feathered_within(sketch: &str, gap: f32, level: f32) -> String {
         let u = units(&sketch.replace('|', " "), gap);
         let mut cols = Vec::new();
         let mut start = 0;
@@ -341,7 +390,7 @@ mod tests {
             cols.push(start..end);
             start = end;
         }
-        let f = feather(&u, &cols, LEAD, gap);
+        let f = feather(&u, &cols, LEAD, gap, level);
         f.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("|")
     }
 
@@ -356,6 +405,13 @@ mod tests {
         assert_eq!(balanced("aaa H bbbb", 2, 6.0), "aaa|H bbbb (2)");
         // Nothing to balance.
         assert_eq!(balanced("xxx", 2, 6.0), "-");
+        // A column left empty is as far from level as it can be: nine
+        // lines in two columns do not end as nine and none, however tall
+        // the page.
+        assert_eq!(balanced("aaaaaaaaa", 2, 20.0), "aaaaa|aaaa (1)");
+        assert_eq!(balanced("aaaa bbbbb", 3, 20.0), "aaaa|bbb|bb (2)");
+        // Unless there is no other way.
+        assert_eq!(balanced("aaa", 2, 20.0), "aaa| (3)");
     }
 
     #[test]
@@ -381,5 +437,9 @@ mod tests {
         assert_eq!(feathered("aaaaa bbbbb|ccc ddd eeeeee", 4.0), "4|0");
         // Level enough already.
         assert_eq!(feathered("aaaaa bbbbb|ccc ddd eeee", 4.0), "0|0");
+        // 1.4 lines apart: level enough for a last page, whose columns
+        // may end short; on a page before it, within a line.
+        assert_eq!(feathered("aaaaa bbbbb|ccc ddd eeeee", 4.0), "0|0");
+        assert_eq!(feathered_within("aaaaa bbbbb|ccc ddd eeeee", 4.0, LEAD), "4|0");
     }
 }

@@ -3,7 +3,7 @@
 //! own sizes, indents and keep rules.
 
 use crate::error::{Location, Result, Warning};
-use crate::linebreak::{self, Mode, Params};
+use crate::linebreak::{self, Item, Mode, Params};
 use crate::pages::{Element, Ink, LineInfo, LineKind, Link, TextRun};
 use crate::script::Dir;
 use crate::shape::Paragraph;
@@ -41,7 +41,44 @@ impl Limits {
     }
 }
 
+/// How much narrower than its measure [`ragged_loose`] may break a
+/// paragraph: a rag a little deeper than the usual 3 em on a 20 em
+/// column, in one paragraph, is not seen.
+const RAGGED_NARROWING: f32 = 0.1;
+
+/// Breaks a ragged paragraph into a line more than [`linebreak::linebreak`]
+/// does: ragged lines have no spacing to give, so the paragraph is broken
+/// at a measure up to [`RAGGED_NARROWING`] narrower (its lines are still
+/// set at the full one, the rag a little deeper). A line fewer would need
+/// a wider measure: `None`, as when no narrower measure gives a line more.
+fn ragged_loose(items: &[Item], params: &Params, looseness: i32) -> Option<Vec<linebreak::Break>> {
+    if looseness != 1 {
+        return None;
+    }
+    let n = linebreak::linebreak(items, params).len();
+    for step in 1..=5 {
+        let k = 1.0 - RAGGED_NARROWING * step as f32 / 5.0;
+        let narrower =
+            Params { first_width: params.first_width * k, width: params.width * k, ..*params };
+        let breaks = linebreak::linebreak(items, &narrower);
+        if breaks.len() > n {
+            return (breaks.len() == n + 1).then_some(breaks);
+        }
+    }
+    None
+}
+
 impl<'a, 'b> Flow<'a, 'b> {
+    /// How a paragraph may be set to even out columns: a line fewer or
+    /// more justified, ragged only a line more.
+    pub(super) fn loosenesses(&self) -> &'static [i32] {
+        if self.spec.body.align == Align::Justify {
+            &[-1, 1]
+        } else {
+            &[1]
+        }
+    }
+
     /// The statement's blocks, with the layout's quotation marks unless
     /// the statement asked for its own.
     pub(super) fn body_blocks(&self) -> Vec<Block> {
@@ -108,7 +145,7 @@ impl<'a, 'b> Flow<'a, 'b> {
     }
 
     /// Like [`Flow::set_paragraph`], with `looseness` lines more or fewer
-    /// if the paragraph allows it.
+    /// if the paragraph allows it (ragged, only more: see [`ragged_loose`]).
     pub(super) fn set_paragraph_loose(
         &self,
         p: &Paragraph,
@@ -121,8 +158,11 @@ impl<'a, 'b> Flow<'a, 'b> {
             .with_em(p.max_size)
             .with_loose_demerits(linebreak::LOOSE_DEMERITS)
             .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO);
-        let breaks = linebreak::linebreak_loose(&p.items, &params, looseness)
-            .unwrap_or_else(|| linebreak::linebreak(&p.items, &params));
+        let loose = match mode {
+            Mode::Justify => linebreak::linebreak_loose(&p.items, &params, looseness),
+            Mode::Ragged => ragged_loose(&p.items, &params, looseness),
+        };
+        let breaks = loose.unwrap_or_else(|| linebreak::linebreak(&p.items, &params));
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
         let n = breaks.len();
@@ -667,5 +707,40 @@ mod tests {
         let md =
             "Intro.\n\n## A heading long enough to take more than one line in a column\n\nText.\n";
         assert_eq!(keeps(md), ".a .H +H +a");
+    }
+
+    /// `n` words of width 4 with spaces of width 1 between, as a
+    /// paragraph ends.
+    fn words(n: usize) -> Vec<Item> {
+        let word = Item::Box { width: 4.0, hang_start: 0.0, hang_end: 0.0 };
+        let space = Item::Glue { width: 1.0, stretch: 0.5, shrink: 0.3 };
+        let mut items = vec![word];
+        for _ in 1..n {
+            items.extend([space, word]);
+        }
+        items.push(Item::Glue { width: 0.0, stretch: linebreak::FIL, shrink: 0.0 });
+        items.push(Item::Penalty {
+            width: 0.0,
+            penalty: -linebreak::INFINITY,
+            flagged: false,
+            hang_end: 0.0,
+        });
+        items
+    }
+
+    #[test]
+    fn a_ragged_paragraph_is_set_a_line_longer_at_a_narrower_measure() {
+        // Twelve words, four to a line of 20: three lines.
+        let items = words(12);
+        let params = Params::new(20.0, 20.0, Mode::Ragged);
+        assert_eq!(linebreak::linebreak(&items, &params).len(), 3);
+        // 10 % narrower takes a word off each line: four lines.
+        let longer = ragged_loose(&items, &params, 1).expect("a line more");
+        assert_eq!(longer.len(), 4);
+        // A wider measure would overflow the column: no line fewer.
+        assert_eq!(ragged_loose(&items, &params, -1), None);
+        // Where 10 % is not enough, nothing.
+        let roomy = Params::new(23.0, 23.0, Mode::Ragged);
+        assert_eq!(ragged_loose(&items, &roomy, 1), None);
     }
 }

@@ -17,6 +17,7 @@
 //!   positions, justification, text for PDF readers);
 //! - `masthead.rs`: the masthead and footer units;
 //! - `fill.rs`: filling columns under the keep rules, page by page;
+//! - `feet.rs`: the columns of every page but the last made to end level;
 //! - `balance.rs`: the last page's columns made to end level;
 //! - `pair.rs`: two statements side by side;
 //! - `place.rs`: units stacked on a page at their final positions;
@@ -36,6 +37,7 @@ use crate::vars::Vars;
 
 mod balance;
 mod blocks;
+mod feet;
 mod fill;
 pub mod fit;
 mod line;
@@ -193,7 +195,7 @@ struct Flow<'a, 'b> {
     paragraph_no: usize,
     /// Paragraphs to set with more (or fewer) lines than their best
     /// breaking, by number: how the last page's columns are evened out.
-    looseness: HashMap<usize, i32>,
+    looseness: feet::Looseness,
     /// Body paragraphs already set, by number, measure and looseness, while
     /// [`Flow::even_out`] sets the body again and again (`None` otherwise).
     memo: Option<HashMap<(usize, u32, i32), Vec<SetLine>>>,
@@ -298,9 +300,11 @@ impl<'a, 'b> Flow<'a, 'b> {
         let ncol = p.columns.max(1) as usize;
         let sheet = Sheet::new(ncol, &bands);
         let mut placed = sheet.place(&units);
+        (units, placed) = self.level_pages(&body, units, placed, &sheet)?;
         if spec.page.balance && ncol > 1 {
             (units, placed) = self.balance_last_page(&body, units, placed, &sheet)?;
         }
+        self.memo = None;
 
         // Place everything.
         // Right to left, the first column is on the right.
@@ -317,10 +321,15 @@ impl<'a, 'b> Flow<'a, 'b> {
                 });
             }
             let ctop = bands.column_top(pi);
-            let feather = if pi + 1 == npages && spec.page.balance && !spec.body.grid {
-                feather(&units, cols, spec.body.leading, spec.body.paragraph_spacing)
-            } else {
-                vec![0.0; cols.len()]
+            // The shorter columns' gaps open where whole lines leave them
+            // further apart than a line (on the last page, balanced, a line
+            // and a gap: its columns may end short of the foot).
+            let (lead, gap) = (spec.body.leading, spec.body.paragraph_spacing);
+            let level =
+                if pi + 1 < npages { Some(lead) } else { spec.page.balance.then_some(lead + gap) };
+            let feather = match level {
+                Some(level) if !spec.body.grid => feather(&units, cols, lead, gap, level),
+                _ => vec![0.0; cols.len()],
             };
             let mut max_y = ctop;
             for (c, range) in cols.iter().enumerate() {

@@ -51,19 +51,29 @@ fn print_families(book: &FontBook) -> String {
         return o;
     }
     let mut covered = std::collections::BTreeSet::new();
-    for (family, mut faces) in families {
+    for (family, faces) in families {
+        // Where the family comes from, in the order it is searched (a
+        // style found in two places is taken from the first).
+        let mut places: Vec<String> = Vec::new();
+        for f in &faces {
+            let dir = f.path.parent().map(|p| p.display().to_string()).unwrap_or_default();
+            let place = format!("{} ({dir})", f.origin);
+            if !places.contains(&place) {
+                places.push(place);
+            }
+        }
+        let mut faces = faces;
         faces.sort_by_key(|f| (f.italic, f.weight));
-        let styles: Vec<&str> = faces.iter().map(|f| f.style.as_str()).collect();
+        let mut styles: Vec<&str> = faces.iter().map(|f| f.style.as_str()).collect();
+        styles.dedup();
         // A family covers what its upright regular face covers.
         let scripts = faces.first().map(|f| f.scripts()).unwrap_or_default();
         covered.extend(scripts.iter().copied());
-        let folder = faces
-            .first()
-            .map(|f| {
-                let dir = f.path.parent().map(|p| p.display().to_string()).unwrap_or_default();
-                format!("{} ({dir})", f.origin)
-            })
-            .unwrap_or_default();
+        let folder = match places.as_slice() {
+            [one] => one.clone(),
+            [first, rest @ ..] => format!("{first}; also {}", rest.join("; ")),
+            [] => String::new(),
+        };
         let _ = writeln!(o, "{family}");
         let _ = writeln!(o, "    styles:  {}", styles.join(", "));
         let _ = writeln!(

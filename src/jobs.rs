@@ -688,9 +688,9 @@ pub fn run(
 }
 
 /// Gives an error that names no file (or only a stand-in such as
-/// `<preview>`) the job's output, whose name says both the statement and
-/// the layout: every message says which file it is about.
-fn name_file(mut e: Error, output: &Path) -> Error {
+/// `<preview>`) the file it is about: for a job, its output, whose name
+/// says both the statement and the layout. Every message names its file.
+pub fn name_file(mut e: Error, output: &Path) -> Error {
     let stand_in = |f: &Path| {
         let s = f.to_string_lossy();
         s.starts_with('<') && s.ends_with('>')

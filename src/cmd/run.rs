@@ -64,7 +64,7 @@ pub fn run_plan(plan: &Plan, make: &Make, settings: &Settings) -> ExitCode {
         match handbill::preview::contact_sheet(&pages, sheet) {
             Ok(()) => eprintln!("wrote contact sheet {} ({} pages)", sheet.display(), pages.len()),
             Err(e) => {
-                report(&e);
+                report(&jobs::name_file(e, sheet));
                 status = ExitCode::from(1);
             }
         }

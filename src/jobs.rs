@@ -371,8 +371,9 @@ impl Options {
             Ok(v) if !v.trim().is_empty() => {
                 let secs = v.trim().parse::<u64>().map_err(|_| {
                     Error::new(
-                        Location::default(),
-                        format!("SOURCE_DATE_EPOCH is `{v}`, not a number of seconds"),
+                        // Not a file: the setting is named where the file would be.
+                        Location::file("$SOURCE_DATE_EPOCH"),
+                        format!("`{v}` is not a number of seconds"),
                         "set it to Unix seconds, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)",
                     )
                 })?;

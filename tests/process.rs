@@ -201,6 +201,15 @@ fn every_error_names_its_file() {
             assert!(!r.stderr.contains(stand_in), "{args:?} prints {stand_in}:\n{}", r.stderr);
         }
     }
+    // A setting, not a file, is named as the setting.
+    let out = Command::new(BIN)
+        .args(["build", "long.md", "-l", "letter-2col", "-o", "x.pdf"])
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .current_dir(dir.path())
+        .output()
+        .expect("run handbill");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error: $SOURCE_DATE_EPOCH: `yesterday` is not a number"), "{stderr}");
     // The shipped layout is named when it is the one at fault.
     let r = run(dir.path(), &["build", "long.md", "-l", "letter-2col", "--set", "fit.pages=1"]);
     assert!(r.stderr.contains("does not fit on 1 page"), "{}", r.stderr);

@@ -72,7 +72,7 @@ pub fn typeset(
     // A last page of a line or three: set the text a little smaller to end
     // a page earlier, or say how to.
     let n = doc.pages.len();
-    let at = spec.path.as_ref().map(Location::file).unwrap_or_default();
+    let at = spec.location();
     let s = if lines == 1 { "" } else { "s" };
     if let Some(f) = fit::pull_back(&mut shaper, statement, spec, vars, n) {
         let mut warnings = f.warnings;
@@ -154,7 +154,7 @@ pub fn typeset_pair(
             Ok((flow::front_back(front, back, first, second), warnings))
         }
         spec::Bilingual::No => Err(Error::new(
-            spec.path.as_ref().map(Location::file).unwrap_or_default(),
+            spec.location(),
             format!("layout `{}` is for one statement, not two", spec.id),
             "use a layout with `page.bilingual = \"side-by-side\"` or `\"front-back\"`, e.g. letter-bilingual",
         )),

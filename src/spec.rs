@@ -401,9 +401,12 @@ pub struct ImprintSpec {
 
 impl LayoutSpec {
     /// Where a message about the layout as a whole points: its file, or
-    /// nowhere in particular for a shipped layout.
+    /// for a shipped layout (compiled in, no file), its name.
     pub fn location(&self) -> Location {
-        self.path.as_ref().map(Location::file).unwrap_or_default()
+        match &self.path {
+            Some(p) => Location::file(p),
+            None => Location::file(format!("{} (shipped layout)", self.id)),
+        }
     }
 
     /// The width of one text column.

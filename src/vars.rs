@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::spec::LayoutSpec;
 use crate::statement::Meta;
 
@@ -90,7 +90,7 @@ pub fn fill_placeholders(
 
 /// The error for a placeholder no value is known for.
 fn unknown(key: &str, vars: &Vars, spec: &LayoutSpec) -> Error {
-    let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
+    let loc = spec.location();
     let mut keys: Vec<&String> = vars.keys().collect();
     keys.sort();
     let known: Vec<String> = ["title", "subtitle", "author", "date"]

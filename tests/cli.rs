@@ -803,7 +803,12 @@ fn font_path_is_searched_first() {
         .nth(1)
         .and_then(|rest| rest.lines().find(|l| l.trim_start().starts_with("from:")))
         .unwrap_or_default();
-    assert!(from.ends_with("extra"), "Anton not from --font-path:\n{}", r.stdout);
+    // The folder it is taken from comes first; the bundled copy after it.
+    assert!(
+        from.contains("from:    --font-path (") && from.contains("extra); also bundled"),
+        "Anton not from --font-path:\n{}",
+        r.stdout
+    );
     let r = run(dir.path(), &["fonts", "--font-path", "missing"]);
     ok(&r, "fonts --font-path to a missing folder");
 }

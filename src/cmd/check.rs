@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use handbill::fonts::{self, FontBook};
+use handbill::fonts::{self, FontBook, FontSearch};
 use handbill::spec::LayoutSpec;
 use handbill::{spec, Error, Vars, Warning};
 
@@ -18,9 +18,9 @@ use super::{load_book, report};
 pub fn check(
     files: &[PathBuf],
     format: Option<handbill::statement::Format>,
-    font_path: &[PathBuf],
+    fonts: &FontSearch,
 ) -> ExitCode {
-    let (dirs, book) = match load_book(font_path) {
+    let (dirs, book) = match load_book(fonts) {
         Ok(b) => b,
         Err(e) => {
             report(&e);
@@ -59,13 +59,14 @@ pub fn check(
 }
 
 /// Validates a layout, finds its fonts and lays out a sample with it.
-/// `dirs` are the font folders `book` was loaded from.
-fn check_layout(path: &Path, dirs: &[PathBuf], book: &FontBook) -> Result<Vec<Warning>, Error> {
+/// `search` is where `book` was loaded from.
+fn check_layout(path: &Path, search: &FontSearch, book: &FontBook) -> Result<Vec<Warning>, Error> {
     if !path.is_file() {
         return Err(Error::file(path, "layout file not found", "check the path and spelling"));
     }
     let sp = spec::load(&path.to_string_lossy(), &[])?;
-    let book = fonts::for_layout(book, dirs, &sp.font_dirs)?;
+    let families: Vec<&str> = sp.families().into_iter().map(|(_, f)| f).collect();
+    let book = fonts::for_layout(book, search, &families, &sp.font_dirs)?;
     sp.check_fonts(&book, spec::FontCheck::All)?;
     // Placeholders get sample values so the layout can be tried without a campaign.
     let vars = sample_vars(&sp);

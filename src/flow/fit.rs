@@ -502,7 +502,7 @@ fn fewer_columns(s: &mut LayoutSpec) {
 }
 
 fn spec_location(spec: &LayoutSpec) -> Location {
-    spec.path.as_ref().map(Location::file).unwrap_or_default()
+    spec.location()
 }
 
 /// A size as the messages write it: `9.6pt`.

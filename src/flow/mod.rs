@@ -393,7 +393,7 @@ pub fn flow_pair_with<'b>(
     vars: &Vars,
 ) -> Result<(Document, Vec<Warning>)> {
     let p = &spec.page;
-    let loc = || spec.path.as_ref().map(Location::file).unwrap_or_default();
+    let loc = || spec.location();
     if p.columns < 2 || !p.columns.is_multiple_of(2) {
         return Err(Error::new(
             loc(),

@@ -134,11 +134,12 @@ mod tests {
             check(&layout(&["Oswald", "Anton"]), FontCheck::All),
             "dir/l.toml: `body.fallback` names the font family `Anton`, which is not installed — use one of: Oswald, Source Code Pro (see `handbill fonts`), or add its folder to `font-dirs`"
         );
-        // A layout from no file (a shipped one) points nowhere in particular.
+        // A layout from no file (a shipped one) is named.
         let mut s = layout(&[]);
         s.path = None;
+        s.id = "letter-2col".into();
         s.masthead.font = "Anton".into();
         let e = s.check_fonts(&book(), FontCheck::Text).err().map(|e| e.location);
-        assert_eq!(e, Some(Location::default()));
+        assert_eq!(e, Some(Location::file("letter-2col (shipped layout)")));
     }
 }

@@ -709,11 +709,16 @@ impl Ctx<'_> {
         }
         let empty = Vars::new();
         let vars = job.event.map_or(&empty, |i| &self.plan.events[i].vars);
-        let (document, warnings) = match second {
-            Some(st2) => crate::typeset_pair(st, st2, spec, book, vars)?,
-            None => crate::typeset(st, spec, book, vars)?,
+        // The layout as this job prints it: the statement's contact, the
+        // event's values in every text key.
+        let both: Vec<&Statement> = [Some(st), second].into_iter().flatten().collect();
+        let (spec, mut warnings) = crate::vars::for_job(spec, &both, vars)?;
+        let spec = &spec;
+        let (document, more) = match second {
+            Some(st2) => crate::typeset_pair_job(st, st2, spec, book, vars)?,
+            None => crate::typeset_job(st, spec, book, vars)?,
         };
-        let mut warnings = warnings;
+        warnings.extend(more);
         let pdf = if self.pdf {
             let opts =
                 crate::render::RenderOptions { compress: true, creation_date: self.creation_date };

@@ -51,6 +51,19 @@ pub fn typeset(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    let (spec, mut warnings) = vars::for_job(spec, &[statement], vars)?;
+    let (doc, mut more) = typeset_job(statement, &spec, book, vars)?;
+    warnings.append(&mut more);
+    Ok((doc, warnings))
+}
+
+/// [`typeset`] with the layout as the job prints it (see [`vars::for_job`]).
+pub(crate) fn typeset_job(
+    statement: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
     let mut shaper = shape::Shaper::new(book);
     if spec.fit.pages > 0 {
         let f = fit::fit(&mut shaper, statement, spec, vars)?;
@@ -96,7 +109,10 @@ pub fn build(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<Output> {
-    let (document, mut warnings) = typeset(statement, spec, book, vars)?;
+    let (spec, mut warnings) = vars::for_job(spec, &[statement], vars)?;
+    let spec = &spec;
+    let (document, mut more) = typeset_job(statement, spec, book, vars)?;
+    warnings.append(&mut more);
     let (pdf, mut printing) =
         render::render_with(&document, spec, book, &render::RenderOptions::default())?;
     let mut all = statement.warnings.clone();
@@ -113,6 +129,21 @@ pub fn build(
 /// With `fit.pages`, both are fitted at one body size (see
 /// [`fit::fit_pair`]).
 pub fn typeset_pair(
+    first: &statement::Statement,
+    second: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
+    let (spec, mut warnings) = vars::for_job(spec, &[first, second], vars)?;
+    let (doc, mut more) = typeset_pair_job(first, second, &spec, book, vars)?;
+    warnings.append(&mut more);
+    Ok((doc, warnings))
+}
+
+/// [`typeset_pair`] with the layout as the job prints it (see
+/// [`vars::for_job`]).
+pub(crate) fn typeset_pair_job(
     first: &statement::Statement,
     second: &statement::Statement,
     spec: &spec::LayoutSpec,
@@ -150,7 +181,10 @@ pub fn build_pair(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<Output> {
-    let (document, mut warnings) = typeset_pair(first, second, spec, book, vars)?;
+    let (spec, mut warnings) = vars::for_job(spec, &[first, second], vars)?;
+    let spec = &spec;
+    let (document, mut more) = typeset_pair_job(first, second, spec, book, vars)?;
+    warnings.append(&mut more);
     let (pdf, mut printing) =
         render::render_with(&document, spec, book, &render::RenderOptions::default())?;
     let mut all = first.warnings.clone();

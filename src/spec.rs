@@ -22,6 +22,12 @@ mod tests;
 mod validate;
 mod words;
 
+/// Edit distance between two names (a swap of neighbours counts as one
+/// edit), for "did you mean" in messages outside the layout.
+pub(crate) fn words_distance(a: &str, b: &str) -> usize {
+    words::distance(a, b)
+}
+
 /// Points per inch.
 pub const PT_PER_IN: f32 = 72.0;
 /// Points per millimetre.

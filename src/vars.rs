@@ -10,9 +10,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Warning};
 use crate::spec::LayoutSpec;
-use crate::statement::Meta;
+use crate::statement::{Meta, Statement};
 
 /// Values for `{event.KEY}` placeholders, e.g. `name` → `Day of action`.
 pub type Vars = HashMap<String, String>;
@@ -88,7 +88,77 @@ pub fn fill_placeholders(
     Ok(out)
 }
 
-/// The error for a placeholder no value is known for.
+/// The layout as one job prints it: the statement's contact in the footer
+/// where the layout has no `footer.text` of its own, the footer's link
+/// filled from the statement and the event (its QR code resolved again),
+/// and every other text key checked for placeholders no value is known
+/// for. With two statements (a bilingual leaflet), the first one's contact,
+/// else the second's. The warnings say what the leaflet lacks: a contact.
+///
+/// Flow fills `masthead.kicker` and `footer.text` itself (see
+/// [`fill_placeholders`]), so that each text is filled exactly once.
+///
+/// # Errors
+/// A placeholder in any text key that neither the statement nor the event
+/// has a value for.
+pub fn for_job(
+    spec: &LayoutSpec,
+    statements: &[&Statement],
+    vars: &Vars,
+) -> Result<(LayoutSpec, Vec<Warning>)> {
+    let mut job = spec.clone();
+    let mut warnings = Vec::new();
+    let meta = statements.first().map(|s| s.meta.clone()).unwrap_or_default();
+    let from_statement = job.footer.text.trim().is_empty();
+    if from_statement {
+        let with_contact = statements.iter().find(|s| s.meta.contact.is_some());
+        match with_contact {
+            Some(st) => {
+                job.footer.text = st.meta.contact.clone().unwrap_or_default();
+                if let Some(link) = &st.meta.contact_link {
+                    job.footer.link = link.clone();
+                }
+            }
+            None => {
+                let at = statements.first().map(|s| Location::file(&s.path)).unwrap_or_default();
+                warnings.push(Warning::new(
+                    at,
+                    "the leaflet says nowhere how to reach you: add `contact = \"...\"` (and \
+                     `contact-link = \"https://...\"` for a link and QR code) to the statement's \
+                     front matter, or `footer.text` to the layout",
+                ));
+            }
+        }
+    }
+    // Filled here only to find unknown placeholders early, whichever key
+    // they are in: flow fills these two when it sets them.
+    fn in_key(key: &'static str) -> impl Fn(Error) -> Error {
+        move |mut e| {
+            e.message = format!("`{key}`: {}", e.message);
+            e
+        }
+    }
+    fill_placeholders(&job.masthead.kicker, &meta, vars, spec).map_err(in_key("masthead.kicker"))?;
+    fill_placeholders(&job.footer.text, &meta, vars, spec).map_err(in_key("footer.text"))?;
+    let link =
+        fill_placeholders(&job.footer.link, &meta, vars, spec).map_err(in_key("footer.link"))?;
+    job.footer.link = link.trim().to_string();
+    // (A layout's own footer without a link is told when it is loaded.)
+    if from_statement && job.footer.qr && job.footer.link.is_empty() && !job.footer.text.is_empty()
+    {
+        let at = statements.first().map(|s| Location::file(&s.path)).unwrap_or_default();
+        warnings.push(Warning::new(
+            at,
+            "the layout asks for a QR code of the contact link, and there is none: add \
+             `contact-link = \"https://...\"` to the statement's front matter",
+        ));
+    }
+    job.resolve();
+    Ok((job, warnings))
+}
+
+/// The error for a placeholder no value is known for: the values known
+/// here, and for an event's value where it can come from.
 fn unknown(key: &str, vars: &Vars, spec: &LayoutSpec) -> Error {
     let loc = spec.path.as_ref().map(Location::file).unwrap_or_default();
     let mut keys: Vec<&String> = vars.keys().collect();
@@ -98,11 +168,19 @@ fn unknown(key: &str, vars: &Vars, spec: &LayoutSpec) -> Error {
         .map(|s| format!("{{{s}}}"))
         .chain(keys.into_iter().map(|k| format!("{{event.{k}}}")))
         .collect();
-    Error::new(
-        loc,
-        format!("unknown placeholder `{{{key}}}`"),
-        format!("known here: {}", known.join(" ")),
-    )
+    let hint = match key.strip_prefix("event.") {
+        Some(name) if vars.is_empty() => format!(
+            "the layout is for an event, and this build has none: give its values with \
+             `--event CAMPAIGN.toml:ID` or `--var {name}=\"...\"`, or build the campaign with \
+             `handbill batch CAMPAIGN.toml`"
+        ),
+        Some(name) => format!(
+            "add `{name} = \"...\"` to the event (or `--var {name}=\"...\"`); known here: {}",
+            known.join(" ")
+        ),
+        None => format!("known here: {}", known.join(" ")),
+    };
+    Error::new(loc, format!("unknown placeholder `{{{key}}}`"), hint)
 }
 
 /// Shows an ISO date (`2026-01-22`) as `22 January 2026`; other text as is.

@@ -10,7 +10,18 @@ use crate::error::{Error, Location, Result, Warning};
 use super::{Format, Meta, Quotes};
 
 /// The keys front matter understands.
-const KEYS: [&str; 8] = ["title", "subtitle", "author", "date", "lang", "dir", "quotes", "format"];
+const KEYS: [&str; 10] = [
+    "title",
+    "subtitle",
+    "author",
+    "date",
+    "lang",
+    "dir",
+    "quotes",
+    "format",
+    "contact",
+    "contact-link",
+];
 
 /// What to do about a malformed front matter.
 const TOML_HINT: &str =
@@ -99,6 +110,8 @@ fn read(
             "subtitle" => meta.subtitle = value,
             "author" => meta.author = value,
             "date" => meta.date = value,
+            "contact" => meta.contact = value,
+            "contact-link" => meta.contact_link = value,
             "lang" => {
                 if let Some(v) = &value {
                     if !is_language_tag(v) {
@@ -167,6 +180,8 @@ fn suggest(key: &str) -> Option<&'static str> {
         "direction" => return Some("dir"),
         "headline" => return Some("title"),
         "by" | "authors" | "organization" | "organisation" => return Some("author"),
+        "link" | "url" | "website" | "contact-url" | "contact_link" => return Some("contact-link"),
+        "email" | "e-mail" | "phone" => return Some("contact"),
         _ => {}
     }
     KEYS.iter().copied().find(|k| edit_distance(k, &key) <= 2)

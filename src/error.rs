@@ -163,7 +163,8 @@ fn near_miss(path: &Path) -> Option<std::path::PathBuf> {
         }
         let d = crate::spec::words_distance(&name, &other.to_lowercase());
         // One or two letters off, and not so loose that short names match.
-        if d > 0 && d <= 2 && d * 3 <= name.chars().count() && best.as_ref().is_none_or(|b| d < b.0) {
+        if d > 0 && d <= 2 && d * 3 <= name.chars().count() && best.as_ref().is_none_or(|b| d < b.0)
+        {
             best = Some((d, other));
         }
     }

@@ -75,7 +75,10 @@ pub fn fill_placeholders(
             "title" => meta.title.clone().unwrap_or_default(),
             "subtitle" => meta.subtitle.clone().unwrap_or_default(),
             "author" => meta.author.clone().unwrap_or_default(),
-            "date" => meta.date.as_deref().map(display_date).unwrap_or_default(),
+            "date" => {
+                let lang = meta.lang.as_deref().unwrap_or(&spec.body.language);
+                meta.date.as_deref().map(|d| display_date_in(d, lang)).unwrap_or_default()
+            }
             k => match k.strip_prefix("event.").and_then(|ev| vars.get(ev)) {
                 Some(v) => v.clone(),
                 None => return Err(unknown(key, vars, spec)),
@@ -138,7 +141,8 @@ pub fn for_job(
             e
         }
     }
-    fill_placeholders(&job.masthead.kicker, &meta, vars, spec).map_err(in_key("masthead.kicker"))?;
+    fill_placeholders(&job.masthead.kicker, &meta, vars, spec)
+        .map_err(in_key("masthead.kicker"))?;
     fill_placeholders(&job.footer.text, &meta, vars, spec).map_err(in_key("footer.text"))?;
     let link =
         fill_placeholders(&job.footer.link, &meta, vars, spec).map_err(in_key("footer.link"))?;
@@ -183,22 +187,24 @@ fn unknown(key: &str, vars: &Vars, spec: &LayoutSpec) -> Error {
     Error::new(loc, format!("unknown placeholder `{{{key}}}`"), hint)
 }
 
+/// The months in English.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// Shows an ISO date (`2026-01-22`) as `22 January 2026`; other text as is.
 pub fn display_date(date: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let parts: Vec<&str> = date.trim().split('-').collect();
     if let [y, m, d] = parts[..] {
         if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
@@ -210,9 +216,10 @@ pub fn display_date(date: &str) -> String {
     date.to_string()
 }
 
-/// Shows an ISO date in the words of a language the byline may be in
-/// (`es` → `22 de enero de 2026`); other languages and other text as
-/// [`display_date`] does.
+/// Shows an ISO date in the words and order of a language and region the
+/// byline may be in (`es` → `22 de enero de 2026`, `en-US` → `January 22,
+/// 2026`, `en-GB` and `en` → `22 January 2026`); other languages and other
+/// text as [`display_date`] does.
 pub fn display_date_in(date: &str, lang: &str) -> String {
     const ES: [&str; 12] = [
         "enero",
@@ -280,8 +287,18 @@ pub fn display_date_in(date: &str, lang: &str) -> String {
         },
         _ => None,
     };
-    let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let mut subtags = lang.split(['-', '_']);
+    let primary = subtags.next().unwrap_or("").to_ascii_lowercase();
+    // The region, if the tag has one (`en-US`, `es-419`; not a script such
+    // as `Latn`).
+    let region =
+        subtags.find(|t| t.len() == 2 || t.len() == 3 && t.chars().all(|c| c.is_ascii_digit()));
+    let region = region.map(str::to_ascii_uppercase);
     match (ymd, primary.as_str()) {
+        // The United States and the Philippines put the month first.
+        (Some((y, m, d)), "en") if matches!(region.as_deref(), Some("US" | "PH")) => {
+            format!("{} {d}, {y}", MONTHS[m - 1])
+        }
         (Some((y, m, d)), "es") => format!("{d} de {} de {y}", ES[m - 1]),
         (Some((y, m, d)), "pt") => format!("{d} de {} de {y}", PT[m - 1]),
         (Some((y, m, d)), "fr") => {
@@ -341,5 +358,12 @@ mod tests {
         assert_eq!(display_date_in("2026-03-01", "fr-CA"), "1er mars 2026");
         assert_eq!(display_date_in("2026-01-22", "es"), "22 de enero de 2026");
         assert_eq!(display_date_in("2026-13-22", "de"), "2026-13-22");
+        assert_eq!(display_date_in("2026-03-02", "en-US"), "March 2, 2026");
+        assert_eq!(display_date_in("2026-03-02", "en_us"), "March 2, 2026");
+        assert_eq!(display_date_in("2026-03-02", "en-GB"), "2 March 2026");
+        assert_eq!(display_date_in("2026-03-02", "en"), "2 March 2026");
+        assert_eq!(display_date_in("2026-03-02", "en-Latn-US"), "March 2, 2026");
+        assert_eq!(display_date_in("2026-03-02", "es"), "2 de marzo de 2026");
+        assert_eq!(display_date_in("2026-03-02", "es-MX"), "2 de marzo de 2026");
     }
 }

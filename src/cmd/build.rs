@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use handbill::jobs::{Event, Layout, Plan};
-use handbill::{Error, Location};
 use handbill::statement::Format;
+use handbill::{Error, Location};
 
 use super::report;
 use super::run::{run_plan, Settings};

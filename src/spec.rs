@@ -354,7 +354,8 @@ impl LayoutSpec {
     }
 
     /// Returns a copy with the body size set to `size`, scaling leading,
-    /// heading sizes and em-based spacing with it (used by fitting).
+    /// heading sizes and em-based spacing with it, and the masthead too
+    /// when the body grows (used by fitting).
     pub fn scaled_to(&self, size: f32) -> LayoutSpec {
         let k = size / self.body.size;
         let mut s = self.clone();
@@ -367,6 +368,12 @@ impl LayoutSpec {
         }
         s.headings.space_before *= k;
         s.headings.space_after *= k;
+        // A body set larger takes the masthead with it, so the title still
+        // heads the page; set smaller (to fit more), the masthead keeps its
+        // size: the title is what is read from afar.
+        let up = k.max(1.0);
+        s.masthead.title_size *= up;
+        s.masthead.meta_size *= up;
         s
     }
 }

@@ -63,6 +63,9 @@ pub struct LayoutSpec {
     /// Things worth telling the user that do not stop the build (a footer
     /// link that is not a URL, very small type), each pointing at its key.
     pub warnings: Vec<Warning>,
+    /// Where each key that was written came from (file, line, column), by
+    /// dotted name (`body.font`): where later messages about a key point.
+    pub origins: std::collections::HashMap<String, Location>,
 }
 
 /// Page geometry.
@@ -452,6 +455,7 @@ impl Default for LayoutSpec {
                 duplex: Duplex::LongEdge,
             },
             warnings: Vec::new(),
+            origins: std::collections::HashMap::new(),
         }
     }
 }

@@ -303,6 +303,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         fit,
         print,
         warnings: cx.warnings,
+        origins: origins.clone(),
     };
     spec.resolve();
     Ok(spec)

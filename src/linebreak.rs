@@ -102,6 +102,27 @@ const SHORT_LAST_LINE_FRACTION: f64 = 0.2;
 /// See [`SHORT_LAST_LINE_FRACTION`]; about the cost of loosening two lines
 /// from ratio 0.3 to 0.8.
 const SHORT_LAST_LINE_DEMERITS: f64 = 8_000.0;
+// Paragraph endings: house rules a typesetter keeps that the paper leaves
+// to `\finalhyphendemerits` alone. Kept apart from the costs above (see
+// [`ending_demerits`]) so that each can be tuned on its own.
+
+/// The last line of a paragraph holding only the second half of a
+/// hyphenated word ("work-/ers."), on top of [`FINAL_HYPHEN_DEMERITS`]
+/// (which any hyphen on the second-last line costs):
+/// more than a loose line, since a reader sees the split word at the very
+/// end where the eye stops.
+const PARAGRAPH_END_HYPHEN_DEMERITS: f64 = 400_000.0;
+/// The last line of a paragraph (or of a ragged title) holding one short
+/// word alone: in justified text shorter than [`LONE_WORD_FRACTION`] of the
+/// measure ("it."), ragged (a title: "…General / Strike!") shorter than
+/// [`LONE_WORD_FRACTION_RAGGED`], where the lines above end unevenly anyway
+/// and a long word alone reads as the rag.
+const LONE_WORD_DEMERITS: f64 = 400_000.0;
+/// See [`LONE_WORD_DEMERITS`].
+const LONE_WORD_FRACTION: f64 = 0.2;
+/// See [`LONE_WORD_DEMERITS`].
+const LONE_WORD_FRACTION_RAGGED: f64 = 0.4;
+
 /// Tolerances (maximum stretch ratio) of the first two passes. The paper and
 /// TeX state them as badness (TeX: `\pretolerance` 100, `\tolerance` 200); as
 /// ratios 1.0 is badness 100 and 2.0 badness 800. Unlike TeX's first pass,
@@ -151,6 +172,10 @@ pub struct Params {
     pub tight_demerits: f32,
     /// See [`Params::tight_demerits`]; -1 or below never applies.
     pub tight_ratio: f32,
+    /// Charge a paragraph's last line for what a typesetter avoids where
+    /// another break exists (see [`Params::with_endings`]); off in the
+    /// paper.
+    pub endings: bool,
 }
 
 impl Params {
@@ -167,7 +192,15 @@ impl Params {
             loose_demerits: 0.0,
             tight_demerits: 0.0,
             tight_ratio: -1.0,
+            endings: false,
         }
+    }
+
+    /// Charges a paragraph's last line holding only the end of a hyphenated
+    /// word or one short word alone, and tries the looser pass where the
+    /// tightest ends so (see `ending_demerits`).
+    pub fn with_endings(self) -> Self {
+        Self { endings: true, ..self }
     }
 
     /// Sets the demerits of a loose line (see [`Params::loose_demerits`]).
@@ -237,12 +270,25 @@ pub fn linebreak(items: &[Item], params: &Params) -> Vec<Break> {
         return greedy(items, params);
     }
     let mut breaker = Breaker::new(items, params);
+    let mut found: Option<(Vec<Break>, f64)> = None;
     for pass in [Pass::Tolerance(TOLERANCES[0]), Pass::Tolerance(TOLERANCES[1]), Pass::Emergency] {
-        if let Some(breaks) = breaker.run(pass) {
-            return breaks;
+        let Some(breaks) = breaker.run(pass) else { continue };
+        let (demerits, faulty_ending) = breaker.best;
+        if found.as_ref().is_none_or(|f| demerits < f.1) {
+            found = Some((breaks, demerits));
+        }
+        // A paragraph ending a typesetter avoids (see `ending_demerits`)
+        // may have a better way out among the looser lines of the next
+        // tolerance pass: both are judged by the same demerits.
+        let retry = faulty_ending && pass == Pass::Tolerance(TOLERANCES[0]);
+        if !retry {
+            break;
         }
     }
-    greedy(items, params)
+    match found {
+        Some((breaks, _)) => breaks,
+        None => greedy(items, params),
+    }
 }
 
 /// Tells whether the line that ends at break `index` ends in fill glue:
@@ -382,6 +428,9 @@ struct Breaker<'a> {
     /// Demerits added per line: positive favours fewer lines, negative more
     /// (a Lagrangian stand-in for TeX's `\looseness`, see [`linebreak_loose`]).
     line_demerits: f64,
+    /// The last run's best way through: its total demerits, and whether
+    /// its last line costs [`ending_demerits`].
+    best: (f64, bool),
 }
 
 impl<'a> Breaker<'a> {
@@ -487,6 +536,7 @@ impl<'a> Breaker<'a> {
             nodes: Vec::new(),
             active: Vec::new(),
             line_demerits: 0.0,
+            best: (f64::INFINITY, false),
         }
     }
 
@@ -514,6 +564,26 @@ impl<'a> Breaker<'a> {
             fils: self.fils[start],
             forced_end: forced_end as usize,
         }
+    }
+
+    /// Tells whether the last line of the way through ending at node
+    /// `last` costs [`ending_demerits`].
+    fn faulty_ending(&self, nodes: &[Node], last: u32) -> bool {
+        if !self.params.endings {
+            return false;
+        }
+        let end = &nodes[last as usize];
+        let Some(node) = nodes.get(end.prev as usize).filter(|n| !n.first) else { return false };
+        let Some(point) = self.points.last() else { return false };
+        let measure = f64::from(self.params.width);
+        let ending = Ending {
+            after_hyphen: node.hyphens > 0,
+            one_word: one_word(self.items, node.start, point.index),
+            natural: point.width - node.width,
+            measure,
+            ragged: self.params.mode == Mode::Ragged,
+        };
+        ending_demerits(&ending) > 0.0
     }
 
     /// Runs one pass; `None` if no way through the paragraph was found.
@@ -632,6 +702,16 @@ impl<'a> Breaker<'a> {
                 if point.index == last && node.hyphens > 0 {
                     d += FINAL_HYPHEN_DEMERITS;
                 }
+                if self.params.endings && point.forced && filled && !node.first {
+                    let ending = Ending {
+                        after_hyphen: node.hyphens > 0,
+                        one_word: one_word(self.items, node.start, point.index),
+                        natural,
+                        measure,
+                        ragged,
+                    };
+                    d += ending_demerits(&ending);
+                }
                 if point.forced && filled {
                     let min = SHORT_LAST_LINE_FRACTION * measure;
                     if natural < min {
@@ -670,6 +750,10 @@ impl<'a> Breaker<'a> {
             .filter(|(_, n)| n.pos == last)
             .min_by(|(_, a), (_, b)| a.demerits.total_cmp(&b.demerits))
             .map(|(i, _)| i as u32);
+        self.best = match best {
+            Some(i) => (nodes[i as usize].demerits, self.faulty_ending(&nodes, i)),
+            None => (f64::INFINITY, false),
+        };
         let result = best.map(|mut i| {
             let mut breaks = Vec::new();
             while i != 0 {
@@ -688,6 +772,47 @@ impl<'a> Breaker<'a> {
         self.active = active;
         result
     }
+}
+
+/// The last line of a paragraph (or of the text before a hard break), as
+/// [`ending_demerits`] judges it.
+#[derive(Debug, Clone, Copy)]
+struct Ending {
+    /// The line before ends with a hyphen: this one holds a word's end.
+    after_hyphen: bool,
+    /// The line holds a single word.
+    one_word: bool,
+    /// Its natural width.
+    natural: f64,
+    /// The measure.
+    measure: f64,
+    /// Ragged right (a title, a ragged column).
+    ragged: bool,
+}
+
+/// Demerits of a paragraph's last line that a typesetter would avoid
+/// where another break exists: the end of a hyphenated word alone after
+/// the break, alone ([`PARAGRAPH_END_HYPHEN_DEMERITS`]), one word alone
+/// ([`LONE_WORD_DEMERITS`]). Only for a paragraph of more than one line.
+fn ending_demerits(e: &Ending) -> f64 {
+    let mut d = 0.0;
+    if e.after_hyphen && e.one_word {
+        d += PARAGRAPH_END_HYPHEN_DEMERITS;
+    }
+    let short = if e.ragged { LONE_WORD_FRACTION_RAGGED } else { LONE_WORD_FRACTION };
+    if e.one_word && e.natural < short * e.measure {
+        d += LONE_WORD_DEMERITS;
+    }
+    d
+}
+
+/// Tells whether items `start..end` hold one word: no space between boxes
+/// (hyphenation points and kerns are inside a word; the final fill is not
+/// a space).
+fn one_word(items: &[Item], start: usize, end: usize) -> bool {
+    !items[start.min(end)..end]
+        .iter()
+        .any(|i| matches!(i, Item::Glue { stretch, .. } if *stretch < FIL))
 }
 
 /// The paper's badness, 100·|r|³, capped.
@@ -990,6 +1115,46 @@ mod tests {
             20.0,
             "extensive interna-|tional revolutionary|extensive interna-|\
              tional revolutionary|constitutional ex-|tensive",
+        );
+    }
+
+    #[test]
+    fn endings_a_typesetter_avoids_cost_where_another_break_exists() {
+        // Over a range of measures, the paper's costs leave a short word
+        // ("it.") or a word's end ("-dents.") alone on the last line of a
+        // paragraph of three lines or more; with the ending costs, hardly.
+        let texts = [
+            format!("{TEXT} We fight it."),
+            format!("{TEXT} Join the stu-dents."),
+            TEXT.to_string(),
+        ];
+        let faulty = |p: &Para, b: &[Break]| {
+            let ls = p.lines(b);
+            let n = b.len();
+            let last = ls.last().cloned().unwrap_or_default();
+            let one = last.split_whitespace().count() == 1;
+            n > 2 && one && (b[n - 2].hyphen || last.len() <= 3)
+        };
+        let (mut plain_faults, mut costed_faults) = (0, Vec::new());
+        for text in &texts {
+            let p = para(text, false);
+            for w in 20..45 {
+                let params = justify(w as f32);
+                if faulty(&p, &linebreak(&p.items, &params)) {
+                    plain_faults += 1;
+                }
+                let b = linebreak(&p.items, &params.with_endings());
+                if faulty(&p, &b) {
+                    costed_faults.push(p.lines(&b));
+                }
+            }
+        }
+        // Where the only other way is a line stretched far beyond the
+        // loose limit the fault may stay; elsewhere it goes.
+        assert!(
+            costed_faults.len() * 4 <= plain_faults && plain_faults > 0,
+            "{plain_faults} without, {} with: {costed_faults:?}",
+            costed_faults.len()
         );
     }
 

@@ -120,7 +120,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         let params = Params::new(first_width, width, mode)
             .with_em(p.max_size)
             .with_loose_demerits(linebreak::LOOSE_DEMERITS)
-            .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO);
+            .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
+            .with_endings();
         let breaks = linebreak::linebreak_loose(&p.items, &params, looseness)
             .unwrap_or_else(|| linebreak::linebreak(&p.items, &params));
         let mut lines = Vec::with_capacity(breaks.len());

@@ -1,0 +1,136 @@
+//! What a good typesetter avoids, counted on the five statements and the
+//! UDHR fixtures in the shipped layouts: a paragraph or list item ending in
+//! the second half of a hyphenated word or in one short word alone, runs of
+//! lines starting with an em dash, a title whose last line is one word, a
+//! byline broken inside its date.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{book, layout, load, root, statements};
+use handbill::pages::{Document, LineInfo, LineKind};
+use handbill::{typeset, Vars};
+
+/// The layouts the texts are held to: one of each kind of measure.
+const LAYOUTS: [&str; 4] = ["letter-2col", "half-letter", "tabloid-3col", "a6-4up"];
+
+/// The UDHR fixtures (one per script and language).
+fn udhr() -> Vec<PathBuf> {
+    let dir = root("tests/fixtures/udhr");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the UDHR fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Words of a line, as a reader counts them (Ethiopic separates words
+/// with `፡`).
+fn words(l: &LineInfo) -> usize {
+    l.text.split(|c: char| c.is_whitespace() || c == '፡').filter(|w| !w.is_empty()).count()
+}
+
+/// The faults of one laid-out document, one line of text each.
+fn faults(name: &str, doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    let lines: Vec<&LineInfo> = doc.pages.iter().flat_map(|p| &p.lines).collect();
+    for (i, l) in lines.iter().enumerate() {
+        // From three lines up the lines above can always take the slack
+        // of another ending; a paragraph of two with its first line full
+        // may have no other way (its one alternative beyond tolerance).
+        let last_of_para = l.index + 1 == l.count && l.count > 2;
+        if l.kind == LineKind::Body && last_of_para {
+            let prev = lines[..i].iter().rev().find(|p| p.paragraph == l.paragraph);
+            if prev.is_some_and(|p| p.hyphen) && words(l) == 1 {
+                out.push(format!("{name}: paragraph ends in a hyphenated word: `{}`", l.text));
+            }
+            // One short word alone ("it.") where the paragraph had more.
+            let letters = l.text.chars().filter(|c| c.is_alphanumeric()).count();
+            if words(l) == 1 && letters <= 3 {
+                out.push(format!("{name}: paragraph ends in a lone short word: `{}`", l.text));
+            }
+        }
+        if l.kind == LineKind::Body && l.text.starts_with('—') {
+            let prev = lines[..i].iter().rev().find(|p| p.kind == LineKind::Body);
+            if prev.is_some_and(|p| p.text.starts_with('—') && p.paragraph == l.paragraph) {
+                out.push(format!("{name}: two lines in a row start with an em dash: `{}`", l.text));
+            }
+        }
+    }
+    out
+}
+
+/// The masthead's faults: its title's last line one word, its byline
+/// broken inside the date.
+fn masthead_faults(name: &str, doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(first) = doc.pages.first() else { return out };
+    let mast: Vec<&LineInfo> =
+        first.lines.iter().filter(|l| l.kind == LineKind::Masthead).collect();
+    // The title is the first paragraph of the masthead with the largest
+    // lines; its lines share one paragraph number.
+    if let Some(title) = mast.first() {
+        let title_lines: Vec<&&LineInfo> =
+            mast.iter().filter(|l| l.paragraph == title.paragraph).collect();
+        if let Some(last) = title_lines.last().filter(|_| title_lines.len() > 1) {
+            if words(last) == 1 {
+                let all: Vec<&str> = title_lines.iter().map(|l| l.text.as_str()).collect();
+                out.push(format!(
+                    "{name}: the title's last line is one word: `{}`",
+                    all.join(" / ")
+                ));
+            }
+        }
+    }
+    // The byline is the masthead's last paragraph: author · date.
+    if let Some(byline) =
+        mast.last().filter(|b| mast.first().is_some_and(|t| t.paragraph != b.paragraph))
+    {
+        let lines: Vec<&&LineInfo> =
+            mast.iter().filter(|l| l.paragraph == byline.paragraph).collect();
+        for pair in lines.windows(2) {
+            let (end, next) = (pair[0].text.trim(), pair[1].text.trim());
+            let day_or_de =
+                |w: &str| w == "de" || w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 2;
+            let month_or_de = |w: &str| w == "de" || w.chars().all(char::is_alphabetic);
+            let last = end.split_whitespace().last().unwrap_or("");
+            let first = next.split_whitespace().next().unwrap_or("");
+            if day_or_de(last) && month_or_de(first)
+                || next.len() <= 4 && first.chars().all(|c| c.is_ascii_digit())
+            {
+                out.push(format!("{name}: the byline breaks inside the date: `{end} / {next}`"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_statements_and_fixtures_are_set_as_a_typesetter_would() {
+    let mut all = Vec::new();
+    let mut docs = 0;
+    for lname in LAYOUTS {
+        let sp = layout(lname, &[]);
+        for path in statements().into_iter().chain(udhr()) {
+            let st = load(&path);
+            let (doc, _) = typeset(&st, &sp, book(), &Vars::new()).expect("typesets");
+            let name = format!(
+                "{} in {lname}",
+                path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+            );
+            all.extend(faults(&name, &doc));
+            all.extend(masthead_faults(&name, &doc));
+            docs += 1;
+        }
+    }
+    eprintln!("{} faults in {docs} documents", all.len());
+    for f in &all {
+        eprintln!("{f}");
+    }
+    assert!(all.is_empty(), "{} faults:\n{}", all.len(), all.join("\n"));
+}

@@ -134,3 +134,28 @@ fn the_statements_and_fixtures_are_set_as_a_typesetter_would() {
     }
     assert!(all.is_empty(), "{} faults:\n{}", all.len(), all.join("\n"));
 }
+
+/// Lines starting with an em dash one under another: counted over a range
+/// of body sizes on a paragraph full of dashes.
+#[test]
+fn em_dashes_do_not_stack_at_line_starts() {
+    let text = "+++\ntitle = \"Dashes\"\n+++\n\nThe board says the school costs too much \u{2014} too much for whom? \u{2014} and must close at the end of the year. The new offices of the board \u{2014} marble floors and all \u{2014} cost millions, and the consultants who wrote the plan \u{2014} nobody asked them \u{2014} are paid in full every month by the parents of the city \u{2014} by us \u{2014} while the children are told to wait.\n";
+    let st = handbill::statement::parse(std::path::Path::new("dashes.md"), text).expect("parses");
+    let mut runs = Vec::new();
+    let mut starts = 0;
+    for tenth in 80..=120 {
+        let size = format!("body.size={}pt", tenth as f32 / 10.0);
+        let sp = layout("letter-2col", &[&size]);
+        let (doc, _) = typeset(&st, &sp, book(), &Vars::new()).expect("typesets");
+        let body: Vec<&LineInfo> =
+            doc.pages.iter().flat_map(|p| &p.lines).filter(|l| l.kind == LineKind::Body).collect();
+        starts += body.iter().filter(|l| l.text.starts_with('\u{2014}')).count();
+        for w in body.windows(2) {
+            if w.iter().all(|l| l.text.starts_with('\u{2014}')) {
+                runs.push(format!("{size}: `{}` / `{}`", w[0].text, w[1].text));
+            }
+        }
+    }
+    assert!(starts > 5, "the text puts dashes at line starts only {starts} times");
+    assert!(runs.is_empty(), "{runs:#?}");
+}

@@ -63,9 +63,33 @@ pub struct LayoutSpec {
     /// Things worth telling the user that do not stop the build (a footer
     /// link that is not a URL, very small type), each pointing at its key.
     pub warnings: Vec<Warning>,
-    /// Where each key that was written came from (file, line, column), by
-    /// dotted name (`body.font`): where later messages about a key point.
-    pub origins: std::collections::HashMap<String, Location>,
+    /// Where each key that was written came from: where later messages
+    /// about a key point.
+    pub origins: KeyOrigins,
+}
+
+/// Where each key of a layout was written (file, line, column), by dotted
+/// name (`body.font`). Not part of what a layout says: two layouts that
+/// say the same are equal wherever they said it.
+#[derive(Debug, Clone, Default)]
+pub struct KeyOrigins(std::collections::HashMap<String, Location>);
+
+impl KeyOrigins {
+    /// Keeps the origins validation worked from.
+    pub(crate) fn new(origins: std::collections::HashMap<String, Location>) -> Self {
+        KeyOrigins(origins)
+    }
+
+    /// Where `key` (dotted, e.g. `body.font`) was written, if it was.
+    pub fn get(&self, key: &str) -> Option<&Location> {
+        self.0.get(key)
+    }
+}
+
+impl PartialEq for KeyOrigins {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Page geometry.
@@ -455,7 +479,7 @@ impl Default for LayoutSpec {
                 duplex: Duplex::LongEdge,
             },
             warnings: Vec::new(),
-            origins: std::collections::HashMap::new(),
+            origins: KeyOrigins::default(),
         }
     }
 }

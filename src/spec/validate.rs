@@ -303,7 +303,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         fit,
         print,
         warnings: cx.warnings,
-        origins: origins.clone(),
+        origins: super::KeyOrigins::new(origins.clone()),
     };
     spec.resolve();
     Ok(spec)

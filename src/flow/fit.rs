@@ -372,7 +372,11 @@ impl Fitter<'_, '_, '_> {
                     guess = self.snap((low + high) / 2.0);
                 }
             }
-            let next = guess.clamp(self.snap(low + STEP), self.snap(high - STEP));
+            // A bracket narrower than two steps (a pull-back's few
+            // hundredths of a point) has no inside: the test below ends it.
+            let (inside_lo, inside_hi) = (self.snap(low + STEP), self.snap(high - STEP));
+            let next =
+                if inside_lo <= inside_hi { guess.clamp(inside_lo, inside_hi) } else { inside_lo };
             if next <= low + 1e-3 || next >= high - 1e-3 || (next - size).abs() < 1e-3 {
                 // The bracket is as tight as the grid allows.
                 if fits.is_some() || size <= lo {

@@ -210,7 +210,11 @@ impl Plan {
                             describe(si, second),
                             layout.id
                         ),
-                        "make the output name unique with {statement}, {layout} and {event}",
+                        if events.is_empty() {
+                            "make the output name unique with {statement} and {layout}"
+                        } else {
+                            "make the output name unique with {statement}, {layout} and {event}"
+                        },
                     ));
                 }
                 seen.insert(out.clone(), jobs.len());
@@ -251,6 +255,25 @@ impl Plan {
                 "e.g. --out preview/",
             ));
         }
+        // A pattern (`out/{statement}.pdf`): each job's name filled in, as
+        // a campaign's `output` is.
+        let pattern = out.to_string_lossy();
+        if crate::vars::placeholders(&pattern).next().is_some() {
+            for ph in crate::vars::placeholders(&pattern) {
+                if !matches!(ph.key(), "statement" | "layout") {
+                    return Err(Error::file(
+                        out,
+                        format!("unknown placeholder `{{{}}}` in --out", ph.key()),
+                        "use {statement} and {layout}, e.g. --out 'out/{statement}-{layout}.pdf'",
+                    ));
+                }
+            }
+            // Each job names its PDF (previews: `NAME-1.png`, … beside it).
+            let ext = if names("pdf") { "" } else { ".pdf" };
+            return Plan::new(statements, layouts, Vec::new(), Location::file(out), |n| {
+                PathBuf::from(format!("{}{ext}", crate::campaign::fill_output(&pattern, n)))
+            });
+        }
         // Named as in a folder first: jobs writing one file would otherwise
         // stop the plan as a clash before they could be counted.
         let file = names("pdf");
@@ -265,7 +288,8 @@ impl Plan {
                 return Err(Error::file(
                     out,
                     format!("--out names one file but there are {} jobs", jobs.len()),
-                    "give a folder instead",
+                    "give a folder instead, or a name with {statement} and {layout} in it, \
+                     e.g. --out 'out/{statement}-{layout}.pdf'",
                 ))
             }
             _ => {}
@@ -784,11 +808,16 @@ impl Ctx<'_> {
         }
         let empty = Vars::new();
         let vars = job.event.map_or(&empty, |i| &self.plan.events[i].vars);
-        let (document, warnings) = match second {
-            Some(st2) => crate::typeset_pair(st, st2, spec, book, vars)?,
-            None => crate::typeset(st, spec, book, vars)?,
+        // The layout as this job prints it: the statement's contact, the
+        // event's values in every text key.
+        let both: Vec<&Statement> = [Some(st), second].into_iter().flatten().collect();
+        let (spec, mut warnings) = crate::vars::for_job(spec, &both, vars)?;
+        let spec = &spec;
+        let (document, more) = match second {
+            Some(st2) => crate::typeset_pair_job(st, st2, spec, book, vars)?,
+            None => crate::typeset_job(st, spec, book, vars)?,
         };
-        let mut warnings = warnings;
+        warnings.extend(more);
         let pdf = if self.pdf {
             let opts =
                 crate::render::RenderOptions { compress: true, creation_date: self.creation_date };

@@ -139,6 +139,14 @@ struct Inputs {
     /// whatever their front matter says or they look like.
     #[arg(long, value_name = "markdown|text")]
     format: Option<handbill::statement::Format>,
+    /// Fill an event layout's {event.KEY} placeholders from one event of a
+    /// campaign, e.g. --event campaign.toml:city-hall-feb-6.
+    #[arg(long, value_name = "CAMPAIGN.toml:ID")]
+    event: Option<String>,
+    /// Give one {event.KEY} value, e.g. --var place="City Hall"; repeatable,
+    /// and wins over --event's.
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    vars: Vec<String>,
 }
 
 /// How pages are drawn as pictures.
@@ -232,8 +240,9 @@ fn main() -> ExitCode {
 }
 
 fn build(inputs: &Inputs, out: &std::path::Path, make: &Make, run: &Run) -> ExitCode {
-    let Inputs { statements, layouts, sets, format } = inputs;
-    cmd::build::build(statements, layouts, sets, *format, out, make, &run.settings())
+    let Inputs { statements, layouts, sets, format, event, vars } = inputs;
+    let event = cmd::build::EventArgs { event: event.as_deref(), vars };
+    cmd::build::build(statements, layouts, sets, *format, &event, out, make, &run.settings())
 }
 
 impl Run {

@@ -340,6 +340,21 @@ fn draw_page(r: &mut Rasterizer<'_>, page: &Page, dpi: f32) -> Result<GrayImage>
             ),
         }
     }
+    // The footer's QR code, module by module, as the PDF draws it.
+    if let Some(code) = &page.qr {
+        let m = code.module;
+        for (row, col, n) in code.matrix.runs() {
+            let (x, y) = (code.x + col as f32 * m, code.y + row as f32 * m);
+            fill_rect(
+                &mut img,
+                x * scale,
+                y * scale,
+                (x + n as f32 * m) * scale,
+                (y + m) * scale,
+                0,
+            );
+        }
+    }
     Ok(img)
 }
 

@@ -282,7 +282,11 @@ fn a_layout_may_name_a_system_family() {
         ]
         .concat(),
     );
-    assert!(r.stderr.contains("font family `DejaVu Sans` not found"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("names the font family `DejaVu Sans`, which is not installed"),
+        "{}",
+        r.stderr
+    );
     let mut cmd = Command::new(BIN);
     let ignored = cmd
         .args(["build", "a.md", "-l", "letter-2col", "-o", "c.pdf"])

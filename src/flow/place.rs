@@ -176,6 +176,7 @@ impl Bands {
             } else {
                 0.0
             },
+            qr: spec.footer.qr_code.clone().filter(|_| self.shows_footer(page, pages)),
         }
     }
 

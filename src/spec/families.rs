@@ -48,23 +48,18 @@ impl LayoutSpec {
         else {
             return Ok(());
         };
-        let at = self.location();
+        // At the key that names the family, wherever in the `extends`
+        // chain it was written; the same words for `build` as for `check`.
+        let at = self.origins.get(key).cloned().unwrap_or_else(|| self.location());
         let available = book.families().join(", ");
-        Err(match check {
-            FontCheck::Text => Error::new(
-                at,
-                format!("font family `{family}` not found"),
-                format!("available: {available}"),
+        Err(Error::new(
+            at,
+            format!("`{key}` names the font family `{family}`, which is not installed"),
+            format!(
+                "use one of: {available} (see `handbill fonts`), or add its folder to \
+                 `font-dirs`"
             ),
-            FontCheck::All => Error::new(
-                at,
-                format!("`{key}` names the font family `{family}`, which is not installed"),
-                format!(
-                    "use one of: {available} (see `handbill fonts`), or add its folder to \
-                     `font-dirs`"
-                ),
-            ),
-        })
+        ))
     }
 }
 
@@ -119,7 +114,7 @@ mod tests {
         s.headings.font = "Comic Sans MS".into();
         assert_eq!(
             check(&s, FontCheck::Text),
-            "dir/l.toml: font family `Comic Sans MS` not found — available: Oswald, Source Code Pro"
+            "dir/l.toml: `headings.font` names the font family `Comic Sans MS`, which is not installed — use one of: Oswald, Source Code Pro (see `handbill fonts`), or add its folder to `font-dirs`"
         );
         assert_eq!(
             check(&s, FontCheck::All),

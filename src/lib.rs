@@ -22,9 +22,11 @@ pub mod qr;
 pub mod render;
 pub mod script;
 pub mod shape;
+pub mod share;
 pub mod spec;
 pub mod statement;
 pub mod vars;
+pub mod watch;
 
 pub use error::{Error, Location, Result, Warning};
 pub use flow::fit;
@@ -51,19 +53,29 @@ pub fn typeset(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
-    let mut shaper = shape::Shaper::new(book);
+    typeset_with(&mut shape::Shaper::new(book), statement, spec, vars)
+}
+
+/// Like [`typeset`], with a shaper that may come warm from an earlier build
+/// (see [`shape::ShapeCache`]): words it has shaped are not shaped again.
+pub fn typeset_with(
+    shaper: &mut shape::Shaper<'_>,
+    statement: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
     if spec.fit.pages > 0 {
-        let f = fit::fit(&mut shaper, statement, spec, vars)?;
+        let f = fit::fit(shaper, statement, spec, vars)?;
         return Ok((f.document, f.warnings));
     }
-    let (doc, mut warnings) = flow::flow_with(&mut shaper, statement, spec, vars)?;
+    let (doc, mut warnings) = flow::flow_with(shaper, statement, spec, vars)?;
     let Some(lines) = fit::runt(&doc) else { return Ok((doc, warnings)) };
     // A last page of a line or three: set the text a little smaller to end
     // a page earlier, or say how to.
     let n = doc.pages.len();
     let at = spec.path.as_ref().map(Location::file).unwrap_or_default();
     let s = if lines == 1 { "" } else { "s" };
-    if let Some(f) = fit::pull_back(&mut shaper, statement, spec, vars, n) {
+    if let Some(f) = fit::pull_back(shaper, statement, spec, vars, n) {
         let mut warnings = f.warnings;
         warnings.push(Warning::new(
             at,
@@ -119,17 +131,28 @@ pub fn typeset_pair(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
-    let mut shaper = shape::Shaper::new(book);
+    typeset_pair_with(&mut shape::Shaper::new(book), first, second, spec, vars)
+}
+
+/// Like [`typeset_pair`], with a shaper that may come warm from an earlier
+/// build (see [`shape::ShapeCache`]).
+pub fn typeset_pair_with(
+    shaper: &mut shape::Shaper<'_>,
+    first: &statement::Statement,
+    second: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
     match spec.page.bilingual {
         // Both statements at one body size: see `fit::fit_pair`.
         spec::Bilingual::SideBySide | spec::Bilingual::FrontBack if spec.fit.pages > 0 => {
-            let f = fit::fit_pair(&mut shaper, first, second, spec, vars)?;
+            let f = fit::fit_pair(shaper, first, second, spec, vars)?;
             Ok((f.document, f.warnings))
         }
-        spec::Bilingual::SideBySide => flow::flow_pair_with(&mut shaper, first, second, spec, vars),
+        spec::Bilingual::SideBySide => flow::flow_pair_with(shaper, first, second, spec, vars),
         spec::Bilingual::FrontBack => {
-            let (front, mut warnings) = flow::flow_with(&mut shaper, first, spec, vars)?;
-            let (back, mut more) = flow::flow_with(&mut shaper, second, spec, vars)?;
+            let (front, mut warnings) = flow::flow_with(shaper, first, spec, vars)?;
+            let (back, mut more) = flow::flow_with(shaper, second, spec, vars)?;
             warnings.append(&mut more);
             Ok((flow::front_back(front, back, first, second), warnings))
         }

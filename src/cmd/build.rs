@@ -21,6 +21,8 @@ pub struct Make {
     pub preview_dpi: Option<f32>,
     /// One PNG with thumbnails of every page of every output.
     pub contact_sheet: Option<PathBuf>,
+    /// Images to share on phones next to each PDF (`--share`).
+    pub share: bool,
 }
 
 /// Runs `handbill build` or `handbill preview`.

@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod init;
 pub mod layouts;
 pub mod run;
+pub mod watch;
 
 use std::path::PathBuf;
 

@@ -23,6 +23,7 @@ pub(crate) struct RawLayout {
     pub footer: Option<RawFooter>,
     pub fit: Option<RawFit>,
     pub print: Option<RawPrint>,
+    pub share: Option<RawShare>,
 }
 
 /// `[page]`.
@@ -126,6 +127,13 @@ pub(crate) struct RawPrint {
     pub duplex: Option<String>,
 }
 
+/// `[share]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawShare {
+    pub sizes: Option<Vec<String>>,
+}
+
 /// A length as written. Numbers are accepted here so that validation can
 /// say "add a unit" at the right place instead of a generic type error.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,13 +219,14 @@ pub(crate) fn table_keys(path: &str) -> Option<&'static [&'static str]> {
         "footer" => fields_of::<RawFooter>(),
         "fit" => fields_of::<RawFit>(),
         "print" => fields_of::<RawPrint>(),
+        "share" => fields_of::<RawShare>(),
         _ => return None,
     })
 }
 
 /// The tables a top-level key may belong in, for "`columns` belongs in \[page\]".
-pub(crate) const TABLES: [&str; 7] =
-    ["page", "body", "headings", "masthead", "footer", "fit", "print"];
+pub(crate) const TABLES: [&str; 8] =
+    ["page", "body", "headings", "masthead", "footer", "fit", "print", "share"];
 
 /// The field names a derived struct expects, read by asking it to
 /// deserialize from a deserializer that only records what it is asked for.

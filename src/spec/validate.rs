@@ -3,7 +3,7 @@
 
 use super::raw::{
     RawBody, RawFit, RawFooter, RawHeadings, RawLen, RawMargin, RawMasthead, RawPage, RawPrint,
-    RawSides,
+    RawShare, RawSides,
 };
 use super::source::{Loaded, Origins};
 use super::words::{did_you_mean, list};
@@ -272,6 +272,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     let footer = footer(&mut cx, raw.footer.unwrap_or_default(), &d.footer)?;
     let fit = fit(&cx, raw.fit.unwrap_or_default(), &d.fit, size)?;
     let print = print(&cx, raw.print.unwrap_or_default(), &d.print, &page)?;
+    let share = share(&cx, raw.share.unwrap_or_default(), &d.share)?;
     // Read last, as it always has been: see the order above.
     page.bilingual = cx.choice(
         "page.bilingual",
@@ -297,6 +298,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         footer,
         fit,
         print,
+        share,
         warnings: cx.warnings,
     };
     spec.resolve();
@@ -674,6 +676,20 @@ fn fit(cx: &Ctx, fit: RawFit, d: &FitSpec, size: f32) -> Result<FitSpec> {
 }
 
 /// `[print]`; the sheet must take at least one `page`.
+/// `[share]`: each size one of the names, repeats dropped.
+fn share(cx: &Ctx, share: RawShare, d: &ShareSpec) -> Result<ShareSpec> {
+    let Some(raw) = share.sizes else { return Ok(d.clone()) };
+    let choices = [ShareSize::Portrait, ShareSize::Square, ShareSize::Story].map(|s| (s.name(), s));
+    let mut sizes = Vec::new();
+    for name in &raw {
+        let size = cx.choice("share.sizes", Some(name), &choices, ShareSize::Portrait)?;
+        if !sizes.contains(&size) {
+            sizes.push(size);
+        }
+    }
+    Ok(ShareSpec { sizes })
+}
+
 fn print(cx: &Ctx, print: RawPrint, d: &PrintSpec, page: &PageSpec) -> Result<PrintSpec> {
     let (width, height) = (page.width, page.height);
     let sheet = match print.sheet.as_deref().map(str::trim) {

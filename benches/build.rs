@@ -8,7 +8,9 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use handbill::fonts::{self, FontBook};
 use handbill::jobs::{self, Layout, Options, Plan};
+use handbill::watch::{Session, Target};
 use handbill::{spec, statement, Location, Vars};
+use std::path::PathBuf;
 
 mod common;
 use common::statements;
@@ -93,5 +95,57 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, flyer, batch);
+/// `handbill watch` on a two-page flyer: a cold build (fonts loaded, every
+/// word shaped) against a rebuild after a one-word edit (fonts kept, only
+/// the new word shaped). Both write the PDF, as the watch does.
+fn watch(c: &mut Criterion) {
+    let path = statements()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("general-strike-against-ice"))
+        .expect("statement");
+    let text = std::fs::read_to_string(&path).expect("statement text");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let statement = tmp.path().join("flyer.md");
+    std::fs::write(&statement, &text).expect("write");
+    let target = || Target::Leaflets {
+        statements: vec![statement.clone()],
+        layouts: vec!["letter-2col".into()],
+        sets: Vec::new(),
+        format: None,
+        out: tmp.path().join("out"),
+    };
+    let build = |session: &mut Session, changed: &[PathBuf]| {
+        let r = session.rebuild(changed, &|_| {});
+        let summary = r.result.expect("planned");
+        assert_eq!(summary.failed(), 0);
+        assert_eq!(summary.pages(), 2, "a two-page flyer");
+        black_box(summary.pages())
+    };
+    let mut g = c.benchmark_group("watch");
+    g.sample_size(20).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    g.bench_function("letter-2col cold build", |b| {
+        b.iter(|| {
+            let mut session = Session::new(target(), &[], Options::default()).expect("fonts");
+            build(&mut session, &[])
+        })
+    });
+    let mut session = Session::new(target(), &[], Options::default()).expect("fonts");
+    build(&mut session, &[]);
+    // Each edit puts a word never seen before in place of one word, as a
+    // typo fixed would.
+    let mut n = 0u32;
+    g.bench_function("letter-2col rebuild after a one-word edit", |b| {
+        b.iter(|| {
+            n += 1;
+            let word: String =
+                n.to_string().bytes().map(|d| char::from(b'a' + (d - b'0'))).collect();
+            let edited = text.replacen("violence", &format!("violence{word}"), 1);
+            std::fs::write(&statement, edited).expect("write");
+            build(&mut session, std::slice::from_ref(&statement))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, flyer, batch, watch);
 criterion_main!(benches);

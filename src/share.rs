@@ -376,15 +376,25 @@ fn clear_of_qr(x0: f32, y0: f32, x1: f32, y1: f32, qr: Option<&QrCode>) -> (f32,
     }
 }
 
-/// Draws the code's dark modules with their edges on whole pixels: every
-/// module is two or three pixels wide at these sizes, and a blurred edge
-/// between them would make it harder to scan off a screen.
+/// Draws the code's dark modules as squares of whole pixels, all the same
+/// size, flush with the right and bottom margins as in the PDF: modules of
+/// 2 and 3 pixels mixed, or blurred edges between them, make a code harder
+/// to scan off a screen. Rounding down keeps the code inside its quiet zone.
 fn draw_qr(img: &mut RgbImage, code: &QrCode, at: Placement) {
-    let edge_x = |i: usize| (at.x + (code.x + i as f32 * code.module) * at.scale).round();
-    let edge_y = |i: usize| (at.y + (code.y + i as f32 * code.module) * at.scale).round();
+    let px = qr_module_pixels(code, at);
+    let side = px * code.matrix.width as f32;
+    let right = (at.x + (code.x + code.side) * at.scale).round();
+    let bottom = (at.y + (code.y + code.side) * at.scale).round();
+    let (left, top) = (right - side, bottom - side);
     for (row, col, n) in code.matrix.runs() {
-        fill_rect(img, edge_x(col), edge_y(row), edge_x(col + n), edge_y(row + 1), [0, 0, 0]);
+        let (x, y) = (left + col as f32 * px, top + row as f32 * px);
+        fill_rect(img, x, y, x + n as f32 * px, y + px, [0, 0, 0]);
     }
+}
+
+/// The side of one QR module in an image placed at `at`, in pixels.
+pub fn qr_module_pixels(code: &QrCode, at: Placement) -> f32 {
+    (code.module * at.scale).floor().max(1.0)
 }
 
 #[cfg(test)]

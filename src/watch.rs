@@ -403,6 +403,7 @@ impl Session {
         let warm = Arc::new(Warm::default());
         options.warm = Some(warm.clone());
         options.font_dirs = dirs.clone();
+        let inputs = target.files().iter().map(|p| absolute(p)).collect();
         Ok(Session {
             target,
             dirs,
@@ -411,7 +412,7 @@ impl Session {
             warm,
             fonts: HashMap::new(),
             seen: HashSet::new(),
-            inputs: BTreeSet::new(),
+            inputs,
         })
     }
 

@@ -81,13 +81,21 @@ pub fn watch(target: Target, share: bool, settings: &Settings) -> ExitCode {
     };
     let mut changed: Vec<PathBuf> = Vec::new();
     loop {
-        let told = Told::default();
-        let rebuild = session.rebuild(&changed, &|p| told.tell(p));
-        tell(&rebuild, &changed, &told);
+        // Watched before the build reads them, so that a save during the
+        // build is not missed; again after, for inputs found by the build
+        // (fonts, layouts it extends). Told after that: once the line is
+        // out, every save is seen.
         if let Err(e) = watcher.set(session.inputs()) {
             report(&e);
             return ExitCode::from(2);
         }
+        let told = Told::default();
+        let rebuild = session.rebuild(&changed, &|p| told.tell(p));
+        if let Err(e) = watcher.set(session.inputs()) {
+            report(&e);
+            return ExitCode::from(2);
+        }
+        tell(&rebuild, &changed, &told);
         changed = loop {
             match watcher.wait(&stop) {
                 Ok(Wake::Changed(files)) => break files,

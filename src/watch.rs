@@ -317,15 +317,20 @@ pub enum Target {
 }
 
 impl Target {
-    /// Plans the jobs from the files as they are now; also returns the
-    /// layout names the plan's layouts were loaded from, in plan order.
-    fn plan(&self) -> Result<(Plan, Vec<String>)> {
+    /// Plans the jobs from the files as they are now, loading layouts with
+    /// `load` where it can; also returns the files each of the plan's
+    /// layouts was read from, in plan order.
+    fn plan(
+        &self,
+        kept: &mut KeptLayouts,
+        changed: &HashSet<PathBuf>,
+    ) -> Result<(Plan, Vec<Vec<PathBuf>>)> {
         match self {
             Target::Leaflets { statements, layouts, sets, format, out } => {
-                let loaded = layouts.iter().map(|l| Layout::load(l, sets)).collect();
+                let (loaded, files) = layouts.iter().map(|l| kept.load(l, sets, changed)).unzip();
                 let mut plan = Plan::for_folder(statements.clone(), loaded, out, true)?;
                 plan.format = *format;
-                Ok((plan, layouts.clone()))
+                Ok((plan, files))
             }
             Target::Campaign { file, out, shard } => {
                 let c = campaign::load(file)?;
@@ -333,7 +338,13 @@ impl Target {
                 if let Some(s) = shard {
                     plan.shard(*s);
                 }
-                Ok((plan, c.layouts))
+                let files = c
+                    .layouts
+                    .iter()
+                    .zip(&plan.layouts)
+                    .map(|(name, layout)| layout_files(name, layout))
+                    .collect();
+                Ok((plan, files))
             }
         }
     }
@@ -357,6 +368,48 @@ impl Target {
             Target::Leaflets { .. } => None,
             Target::Campaign { file, .. } => Some(file),
         }
+    }
+}
+
+/// The files a layout was read from (absolute): its own and those it
+/// extends, and for a layout that failed to load, the file of its error.
+fn layout_files(name: &str, layout: &Layout) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        crate::spec::layout_files(name).iter().map(|p| absolute(p)).collect();
+    if let Err(e) = &layout.spec {
+        files.extend(e.location.file.as_deref().map(absolute));
+    }
+    files
+}
+
+/// Layouts as loaded, kept from build to build until one of their files
+/// changes: a rebuild after an edit to the statement reads no layout.
+#[derive(Debug, Default)]
+struct KeptLayouts {
+    by_name: HashMap<(String, Vec<String>), (Layout, Vec<PathBuf>)>,
+}
+
+impl KeptLayouts {
+    /// The layout `name` with `sets`, and the files it was read from.
+    fn load(
+        &mut self,
+        name: &str,
+        sets: &[String],
+        changed: &HashSet<PathBuf>,
+    ) -> (Layout, Vec<PathBuf>) {
+        let key = (name.to_owned(), sets.to_vec());
+        if let Some((layout, files)) = self.by_name.get(&key) {
+            let fresh = !files.iter().any(|f| changed.contains(f));
+            if fresh && layout.spec.is_ok() {
+                let copy = Layout { id: layout.id.clone(), spec: layout.spec.clone() };
+                return (copy, files.clone());
+            }
+        }
+        let layout = Layout::load(name, sets);
+        let files = layout_files(name, &layout);
+        let copy = Layout { id: layout.id.clone(), spec: layout.spec.clone() };
+        self.by_name.insert(key, (copy, files.clone()));
+        (layout, files)
     }
 }
 
@@ -391,6 +444,8 @@ pub struct Session {
     seen: HashSet<PathBuf>,
     /// Every input read so far (absolute): what to watch.
     inputs: BTreeSet<PathBuf>,
+    /// Layouts kept from the last build.
+    layouts: KeptLayouts,
 }
 
 impl Session {
@@ -413,6 +468,7 @@ impl Session {
             fonts: HashMap::new(),
             seen: HashSet::new(),
             inputs,
+            layouts: KeptLayouts::default(),
         })
     }
 
@@ -449,28 +505,14 @@ impl Session {
                 Err(e) => return self.failed(e, start, fonts_reloaded),
             }
         }
-        self.inputs.extend(self.target.files().iter().map(|p| absolute(p)));
-        let (mut plan, names) = match self.target.plan() {
+        let (mut plan, layout_files) = match self.target.plan(&mut self.layouts, &changed) {
             Ok(p) => p,
-            Err(e) => return self.failed(e, start, fonts_reloaded),
+            Err(e) => {
+                self.inputs.extend(self.target.files().iter().map(|p| absolute(p)));
+                return self.failed(e, start, fonts_reloaded);
+            }
         };
         let everything = self.target.campaign().is_some_and(|c| changed.contains(&absolute(c)));
-        let layout_files: Vec<Vec<PathBuf>> = (0..plan.layouts.len())
-            .map(|i| {
-                let mut files: Vec<PathBuf> = names
-                    .get(i)
-                    .map(|n| crate::spec::layout_files(n))
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|p| absolute(p))
-                    .collect();
-                // A layout that failed: the file its error is in.
-                if let Err(e) = &plan.layouts[i].spec {
-                    files.extend(e.location.file.as_deref().map(absolute));
-                }
-                files
-            })
-            .collect();
         let total = plan.jobs.len();
         let mut inputs = Vec::new();
         let statements = plan.statements.clone();
@@ -551,6 +593,48 @@ mod tests {
             });
             assert_eq!(w.wait(&stop).unwrap(), Wake::Stopped);
         });
+    }
+
+    #[test]
+    fn a_warm_rebuild_writes_the_same_pdf_as_a_cold_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = dir.path().join("s.md");
+        let text = "# Stop the raids\n\nWorkers of every city and every trade, unite against \
+                    the raids and the deportations.\n";
+        std::fs::write(&st, text).unwrap();
+        let target = Target::Leaflets {
+            statements: vec![st.clone()],
+            layouts: vec!["letter-2col".into()],
+            sets: Vec::new(),
+            format: None,
+            out: dir.path().join("out"),
+        };
+        let fonts = [crate::fonts::shipped_dir()];
+        let mut session = Session::new(target, &fonts, Options::default()).unwrap();
+        let pdf = dir.path().join("out/s-letter-2col.pdf");
+        let build = |session: &mut Session, changed: &[PathBuf]| {
+            let r = session.rebuild(changed, &|_| {});
+            let summary = r.result.unwrap();
+            assert_eq!(summary.failed(), 0, "{:?}", summary.reports);
+            summary.reports.len()
+        };
+        assert_eq!(build(&mut session, &[]), 1);
+        let cold = std::fs::read(&pdf).unwrap();
+        let words = session.cached_words();
+        assert!(words > 10, "{words} words kept");
+        // A file no job reads rebuilds nothing.
+        assert_eq!(build(&mut session, &[dir.path().join("notes.txt")]), 0);
+        // Edited and back: the second build is warm, and the same.
+        std::fs::write(&st, text.replace("unite", "stand")).unwrap();
+        assert_eq!(build(&mut session, std::slice::from_ref(&st)), 1);
+        assert_ne!(std::fs::read(&pdf).unwrap(), cold);
+        assert_eq!(session.cached_words(), words + 1, "only the new word was shaped");
+        std::fs::write(&st, text).unwrap();
+        assert_eq!(build(&mut session, std::slice::from_ref(&st)), 1);
+        assert!(std::fs::read(&pdf).unwrap() == cold, "a warm build differs from a cold one");
+        let inputs = session.inputs();
+        assert!(inputs.contains(&absolute(&st)), "{inputs:?}");
+        assert!(inputs.iter().any(|p| p.extension().is_some_and(|e| e == "ttf" || e == "otf")));
     }
 
     #[test]

@@ -158,6 +158,12 @@ fn names(files: &[PathBuf]) -> String {
     }
 }
 
+/// An output named for people: `out/a.pdf`, or `a.pdf` in the current
+/// folder (not `./a.pdf`).
+fn shown(path: &Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
+}
+
 fn ms(d: Duration) -> String {
     format!("{} ms", d.as_millis())
 }
@@ -194,12 +200,8 @@ fn summary_line(s: &Summary, total: usize, elapsed: Duration, fonts: &str, cause
         n => format!("{n} warnings"),
     };
     let ok: Vec<_> = s.reports.iter().filter_map(|r| Some((r, r.result.as_ref().ok()?))).collect();
-    let failed: Vec<String> = s
-        .reports
-        .iter()
-        .filter(|r| r.result.is_err())
-        .map(|r| r.output.display().to_string())
-        .collect();
+    let failed: Vec<&Path> =
+        s.reports.iter().filter(|r| r.result.is_err()).map(|r| r.output.as_path()).collect();
     let took = ms(elapsed);
     let wrote = match ok.as_slice() {
         [] => String::new(),
@@ -211,14 +213,19 @@ fn summary_line(s: &Summary, total: usize, elapsed: Duration, fonts: &str, cause
                 n => format!(" + {n} images"),
             };
             let pages = if b.pages == 1 { "page" } else { "pages" };
-            format!("wrote {} ({} {pages}{pictures})", r.output.display(), b.pages)
+            format!("wrote {} ({} {pages}{pictures})", shown(&r.output), b.pages)
         }
         many => format!("wrote {} of {total} PDFs", many.len()),
     };
     let kept = match failed.as_slice() {
         [] => String::new(),
+        [one] if one.exists() => format!(
+            "{}failed; kept the last good {}",
+            if wrote.is_empty() { "" } else { "; " },
+            shown(one)
+        ),
         [one] => {
-            format!("{}failed; kept the last good {one}", if wrote.is_empty() { "" } else { "; " })
+            format!("{}failed; no {} yet", if wrote.is_empty() { "" } else { "; " }, shown(one))
         }
         many => format!(
             "{}{} failed; kept their last good PDFs",

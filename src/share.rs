@@ -76,10 +76,18 @@ impl RgbImage {
         let round = |v: u8| ((u16::from(v) + step / 2) / step * step) as u8;
         let rounded: Vec<u8> = self.pixels.iter().map(|&v| round(v)).collect();
         let mut palette: Vec<[u8; 3]> = Vec::new();
-        let mut index: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
+        let mut index: rustc_hash::FxHashMap<[u8; 3], u8> = rustc_hash::FxHashMap::default();
         let mut indexed = Vec::with_capacity(rounded.len() / 3);
+        // Most pixels repeat the one before (paper, the band).
+        let mut last: Option<([u8; 3], u8)> = None;
         for px in rounded.chunks_exact(3) {
             let c = [px[0], px[1], px[2]];
+            if let Some((lc, li)) = last {
+                if lc == c {
+                    indexed.push(li);
+                    continue;
+                }
+            }
             let i = match index.get(&c) {
                 Some(&i) => i,
                 None if palette.len() < 256 => {
@@ -91,6 +99,7 @@ impl RgbImage {
                 // Too many colours (a photo-like band): plain RGB.
                 None => return self.encode(&rounded, None),
             };
+            last = Some((c, i));
             indexed.push(i);
         }
         self.encode(&indexed, Some(&palette))
@@ -111,7 +120,7 @@ impl RgbImage {
                 None => enc.set_color(png::ColorType::Rgb),
             }
             enc.set_depth(png::BitDepth::Eight);
-            enc.set_compression(png::Compression::High);
+            enc.set_compression(png::Compression::Balanced);
             let mut w = enc.write_header().map_err(fail)?;
             if self.width == 0 || self.height == 0 {
                 let blank: &[u8] = if palette.is_some() { &[0] } else { &PAPER };

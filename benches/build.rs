@@ -8,7 +8,9 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use handbill::fonts;
 use handbill::jobs::{self, Layout, Options, Plan};
+use handbill::watch::{Session, Target};
 use handbill::{spec, statement, Location, Vars};
+use std::path::PathBuf;
 
 mod common;
 use common::statements;
@@ -21,6 +23,17 @@ fn cpu_time() -> Duration {
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
     assert_eq!(rc, 0, "clock_gettime");
     Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// CPU time used so far by this process's finished children, all threads.
+fn children_cpu_time() -> Duration {
+    // SAFETY: an all-zero rusage is a valid value for getrusage to fill.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `u` is a valid rusage to write to.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    assert_eq!(rc, 0, "getrusage");
+    let t = |v: libc::timeval| Duration::new(v.tv_sec as u64, v.tv_usec as u32 * 1000);
+    t(u.ru_utime) + t(u.ru_stime)
 }
 
 /// Statement text → parsed → laid out → PDF bytes, fonts and layout loaded.
@@ -93,5 +106,104 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, flyer, batch);
+/// `handbill watch` on a two-page flyer: a cold build (fonts loaded, every
+/// word shaped) against a rebuild after a one-word edit (fonts kept, only
+/// the new word shaped). Both write the PDF, as the watch does.
+fn watch(c: &mut Criterion) {
+    let path = statements()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("general-strike-against-ice"))
+        .expect("statement");
+    let text = std::fs::read_to_string(&path).expect("statement text");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let statement = tmp.path().join("flyer.md");
+    std::fs::write(&statement, &text).expect("write");
+    let target = || Target::Leaflets {
+        statements: vec![statement.clone()],
+        layouts: vec!["letter-2col".into()],
+        sets: Vec::new(),
+        format: None,
+        out: tmp.path().join("out"),
+    };
+    let build = |session: &mut Session, changed: &[PathBuf]| {
+        let r = session.rebuild(changed, &|_| {});
+        let summary = r.result.expect("planned");
+        assert_eq!(summary.failed(), 0);
+        assert_eq!(summary.pages(), 2, "a two-page flyer");
+        black_box(summary.pages())
+    };
+    let mut g = c.benchmark_group("watch");
+    g.sample_size(20).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    // One worker thread: the CPU clock then counts the work, not idle
+    // workers waiting for more.
+    let options = || Options { threads: Some(1), ..Options::default() };
+    let cold = || {
+        let mut session =
+            Session::new(target(), &handbill::fonts::FontSearch::new(Vec::new(), true), options())
+                .expect("fonts");
+        build(&mut session, &[])
+    };
+    g.bench_function("letter-2col cold build", |b| b.iter(cold));
+    g.bench_function("letter-2col cold build (CPU time)", |b| {
+        b.iter_custom(|iters| {
+            let start = cpu_time();
+            for _ in 0..iters {
+                cold();
+            }
+            cpu_time().saturating_sub(start)
+        })
+    });
+    // What a cold build costs without the watch: `handbill build` run anew,
+    // the process started, fonts read and parsed, every word shaped.
+    let process = || {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_handbill"))
+            .arg("build")
+            .arg(&statement)
+            .args(["--layout", "letter-2col", "--jobs", "1", "--out"])
+            .arg(tmp.path().join("out"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("handbill runs");
+        assert!(status.success());
+    };
+    g.bench_function("letter-2col cold build, handbill build process (CPU time)", |b| {
+        b.iter_custom(|iters| {
+            let start = children_cpu_time();
+            for _ in 0..iters {
+                process();
+            }
+            children_cpu_time().saturating_sub(start)
+        })
+    });
+    let mut session =
+        Session::new(target(), &handbill::fonts::FontSearch::new(Vec::new(), true), options())
+            .expect("fonts");
+    build(&mut session, &[]);
+    // Each edit puts a word never seen before in place of one word, as a
+    // typo fixed would.
+    let mut n = 0u32;
+    let mut edit = move |session: &mut Session| {
+        n += 1;
+        let word: String = n.to_string().bytes().map(|d| char::from(b'a' + (d - b'0'))).collect();
+        let edited = text.replacen("violence", &format!("violence{word}"), 1);
+        std::fs::write(&statement, edited).expect("write");
+        build(session, std::slice::from_ref(&statement))
+    };
+    g.bench_function("letter-2col rebuild after a one-word edit", |b| {
+        b.iter(|| edit(&mut session))
+    });
+    g.bench_function("letter-2col rebuild after a one-word edit (CPU time)", |b| {
+        b.iter_custom(|iters| {
+            let start = cpu_time();
+            for _ in 0..iters {
+                edit(&mut session);
+            }
+            cpu_time().saturating_sub(start)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, flyer, batch, watch);
 criterion_main!(benches);

@@ -15,7 +15,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Location, Result, Warning};
 use crate::fonts::{self, FontBook};
 use crate::preview::{self, GrayImage};
+use crate::shape::{ShapeCache, Shaper};
 use crate::spec::LayoutSpec;
 use crate::statement::{self, Statement};
 use crate::Vars;
@@ -369,6 +370,46 @@ pub struct Options {
     /// Keep small pictures of every page for a contact sheet (see
     /// [`Summary::thumbnails`]).
     pub thumbnails: bool,
+    /// Write the images to share next to each PDF (`--share`), in the
+    /// sizes the layout's `share.sizes` names (see [`crate::share`]).
+    pub share: bool,
+    /// Shaping caches kept from run to run of the same plan (`handbill
+    /// watch`); `None`: every job starts cold.
+    pub warm: Option<Arc<Warm>>,
+}
+
+/// What jobs keep between runs of the same plan: each output's shaped
+/// words (see [`ShapeCache`]), so that a rebuild after an edit shapes only
+/// what changed.
+#[derive(Debug, Default)]
+pub struct Warm {
+    caches: Mutex<HashMap<PathBuf, ShapeCache>>,
+}
+
+impl Warm {
+    /// Takes the cache of the job writing `output` (empty the first time).
+    fn take(&self, output: &Path) -> ShapeCache {
+        self.caches.lock().ok().and_then(|mut c| c.remove(output)).unwrap_or_default()
+    }
+
+    /// Keeps the cache of the job writing `output` for the next run.
+    fn keep(&self, output: &Path, cache: ShapeCache) {
+        if let Ok(mut c) = self.caches.lock() {
+            c.insert(output.to_path_buf(), cache);
+        }
+    }
+
+    /// Forgets every cache (the fonts changed).
+    pub fn clear(&self) {
+        if let Ok(mut c) = self.caches.lock() {
+            c.clear();
+        }
+    }
+
+    /// How many shaped words the caches hold in all.
+    pub fn words(&self) -> usize {
+        self.caches.lock().map_or(0, |c| c.values().map(ShapeCache::words).sum())
+    }
 }
 
 impl Default for Options {
@@ -380,6 +421,8 @@ impl Default for Options {
             pdf: true,
             preview_dpi: None,
             thumbnails: false,
+            share: false,
+            warm: None,
         }
     }
 }
@@ -430,6 +473,9 @@ pub struct Built {
     /// Small pictures of the pages ([`preview::THUMBNAIL_WIDTH`] wide),
     /// when a contact sheet was asked for.
     pub thumbnails: Vec<GrayImage>,
+    /// The font files the pages are set in (what `handbill watch` watches
+    /// besides the statement and the layout).
+    pub fonts: Vec<PathBuf>,
 }
 
 /// The summary row of one job; small on purpose, one is kept per job.
@@ -613,6 +659,30 @@ fn label(output: &Path, pdf: bool, result: &Result<Built, Arc<Error>>) -> String
     .to_string()
 }
 
+/// The font files a document's text is set in, sorted.
+fn fonts_used(doc: &crate::pages::Document, book: &FontBook) -> Vec<PathBuf> {
+    let mut faces: Vec<fonts::FaceId> = doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.elements)
+        .filter_map(|e| match e {
+            crate::pages::Element::Text(run) => Some(run.face),
+            _ => None,
+        })
+        .collect();
+    faces.sort_unstable();
+    faces.dedup();
+    let mut paths: Vec<PathBuf> = faces
+        .into_iter()
+        // Fonts inside the program never change under a watch.
+        .filter(|&f| f < book.len() && book.info(f).origin != fonts::Origin::Bundled)
+        .map(|f| book.info(f).path.clone())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
 /// A statement parsed on first use, then shared.
 type StatementSlot = OnceLock<Result<(Statement, usize), Arc<Error>>>;
 
@@ -664,6 +734,8 @@ pub fn run(
         pdf: options.pdf,
         preview_dpi: options.preview_dpi,
         thumbnails: options.thumbnails,
+        share: options.share,
+        warm: options.warm.as_deref(),
     };
 
     let one = |(index, job): (usize, &Job)| -> Option<JobReport> {
@@ -778,6 +850,8 @@ struct Ctx<'a> {
     pdf: bool,
     preview_dpi: Option<f32>,
     thumbnails: bool,
+    share: bool,
+    warm: Option<&'a Warm>,
 }
 
 impl Ctx<'_> {
@@ -813,10 +887,18 @@ impl Ctx<'_> {
         let both: Vec<&Statement> = [Some(st), second].into_iter().flatten().collect();
         let (spec, mut warnings) = crate::vars::for_job(spec, &both, vars)?;
         let spec = &spec;
-        let (document, more) = match second {
-            Some(st2) => crate::typeset_pair_job(st, st2, spec, book, vars)?,
-            None => crate::typeset_job(st, spec, book, vars)?,
+        let mut shaper = match self.warm {
+            Some(warm) => Shaper::with_cache(book, warm.take(&job.output)),
+            None => Shaper::new(book),
         };
+        let typeset = match second {
+            Some(st2) => crate::typeset_pair_job(&mut shaper, st, st2, spec, vars),
+            None => crate::typeset_job(&mut shaper, st, spec, vars),
+        };
+        if let Some(warm) = self.warm {
+            warm.keep(&job.output, shaper.into_cache());
+        }
+        let (document, more) = typeset?;
         warnings.extend(more);
         let pdf = if self.pdf {
             let opts =
@@ -842,7 +924,12 @@ impl Ctx<'_> {
             }
             None => Vec::new(),
         };
-        let picture_paths = preview::preview_paths(&job.output, pictures.len());
+        let mut picture_paths = preview::preview_paths(&job.output, pictures.len());
+        let shared = match self.share {
+            true => crate::share::draw(&document, spec, book, &job.output)?,
+            false => Vec::new(),
+        };
+        picture_paths.extend(shared.iter().map(|s| s.path.clone()));
         if let Some(p) = picture_paths.iter().find(|p| self.would_overwrite_input(p)) {
             return Err(Error::file(
                 p,
@@ -856,9 +943,13 @@ impl Ctx<'_> {
             crate::output::write_atomic(&job.output, pdf, "the PDF")?;
             files.push(job.output.clone());
         }
-        for (img, path) in pictures.iter().zip(picture_paths) {
-            preview::write_png(img, &path)?;
-            files.push(path);
+        for (img, path) in pictures.iter().zip(&picture_paths) {
+            preview::write_png(img, path)?;
+            files.push(path.clone());
+        }
+        for s in &shared {
+            crate::output::write_atomic(&s.path, &s.png, "the image to share")?;
+            files.push(s.path.clone());
         }
         let thumbnails = if !self.thumbnails {
             Vec::new()
@@ -870,6 +961,7 @@ impl Ctx<'_> {
         };
         Ok(Built {
             thumbnails,
+            fonts: fonts_used(&document, book),
             files,
             pages: document.pages.len(),
             bytes: pdf.as_ref().map_or(0, Vec::len),
@@ -1086,6 +1178,7 @@ mod tests {
                 fitted: false,
                 warnings: 0,
                 thumbnails: Vec::new(),
+                fonts: Vec::new(),
             })
         };
         let failed = Err(Arc::new(Error::file("a.md", "unreadable", "")));
@@ -1195,6 +1288,7 @@ mod tests {
                 fitted: body.is_some(),
                 warnings,
                 thumbnails: Vec::new(),
+                fonts: Vec::new(),
             }),
         };
         let failed = JobReport {

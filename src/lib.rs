@@ -23,9 +23,11 @@ pub mod qr;
 pub mod render;
 pub mod script;
 pub mod shape;
+pub mod share;
 pub mod spec;
 pub mod statement;
 pub mod vars;
+pub mod watch;
 
 pub use error::{Error, Location, Result, Warning};
 pub use flow::fit;
@@ -52,21 +54,33 @@ pub fn typeset(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    typeset_with(&mut shape::Shaper::new(book), statement, spec, vars)
+}
+
+/// Like [`typeset`], with a shaper that may come warm from an earlier build
+/// (see [`shape::ShapeCache`]): words it has shaped are not shaped again.
+pub fn typeset_with(
+    shaper: &mut shape::Shaper<'_>,
+    statement: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
     let (spec, mut warnings) = vars::for_job(spec, &[statement], vars)?;
-    let (doc, mut more) = typeset_job(statement, &spec, book, vars)?;
+    let (doc, mut more) = typeset_job(shaper, statement, &spec, vars)?;
     warnings.append(&mut more);
     Ok((doc, warnings))
 }
 
-/// [`typeset`] with the layout as the job prints it (see [`vars::for_job`]).
+/// [`typeset_with`] with the layout as the job prints it (see
+/// [`vars::for_job`]).
 pub(crate) fn typeset_job(
+    shaper: &mut shape::Shaper<'_>,
     statement: &statement::Statement,
     spec: &spec::LayoutSpec,
-    book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
     if spec.fold.style != spec::FoldStyle::None {
-        return fold::typeset(statement, spec, book, vars);
+        return fold::typeset(statement, spec, shaper.book(), vars);
     }
     let imprinted;
     let statement = if spec.imprint.text.is_empty() {
@@ -75,13 +89,12 @@ pub(crate) fn typeset_job(
         imprinted = fold::with_imprint(statement, spec, vars)?;
         &imprinted
     };
-    let mut shaper = shape::Shaper::new(book);
     if spec.fit.pages > 0 {
-        let f = fit::fit(&mut shaper, statement, spec, vars)?;
+        let f = fit::fit(shaper, statement, spec, vars)?;
         return Ok((f.document, f.warnings));
     }
-    let (doc, warnings) = flow::flow_with(&mut shaper, statement, spec, vars)?;
-    Ok(without_runt(doc, warnings, spec, |n| fit::pull_back(&mut shaper, statement, spec, vars, n)))
+    let (doc, warnings) = flow::flow_with(shaper, statement, spec, vars)?;
+    Ok(without_runt(doc, warnings, spec, |n| fit::pull_back(shaper, statement, spec, vars, n)))
 }
 
 /// A last page of a line or three (see [`fit::runt`]): sets the text a
@@ -133,7 +146,7 @@ pub fn build(
 ) -> Result<Output> {
     let (spec, mut warnings) = vars::for_job(spec, &[statement], vars)?;
     let spec = &spec;
-    let (document, mut more) = typeset_job(statement, spec, book, vars)?;
+    let (document, mut more) = typeset_job(&mut shape::Shaper::new(book), statement, spec, vars)?;
     warnings.append(&mut more);
     let (pdf, mut printing) =
         render::render_with(&document, spec, book, &render::RenderOptions::default())?;
@@ -157,19 +170,31 @@ pub fn typeset_pair(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    typeset_pair_with(&mut shape::Shaper::new(book), first, second, spec, vars)
+}
+
+/// Like [`typeset_pair`], with a shaper that may come warm from an earlier
+/// build (see [`shape::ShapeCache`]).
+pub fn typeset_pair_with(
+    shaper: &mut shape::Shaper<'_>,
+    first: &statement::Statement,
+    second: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
     let (spec, mut warnings) = vars::for_job(spec, &[first, second], vars)?;
-    let (doc, mut more) = typeset_pair_job(first, second, &spec, book, vars)?;
+    let (doc, mut more) = typeset_pair_job(shaper, first, second, &spec, vars)?;
     warnings.append(&mut more);
     Ok((doc, warnings))
 }
 
-/// [`typeset_pair`] with the layout as the job prints it (see
+/// [`typeset_pair_with`] with the layout as the job prints it (see
 /// [`vars::for_job`]).
 pub(crate) fn typeset_pair_job(
+    shaper: &mut shape::Shaper<'_>,
     first: &statement::Statement,
     second: &statement::Statement,
     spec: &spec::LayoutSpec,
-    book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
     // The imprint ends the second statement: the last page, or the end of
@@ -181,22 +206,21 @@ pub(crate) fn typeset_pair_job(
         imprinted = fold::with_imprint(second, spec, vars)?;
         &imprinted
     };
-    let mut shaper = shape::Shaper::new(book);
     match spec.page.bilingual {
         // Both statements at one body size: see `fit::fit_pair`.
         spec::Bilingual::SideBySide | spec::Bilingual::FrontBack if spec.fit.pages > 0 => {
-            let f = fit::fit_pair(&mut shaper, first, second, spec, vars)?;
+            let f = fit::fit_pair(shaper, first, second, spec, vars)?;
             Ok((f.document, f.warnings))
         }
         spec::Bilingual::SideBySide => {
-            let (doc, warnings) = flow::flow_pair_with(&mut shaper, first, second, spec, vars)?;
+            let (doc, warnings) = flow::flow_pair_with(shaper, first, second, spec, vars)?;
             Ok(without_runt(doc, warnings, spec, |n| {
-                fit::pull_back_pair(&mut shaper, first, second, spec, vars, n)
+                fit::pull_back_pair(shaper, first, second, spec, vars, n)
             }))
         }
         spec::Bilingual::FrontBack => {
-            let (front, mut warnings) = flow::flow_with(&mut shaper, first, spec, vars)?;
-            let (back, mut more) = flow::flow_with(&mut shaper, second, spec, vars)?;
+            let (front, mut warnings) = flow::flow_with(shaper, first, spec, vars)?;
+            let (back, mut more) = flow::flow_with(shaper, second, spec, vars)?;
             warnings.append(&mut more);
             // Each side's pages are its own: a runt is only told (fitting
             // one side shorter would not end the other earlier).
@@ -222,7 +246,8 @@ pub fn build_pair(
 ) -> Result<Output> {
     let (spec, mut warnings) = vars::for_job(spec, &[first, second], vars)?;
     let spec = &spec;
-    let (document, mut more) = typeset_pair_job(first, second, spec, book, vars)?;
+    let (document, mut more) =
+        typeset_pair_job(&mut shape::Shaper::new(book), first, second, spec, vars)?;
     warnings.append(&mut more);
     let (pdf, mut printing) =
         render::render_with(&document, spec, book, &render::RenderOptions::default())?;

@@ -41,6 +41,10 @@ enum Command {
         /// Also write a PNG of every page next to each PDF (NAME-1.png, …).
         #[arg(long)]
         preview: bool,
+        /// Also write images to share on phones next to each PDF
+        /// (NAME-share-1.png, …; sizes from the layout's `share.sizes`).
+        #[arg(long)]
+        share: bool,
         #[command(flatten)]
         pictures: Pictures,
         #[command(flatten)]
@@ -58,6 +62,41 @@ enum Command {
         /// Run only every N-th job starting at K (1-based), e.g. --shard 2/4.
         #[arg(long, value_name = "K/N")]
         shard: Option<handbill::jobs::Shard>,
+        /// Also write images to share on phones next to each PDF.
+        #[arg(long)]
+        share: bool,
+        /// Keep running: rebuild the jobs whose inputs change (as `handbill watch`).
+        #[arg(long)]
+        watch: bool,
+        #[command(flatten)]
+        run: Run,
+    },
+    /// Build, then build again on every save of a statement, layout, font or campaign.
+    ///
+    /// Example: handbill watch statement.md --layout letter-2col --out out/
+    ///
+    /// With one campaign file instead of statements, watches the campaign
+    /// (as `handbill batch --watch`). Ctrl-C stops.
+    Watch {
+        /// Statement files (Markdown or plain text), or one campaign file (.toml).
+        #[arg(required = true, value_name = "STATEMENT_OR_CAMPAIGN")]
+        inputs: Vec<PathBuf>,
+        /// A layout name (see `handbill layouts`) or a .toml file; repeatable.
+        #[arg(long = "layout", short = 'l')]
+        layouts: Vec<String>,
+        /// Override one layout key, e.g. --set body.size=11pt; repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Read the statements as "markdown" or "text" (pasted web text).
+        #[arg(long, value_name = "markdown|text")]
+        format: Option<handbill::statement::Format>,
+        /// Output folder, or a .pdf file for a single job (default: the
+        /// current folder; for a campaign, its own `output` pattern).
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Also write images to share on phones next to each PDF.
+        #[arg(long)]
+        share: bool,
         #[command(flatten)]
         run: Run,
     },
@@ -192,11 +231,12 @@ fn main() -> ExitCode {
     cmd::process::setup();
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { inputs, out, preview, pictures, run } => {
+        Command::Build { inputs, out, preview, share, pictures, run } => {
             let make = Make {
                 pdf: true,
                 preview_dpi: preview.then_some(pictures.dpi),
                 contact_sheet: pictures.contact_sheet,
+                share,
             };
             build(&inputs, &out, &make, &run)
         }
@@ -205,11 +245,25 @@ fn main() -> ExitCode {
                 pdf: false,
                 preview_dpi: Some(pictures.dpi),
                 contact_sheet: pictures.contact_sheet,
+                share: false,
             };
             build(&inputs, &out, &make, &run)
         }
-        Command::Batch { campaign, out, shard, run } => {
-            cmd::batch::batch(&campaign, out.as_deref(), shard, &run.settings())
+        Command::Batch { campaign, out, shard, share, watch: true, run } => {
+            let target = handbill::watch::Target::Campaign { file: campaign, out, shard };
+            cmd::watch::watch(target, share, &run.settings())
+        }
+        Command::Batch { campaign, out, shard, share, watch: false, run } => {
+            cmd::batch::batch(&campaign, out.as_deref(), shard, share, &run.settings())
+        }
+        Command::Watch { inputs, layouts, sets, format, out, share, run } => {
+            match cmd::watch::target(inputs, layouts, sets, format, out) {
+                Ok(target) => cmd::watch::watch(target, share, &run.settings()),
+                Err(e) => {
+                    cmd::report(&e);
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::Check { files, format, fonts } => {
             cmd::check::check(&files, format, &fonts.search())

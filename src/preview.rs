@@ -122,16 +122,46 @@ impl GrayImage {
     }
 }
 
+/// Something glyphs, rules and rectangles can be drawn on: the gray
+/// previews here, the colour images to share (`crate::share`).
+pub(crate) trait Canvas {
+    /// What one pixel is inked with.
+    type Ink: Copy;
+    /// Width in pixels.
+    fn width(&self) -> u32;
+    /// Height in pixels.
+    fn height(&self) -> u32;
+    /// Lays `ink` over the pixel at (x, y) with coverage `alpha` (0..=1);
+    /// pixels outside the image are left alone.
+    fn blend(&mut self, x: i64, y: i64, ink: Self::Ink, alpha: f32);
+}
+
+impl Canvas for GrayImage {
+    type Ink = u8;
+
+    fn width(&self) -> u32 {
+        self.width
+    }
+
+    fn height(&self) -> u32 {
+        self.height
+    }
+
+    fn blend(&mut self, x: i64, y: i64, ink: u8, alpha: f32) {
+        GrayImage::blend(self, x, y, ink, alpha);
+    }
+}
+
 /// Rasterizes glyphs, loading each font file once and keeping every glyph
 /// bitmap it has drawn.
-struct Rasterizer<'a> {
+pub(crate) struct Rasterizer<'a> {
     book: &'a FontBook,
     fonts: HashMap<FaceId, fontdue::Font>,
     glyphs: HashMap<(FaceId, u16, u32), (fontdue::Metrics, Vec<u8>)>,
 }
 
 impl<'a> Rasterizer<'a> {
-    fn new(book: &'a FontBook) -> Self {
+    pub(crate) fn new(book: &'a FontBook) -> Self {
         Self { book, fonts: HashMap::new(), glyphs: HashMap::new() }
     }
 
@@ -158,7 +188,14 @@ impl<'a> Rasterizer<'a> {
         }
     }
 
-    fn draw_run(&mut self, img: &mut GrayImage, run: &TextRun, scale: f32) -> Result<()> {
+    /// Draws a run of glyphs in `ink`, `scale` pixels to the point.
+    pub(crate) fn draw_run<C: Canvas>(
+        &mut self,
+        img: &mut C,
+        run: &TextRun,
+        scale: f32,
+        ink: C::Ink,
+    ) -> Result<()> {
         // Also rejects NaN sizes, which compare false to everything.
         if run.glyphs.is_empty() || !(run.size.is_finite() && run.size > 0.0) {
             return Ok(());
@@ -168,7 +205,6 @@ impl<'a> Rasterizer<'a> {
         if !(0.1..=f32::from(u16::MAX)).contains(&px) {
             return Ok(());
         }
-        let ink = gray(run.ink);
         // Glyphs of an expanded line (`run.expand`, at most 2 % wider) are
         // drawn as designed, at their places: a difference below a pixel.
         let mut pen = run.x;
@@ -227,9 +263,9 @@ fn gray(ink: Ink) -> u8 {
 }
 
 /// Fills an axis-aligned rectangle (pixel units) with exact-area anti-aliasing.
-fn fill_rect(img: &mut GrayImage, x0: f32, y0: f32, x1: f32, y1: f32, ink: u8) {
-    let (x0, x1) = (x0.min(x1).max(0.0), x0.max(x1).min(img.width as f32));
-    let (y0, y1) = (y0.min(y1).max(0.0), y0.max(y1).min(img.height as f32));
+pub(crate) fn fill_rect<C: Canvas>(img: &mut C, x0: f32, y0: f32, x1: f32, y1: f32, ink: C::Ink) {
+    let (x0, x1) = (x0.min(x1).max(0.0), x0.max(x1).min(img.width() as f32));
+    let (y0, y1) = (y0.min(y1).max(0.0), y0.max(y1).min(img.height() as f32));
     if !(x1 > x0 && y1 > y0) {
         return;
     }
@@ -243,7 +279,13 @@ fn fill_rect(img: &mut GrayImage, x0: f32, y0: f32, x1: f32, y1: f32, ink: u8) {
 }
 
 /// Strokes a straight line with butt caps (pixel units).
-fn stroke_line(img: &mut GrayImage, a: (f32, f32), b: (f32, f32), width: f32, ink: u8) {
+pub(crate) fn stroke_line<C: Canvas>(
+    img: &mut C,
+    a: (f32, f32),
+    b: (f32, f32),
+    width: f32,
+    ink: C::Ink,
+) {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len = (dx * dx + dy * dy).sqrt();
     let half = width.max(0.0) / 2.0;
@@ -267,9 +309,9 @@ fn stroke_line(img: &mut GrayImage, a: (f32, f32), b: (f32, f32), width: f32, in
     let (ux, uy) = (dx / len, dy / len);
     let pad = half + 1.0;
     let xs =
-        (a.0.min(b.0) - pad).max(0.0) as i64..=(a.0.max(b.0) + pad).min(img.width as f32) as i64;
+        (a.0.min(b.0) - pad).max(0.0) as i64..=(a.0.max(b.0) + pad).min(img.width() as f32) as i64;
     let ys =
-        (a.1.min(b.1) - pad).max(0.0) as i64..=(a.1.max(b.1) + pad).min(img.height as f32) as i64;
+        (a.1.min(b.1) - pad).max(0.0) as i64..=(a.1.max(b.1) + pad).min(img.height() as f32) as i64;
     for py in ys {
         for px in xs.clone() {
             let (cx, cy) = (px as f32 + 0.5 - a.0, py as f32 + 0.5 - a.1);
@@ -322,7 +364,7 @@ fn draw_page(r: &mut Rasterizer<'_>, page: &Page, dpi: f32) -> Result<GrayImage>
     let mut img = GrayImage::white(side(page.width)?, side(page.height)?);
     for el in &page.elements {
         match el {
-            Element::Text(run) => r.draw_run(&mut img, run, scale)?,
+            Element::Text(run) => r.draw_run(&mut img, run, scale, gray(run.ink))?,
             Element::Rule { x0, y0, x1, y1, width, ink } => stroke_line(
                 &mut img,
                 (x0 * scale, y0 * scale),

@@ -202,6 +202,46 @@ pub struct Shaper<'a> {
     pub warnings: Vec<Warning>,
 }
 
+/// What a [`Shaper`] learns that outlives a build: shaping plans, words
+/// shaped at 1 pt and hyphenation points. `handbill watch` keeps it between
+/// rebuilds, so that after a one-word edit only that word is shaped again.
+///
+/// Face ids are the book's, so a cache is only good with the book it was
+/// filled from: [`Shaper::with_cache`] checks the book's font files and
+/// starts empty when they differ.
+#[derive(Default)]
+pub struct ShapeCache {
+    /// The font files of the book the cache was filled from, in face order.
+    faces: Vec<std::path::PathBuf>,
+    plans: HashMap<PlanKey, ShapePlan>,
+    words: Vec<(PlanKey, HashMap<String, Vec<Glyph>>)>,
+    hyphens: HashMap<hypher::Lang, HashMap<String, Vec<usize>>>,
+}
+
+impl ShapeCache {
+    /// How many shaped words the cache holds, over all faces and scripts.
+    pub fn words(&self) -> usize {
+        self.words.iter().map(|(_, w)| w.len()).sum()
+    }
+
+    /// Whether the cache was filled from `book` (the same font files, in
+    /// the same order, so the same face ids).
+    fn fits(&self, book: &FontBook) -> bool {
+        self.faces.len() == book.len()
+            && self.faces.iter().enumerate().all(|(i, p)| *p == book.info(i).path)
+    }
+}
+
+impl std::fmt::Debug for ShapeCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShapeCache")
+            .field("faces", &self.faces.len())
+            .field("plans", &self.plans.len())
+            .field("words", &self.words())
+            .finish()
+    }
+}
+
 impl<'a> Shaper<'a> {
     /// Creates a shaper over a font book.
     pub fn new(book: &'a FontBook) -> Self {
@@ -226,6 +266,29 @@ impl<'a> Shaper<'a> {
             covered: Vec::new(),
             spaces: Vec::new(),
             warnings: Vec::new(),
+        }
+    }
+
+    /// Creates a shaper that starts from what an earlier one learnt (see
+    /// [`ShapeCache`]); a cache filled from another book is dropped.
+    pub fn with_cache(book: &'a FontBook, cache: ShapeCache) -> Self {
+        let mut shaper = Shaper::new(book);
+        if cache.fits(book) {
+            shaper.plans = cache.plans;
+            shaper.cache = cache.words;
+            shaper.hyphens = cache.hyphens;
+        }
+        shaper
+    }
+
+    /// Ends the shaper, keeping what it learnt for the next one (see
+    /// [`Shaper::with_cache`]).
+    pub fn into_cache(self) -> ShapeCache {
+        ShapeCache {
+            faces: (0..self.book.len()).map(|i| self.book.info(i).path.clone()).collect(),
+            plans: self.plans,
+            words: self.cache,
+            hyphens: self.hyphens,
         }
     }
 

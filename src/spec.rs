@@ -64,6 +64,8 @@ pub struct LayoutSpec {
     pub fold: FoldSpec,
     /// The legal imprint ("Printed and published by …").
     pub imprint: ImprintSpec,
+    /// Images to share on phones (`--share`).
+    pub share: ShareSpec,
     /// Things worth telling the user that do not stop the build (a footer
     /// link that is not a URL, very small type), each pointing at its key.
     pub warnings: Vec<Warning>,
@@ -316,6 +318,44 @@ pub struct QrCode {
     pub room: f32,
 }
 
+/// Images of the pages to share on phones (`--share`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareSpec {
+    /// The sizes to draw, in the order written, without repeats.
+    pub sizes: Vec<ShareSize>,
+}
+
+/// One size of image to share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareSize {
+    /// 1080 × 1350 (a portrait post): every page whole.
+    Portrait,
+    /// 1080 × 1080: the top of page 1 at the width of the page.
+    Square,
+    /// 1080 × 1920 (a story or status): every page whole.
+    Story,
+}
+
+impl ShareSize {
+    /// Width and height in pixels.
+    pub fn pixels(self) -> (u32, u32) {
+        match self {
+            ShareSize::Portrait => (1080, 1350),
+            ShareSize::Square => (1080, 1080),
+            ShareSize::Story => (1080, 1920),
+        }
+    }
+
+    /// The name written in `share.sizes`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShareSize::Portrait => "portrait",
+            ShareSize::Square => "square",
+            ShareSize::Story => "story",
+        }
+    }
+}
+
 /// Fitting to a page count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitSpec {
@@ -556,6 +596,7 @@ impl Default for LayoutSpec {
                 page_numbers: true,
             },
             imprint: ImprintSpec { text: String::new(), required: false },
+            share: ShareSpec { sizes: vec![ShareSize::Portrait, ShareSize::Square] },
             warnings: Vec::new(),
             origins: KeyOrigins::default(),
         }
@@ -570,6 +611,13 @@ impl Default for LayoutSpec {
 /// the shipped layout of that name. Warnings are in [`LayoutSpec::warnings`].
 pub fn load(name_or_path: &str, overrides: &[String]) -> Result<LayoutSpec> {
     validate::validate(source::load(source::find(name_or_path)?, overrides)?)
+}
+
+/// The layout files `name_or_path` is read from: its own file and the
+/// files it `extends`, in order (shipped layouts have none). What
+/// `handbill watch` watches; see also [`load`].
+pub fn layout_files(name_or_path: &str) -> Vec<PathBuf> {
+    source::files(name_or_path)
 }
 
 /// Loads a layout from TOML text; `label` names it in error locations and

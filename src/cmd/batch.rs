@@ -16,6 +16,7 @@ pub fn batch(
     campaign_file: &Path,
     out: Option<&Path>,
     shard: Option<Shard>,
+    share: bool,
     settings: &Settings,
 ) -> ExitCode {
     let plan = campaign::load(campaign_file).and_then(|c| c.plan(out));
@@ -29,6 +30,6 @@ pub fn batch(
     if let Some(s) = shard {
         plan.shard(s);
     }
-    let pdfs = Make { pdf: true, preview_dpi: None, contact_sheet: None };
+    let pdfs = Make { pdf: true, preview_dpi: None, contact_sheet: None, share };
     run_plan(&plan, &pdfs, settings)
 }

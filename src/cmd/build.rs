@@ -22,6 +22,8 @@ pub struct Make {
     pub preview_dpi: Option<f32>,
     /// One PNG with thumbnails of every page of every output.
     pub contact_sheet: Option<PathBuf>,
+    /// Images to share on phones next to each PDF (`--share`).
+    pub share: bool,
 }
 
 /// The values of an event layout's `{event.KEY}` placeholders, as given

@@ -32,6 +32,7 @@ pub fn run_plan(plan: &Plan, make: &Make, settings: &Settings) -> ExitCode {
         pdf: make.pdf,
         preview_dpi: make.preview_dpi,
         thumbnails: make.contact_sheet.is_some(),
+        share: make.share,
         ..Options::default()
     };
     if let Err(e) = options.source_date_epoch_from_env() {

@@ -143,6 +143,40 @@ pub(crate) fn find(name_or_path: &str) -> Result<Source> {
         .ok_or_else(|| unknown_layout(Location::file(name_or_path), name_or_path))
 }
 
+/// The files a layout is read from: its own and those it `extends`, in
+/// order, as far as they can be found now. Reading stops at a file that is
+/// not valid TOML (it is listed, so a watcher sees it mended) and at a
+/// parent that is missing; a missing parent named by path is listed too,
+/// as it may yet be written.
+pub(crate) fn files(name_or_path: &str) -> Vec<PathBuf> {
+    let Ok(mut src) = find(name_or_path) else {
+        let path = Path::new(name_or_path);
+        return if looks_like_path(name_or_path) { vec![path.to_path_buf()] } else { Vec::new() };
+    };
+    let mut out: Vec<PathBuf> = Vec::new();
+    while let Some(path) = src.path.clone() {
+        if out.contains(&path) {
+            break;
+        }
+        out.push(path);
+        let extends = src.text.parse::<Table>().ok().and_then(|mut t| match t.remove("extends") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        });
+        let Some(value) = extends else { break };
+        match find_parent(&src, &value, &Location::default()) {
+            Ok(parent) => src = parent,
+            Err(_) => {
+                if let (Some(dir), true) = (src.dir(), looks_like_path(&value)) {
+                    out.push(dir.join(&value));
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// Finds the parent named by `extends = "value"` in `from`.
 fn find_parent(from: &Source, value: &str, at: &Location) -> Result<Source> {
     let Some(dir) = from.dir() else {

@@ -3,7 +3,7 @@
 
 use super::raw::{
     RawBody, RawFit, RawFold, RawFooter, RawHeadings, RawImprint, RawLen, RawMargin, RawMasthead,
-    RawPage, RawPrint, RawSides,
+    RawPage, RawPrint, RawShare, RawSides,
 };
 use super::source::{Loaded, Origins};
 use super::words::{did_you_mean, list};
@@ -281,6 +281,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     fold_fit(&cx, &fold, &fit)?;
     let print = print(&cx, raw_print, &d.print, &page)?;
     let imprint = imprint(&cx, raw.imprint.unwrap_or_default(), &d.imprint)?;
+    let share = share(&cx, raw.share.unwrap_or_default(), &d.share)?;
     // Read last, as it always has been: see the order above.
     page.bilingual = cx.choice(
         "page.bilingual",
@@ -315,6 +316,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         print,
         fold,
         imprint,
+        share,
         warnings: cx.warnings,
         origins: super::KeyOrigins::new(origins.clone()),
     };
@@ -852,6 +854,20 @@ fn imprint(cx: &Ctx, imprint: RawImprint, d: &ImprintSpec) -> Result<ImprintSpec
 }
 
 /// `[print]`; the sheet must take at least one `page`.
+/// `[share]`: each size one of the names, repeats dropped.
+fn share(cx: &Ctx, share: RawShare, d: &ShareSpec) -> Result<ShareSpec> {
+    let Some(raw) = share.sizes else { return Ok(d.clone()) };
+    let choices = [ShareSize::Portrait, ShareSize::Square, ShareSize::Story].map(|s| (s.name(), s));
+    let mut sizes = Vec::new();
+    for name in &raw {
+        let size = cx.choice("share.sizes", Some(name), &choices, ShareSize::Portrait)?;
+        if !sizes.contains(&size) {
+            sizes.push(size);
+        }
+    }
+    Ok(ShareSpec { sizes })
+}
+
 fn print(cx: &Ctx, print: RawPrint, d: &PrintSpec, page: &PageSpec) -> Result<PrintSpec> {
     let (width, height) = (page.width, page.height);
     let sheet = match print.sheet.as_deref().map(str::trim) {

@@ -344,6 +344,9 @@ pub struct Options {
     /// Keep small pictures of every page for a contact sheet (see
     /// [`Summary::thumbnails`]).
     pub thumbnails: bool,
+    /// Standards every PDF is checked against, in place of the layouts'
+    /// `print.standard` (`--standard`); empty: as the layouts say.
+    pub standards: Vec<crate::spec::Standard>,
 }
 
 impl Default for Options {
@@ -355,6 +358,7 @@ impl Default for Options {
             pdf: true,
             preview_dpi: None,
             thumbnails: false,
+            standards: Vec::new(),
         }
     }
 }
@@ -599,6 +603,7 @@ pub fn run(
         pdf: options.pdf,
         preview_dpi: options.preview_dpi,
         thumbnails: options.thumbnails,
+        standards: &options.standards,
     };
 
     let work = || -> Vec<JobReport> {
@@ -679,6 +684,7 @@ struct Ctx<'a> {
     pdf: bool,
     preview_dpi: Option<f32>,
     thumbnails: bool,
+    standards: &'a [crate::spec::Standard],
 }
 
 impl Ctx<'_> {
@@ -686,6 +692,20 @@ impl Ctx<'_> {
     fn run_job(&self, job: &Job, shown: &Path) -> Result<Built, JobError> {
         let layout = &self.plan.layouts[job.layout];
         let spec = layout.spec.as_ref().map_err(|e| JobError::Shared(e.clone()))?;
+        // `--standard` in place of the layout's `print.standard`.
+        let with_standards;
+        let spec = if self.standards.is_empty() {
+            spec
+        } else {
+            with_standards = LayoutSpec {
+                print: crate::spec::PrintSpec {
+                    standards: self.standards.to_vec(),
+                    ..spec.print.clone()
+                },
+                ..spec.clone()
+            };
+            &with_standards
+        };
         let book: &FontBook = match &self.books[job.layout] {
             Ok(b) => b,
             Err(e) => return Err(JobError::Shared(e.clone())),
@@ -715,8 +735,11 @@ impl Ctx<'_> {
         };
         let mut warnings = warnings;
         let pdf = if self.pdf {
-            let opts =
-                crate::render::RenderOptions { compress: true, creation_date: self.creation_date };
+            let opts = crate::render::RenderOptions {
+                compress: true,
+                creation_date: self.creation_date,
+                ..Default::default()
+            };
             let (pdf, printing) = crate::render::render_with(&document, spec, book, &opts)?;
             warnings.extend(printing);
             Some(pdf)

@@ -39,6 +39,8 @@ enum Command {
         #[command(flatten)]
         pictures: Pictures,
         #[command(flatten)]
+        standards: Standards,
+        #[command(flatten)]
         run: Run,
     },
     /// Build a campaign: statements × layouts × local events, on all cores.
@@ -53,6 +55,8 @@ enum Command {
         /// Run only every N-th job starting at K (1-based), e.g. --shard 2/4.
         #[arg(long, value_name = "K/N")]
         shard: Option<handbill::jobs::Shard>,
+        #[command(flatten)]
+        standards: Standards,
         #[command(flatten)]
         run: Run,
     },
@@ -143,6 +147,16 @@ struct Run {
     fonts: FontPath,
 }
 
+/// The standards PDFs are checked against.
+#[derive(Args)]
+struct Standards {
+    /// Check every PDF against a standard as it is written, in place of the
+    /// layout's `print.standard`: pdf/ua-1, pdf/a-2b or pdf/a-2a;
+    /// repeatable. A PDF that fails is not written.
+    #[arg(long = "standard", value_name = "pdf/ua-1|pdf/a-2b|pdf/a-2a")]
+    standard: Vec<handbill::spec::Standard>,
+}
+
 /// Font folders besides the default ones.
 #[derive(Args)]
 struct FontPath {
@@ -154,13 +168,15 @@ struct FontPath {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { inputs, out, preview, pictures, run } => {
+        Command::Build { inputs, out, preview, pictures, standards, run } => {
             let make = Make {
                 pdf: true,
                 preview_dpi: preview.then_some(pictures.dpi),
                 contact_sheet: pictures.contact_sheet,
             };
-            build(&inputs, &out, &make, &run)
+            let Inputs { statements, layouts, sets, format } = &inputs;
+            let settings = cmd::run::Settings { standards: standards.standard, ..run.settings() };
+            cmd::build::build(statements, layouts, sets, *format, &out, &make, &settings)
         }
         Command::Preview { inputs, out, pictures, run } => {
             let make = Make {
@@ -170,8 +186,9 @@ fn main() -> ExitCode {
             };
             build(&inputs, &out, &make, &run)
         }
-        Command::Batch { campaign, out, shard, run } => {
-            cmd::batch::batch(&campaign, out.as_deref(), shard, &run.settings())
+        Command::Batch { campaign, out, shard, standards, run } => {
+            let settings = cmd::run::Settings { standards: standards.standard, ..run.settings() };
+            cmd::batch::batch(&campaign, out.as_deref(), shard, &settings)
         }
         Command::Check { files, format, fonts } => {
             cmd::check::check(&files, format, &fonts.font_path)
@@ -192,6 +209,7 @@ impl Run {
         cmd::run::Settings {
             threads: self.jobs.map(usize::from),
             font_path: self.fonts.font_path.clone(),
+            ..cmd::run::Settings::default()
         }
     }
 }

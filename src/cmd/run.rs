@@ -21,6 +21,9 @@ pub struct Settings {
     pub threads: Option<usize>,
     /// Font folders searched before the default ones.
     pub font_path: Vec<PathBuf>,
+    /// Standards every PDF is checked against (`--standard`), in place of
+    /// the layouts' own; none: as the layouts say.
+    pub standards: Vec<handbill::spec::Standard>,
 }
 
 /// Runs a plan with progress on stderr and a summary on stdout; exit code 1
@@ -31,6 +34,7 @@ pub fn run_plan(plan: &Plan, make: &Make, settings: &Settings) -> ExitCode {
         pdf: make.pdf,
         preview_dpi: make.preview_dpi,
         thumbnails: make.contact_sheet.is_some(),
+        standards: settings.standards.clone(),
         ..Options::default()
     };
     if let Err(e) = options.source_date_epoch_from_env() {

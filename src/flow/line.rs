@@ -331,6 +331,7 @@ impl<'p> Pen<'p> {
                     rtl: run.level % 2 == 1,
                     ink: if decor.link.is_some() { LINK_INK } else { Ink::Black },
                     expand: self.expand,
+                    mark: None,
                 },
                 level: run.level,
                 sources: Vec::with_capacity(self.room),
@@ -686,6 +687,7 @@ mod tests {
             rtl: label.starts_with('r'),
             ink: Ink::Black,
             expand: 1.0,
+            mark: None,
         };
         let read = |visual: &str| {
             let runs = visual.split(' ').map(labelled).collect();

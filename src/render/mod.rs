@@ -217,7 +217,8 @@ pub fn render_with(
     }
     pdf.set_metadata(meta);
     let bytes = pdf.finish().map_err(|e| standard::pdf_error(e, doc, spec))?;
-    let bytes = if opts.compress { deflate::deflate_streams(bytes, DEFLATE_LEVEL) } else { bytes };
+    let level = opts.compress.then_some(DEFLATE_LEVEL);
+    let bytes = deflate::deflate_streams(bytes, level, doc.meta.title.is_some());
     Ok((bytes, warnings))
 }
 
@@ -567,7 +568,10 @@ fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, ta
     if let Some(loc) = cx.locate.then(|| tags::pdf_location(mark)).flatten() {
         s.set_location(loc);
     }
-    let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
+    // Right-to-left glyphs are written in visual order (see `text.rs`);
+    // what the structure reads is the run's text, in logical order.
+    let span = SpanTag::empty().with_actual_text(run.rtl.then_some(run.text.as_str()));
+    let id = s.start_tagged(ContentTag::Span(span));
     draw_text(s, run, ink, cx.book, cx.mode, cx.strict);
     s.end_tagged();
     if cx.locate {

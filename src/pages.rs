@@ -247,7 +247,8 @@ pub struct BlockRole {
     pub kind: BlockKind,
     /// The containers it sits in, outermost first.
     pub scopes: Vec<Scope>,
-    /// Its text, for headings (a heading's title in the PDF outline).
+    /// Its text, for headings (a heading's title in the PDF outline); a
+    /// picture's alternate text.
     pub title: Option<String>,
     /// Source line in the statement (1-based; 0 for layout text).
     pub line: usize,
@@ -273,6 +274,9 @@ pub enum BlockKind {
     },
     /// The footer.
     Footer,
+    /// A picture; its alternate text is [`BlockRole::title`] (none: not
+    /// described, which PDF/UA refuses).
+    Figure,
 }
 
 /// A container of blocks. Two scopes are the same container when kind

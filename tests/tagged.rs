@@ -427,3 +427,35 @@ fn standards_are_read_from_the_layout_and_the_command_line() {
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(st.exists());
 }
+
+/// The path a picture takes: a block of kind `Figure` is a `Figure`
+/// element with its alternate text, and without one PDF/UA-1 refuses it
+/// with the statement's line and what to write. (Pictures are drawn by a
+/// later stage; here a paragraph stands in for one.)
+#[test]
+fn a_figure_without_alt_text_fails_pdf_ua_at_its_line() {
+    use handbill::pages::BlockKind;
+    let dir = temp();
+    let path = write(dir.path(), "pic.md", "# Title\n\nSome text.\n\nThe picture.\n");
+    let st = load(&path);
+    let spec = with_standards(layout("letter-2col", &[]), &[Standard::Ua1]);
+    let mut doc = typeset(&st, &spec);
+    let figure = |doc: &mut Document, alt: Option<&str>| {
+        let block = doc.structure[0]
+            .blocks
+            .iter_mut()
+            .flatten()
+            .find(|b| b.line == 5)
+            .expect("the block of line 5");
+        block.kind = BlockKind::Figure;
+        block.title = alt.map(str::to_string);
+    };
+    figure(&mut doc, None);
+    let e = pdf(&doc, &spec).expect_err("a figure without alt text");
+    let msg = e.to_string();
+    assert!(msg.starts_with(&format!("{}:5:", path.display())), "{msg}");
+    assert!(msg.contains("a picture has no alt text") && msg.contains("![what the picture shows]"));
+    figure(&mut doc, Some("A crowd at City Hall"));
+    let bytes = pdf(&doc, &spec).expect("described");
+    assert!(String::from_utf8_lossy(&bytes).contains("/S/Figure"));
+}

@@ -335,7 +335,7 @@ fn render_single(
 }
 
 /// One side of an imposed sheet: every copy, then the cut marks. The
-/// first copy is read; the others are artifacts.
+/// first copy of each page is read; the others are artifacts.
 fn render_side(
     pdf: &mut PdfDocument,
     side: &SheetSide,
@@ -351,11 +351,12 @@ fn render_side(
     let mut p = pdf.start_page_with(settings);
     {
         let mut s = p.surface();
-        for (k, pl) in side.placements.iter().enumerate() {
+        for pl in &side.placements {
             let Some(page) = doc.pages.get(pl.page) else { continue };
             let t = pl.transform;
+            let first = tagger.as_deref_mut().is_some_and(|tg| tg.first_copy(pl.page));
             let mut tags = match tagger.as_deref_mut() {
-                Some(tagger) if k == 0 => PageTags::On { tagger, pdf_page: index, to_pdf: t },
+                Some(tagger) if first => PageTags::On { tagger, pdf_page: index, to_pdf: t },
                 Some(_) => {
                     s.start_tagged(ContentTag::Artifact(Artifact::with_kind(
                         ArtifactType::PaginationOther,
@@ -578,7 +579,7 @@ fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, ta
         s.reset_location();
     }
     let (x, y) = to_pdf.apply(run.x, run.y - run.size);
-    tagger.content(mark, *pdf_page, Point::from_xy(x, y), id);
+    tagger.content(mark, index, *pdf_page, Point::from_xy(x, y), id);
 }
 
 /// A horizontal rule (the footer's) that runs into the QR code's square

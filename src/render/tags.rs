@@ -17,7 +17,8 @@
 //! `TR` with `TH`/`TD` cells; each link's annotations in a `Link` inside
 //! the block that carries it; the footer's QR code as a `Figure` whose
 //! alternate text is its URL, in a `Link` with the code's annotations.
-//! A picture with alternate text would be a `Figure` the same way. The
+//! A picture (a block of kind `Figure`) is a `Figure` with its
+//! alternate text the same way. The
 //! two statements of a bilingual leaflet are a `Sect` each, with its
 //! language.
 
@@ -39,9 +40,13 @@ use crate::pages::{BlockKind, BlockRole, Document, Mark, Part, Scope, ScopeKind}
 /// annotations and where each block starts.
 #[derive(Default)]
 pub(super) struct Tagger {
-    /// Marked content by mark, in the order it was drawn (PDF page, then
-    /// drawing order on the page).
+    /// Marked content by mark, with the leaflet page it is on and the
+    /// drawing order: the order it is read in (an imposed sheet may hold
+    /// pages out of order).
     content: HashMap<Mark, Vec<(usize, usize, Identifier)>>,
+    /// Leaflet pages already drawn as content: further copies of them are
+    /// artifacts.
+    drawn: std::collections::HashSet<usize>,
     /// Link annotations by the block whose text carries the link, with
     /// their URL, in drawing order; `None` for the QR code's.
     links: Vec<(Option<(u8, usize)>, String, Identifier)>,
@@ -54,13 +59,27 @@ pub(super) struct Tagger {
 }
 
 impl Tagger {
-    /// Files a piece of marked content drawn on PDF page `page` whose
-    /// text starts at `at` (PDF page coordinates).
-    pub(super) fn content(&mut self, mark: Mark, page: usize, at: Point, id: Identifier) {
+    /// Tells whether leaflet page `page` is drawn for the first time, and
+    /// notes that it is: only its first copy is read.
+    pub(super) fn first_copy(&mut self, page: usize) -> bool {
+        self.drawn.insert(page)
+    }
+
+    /// Files a piece of marked content of leaflet page `page`, drawn on
+    /// PDF page `pdf_page` with its text starting at `at` (PDF page
+    /// coordinates).
+    pub(super) fn content(
+        &mut self,
+        mark: Mark,
+        page: usize,
+        pdf_page: usize,
+        at: Point,
+        id: Identifier,
+    ) {
         self.seq += 1;
         self.content.entry(mark).or_default().push((page, self.seq, id));
         if mark.part == Part::Text {
-            self.anchors.entry((mark.statement, mark.block)).or_insert((page, at));
+            self.anchors.entry((mark.statement, mark.block)).or_insert((pdf_page, at));
         }
     }
 
@@ -189,7 +208,12 @@ impl Tagger {
                 }
                 row
             }
-            kind => TagGroup::with_children(block_tag(kind, role), self.ids(mark(Part::Text))),
+            kind => {
+                // Where krilla's findings about the element (a picture without
+                // alternate text) point.
+                let tag = block_tag(kind, role).with_location(pdf_location(mark(Part::Text)));
+                TagGroup::with_children(tag, self.ids(mark(Part::Text)))
+            }
         };
         for (_, ids) in links.drain(..) {
             let mut link = TagGroup::new(Tag::Link);
@@ -320,6 +344,7 @@ fn block_tag(kind: BlockKind, role: &BlockRole) -> TagKind {
         BlockKind::Title => heading(1),
         BlockKind::Heading(l) => heading(l),
         BlockKind::Code => Tag::Code.into(),
+        BlockKind::Figure => Tag::Figure(role.title.clone()).into(),
         _ => Tag::P.into(),
     }
 }

@@ -328,7 +328,7 @@ fn render_single(
     }
     if let Some(code) = qr_on(page, cx.spec) {
         let area = Area { x: code.x + off, y: code.y + off, w: code.side, h: code.side };
-        add_link(&mut p, &area, &cx.spec.footer.link, tagger.as_deref_mut(), None);
+        add_link(&mut p, &area, &cx.spec.footer.link, tagger, None);
     }
     p.finish();
     Ok(())
@@ -569,10 +569,10 @@ fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, ta
     if let Some(loc) = cx.locate.then(|| tags::pdf_location(mark)).flatten() {
         s.set_location(loc);
     }
-    // Right-to-left glyphs are written in visual order (see `text.rs`);
-    // what the structure reads is the run's text, in logical order.
-    let span = SpanTag::empty().with_actual_text(run.rtl.then_some(run.text.as_str()));
-    let id = s.start_tagged(ContentTag::Span(span));
+    // No ActualText over a right-to-left run: it would hide the
+    // per-cluster spans `text.rs` writes for readers' bidi, and page text
+    // would come back garbled.
+    let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
     draw_text(s, run, ink, cx.book, cx.mode, cx.strict);
     s.end_tagged();
     if cx.locate {

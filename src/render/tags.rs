@@ -36,6 +36,12 @@ use krilla::tagging::{
 use crate::error::Location;
 use crate::pages::{BlockKind, BlockRole, Document, Mark, Part, Scope, ScopeKind};
 
+/// A block of a statement: statement and block number.
+type BlockKey = (u8, usize);
+
+/// Link annotations by URL, in the order the URLs first appear.
+type Links = Vec<(String, Vec<Identifier>)>;
+
 /// What the drawing of the pages hands over for the tree: marked content,
 /// annotations and where each block starts.
 #[derive(Default)]
@@ -49,11 +55,11 @@ pub(super) struct Tagger {
     drawn: std::collections::HashSet<usize>,
     /// Link annotations by the block whose text carries the link, with
     /// their URL, in drawing order; `None` for the QR code's.
-    links: Vec<(Option<(u8, usize)>, String, Identifier)>,
+    links: Vec<(Option<BlockKey>, String, Identifier)>,
     /// The QR code's marked content.
     figure: Vec<Identifier>,
     /// Where each block's text starts: PDF page and point.
-    anchors: HashMap<(u8, usize), (usize, Point)>,
+    anchors: HashMap<BlockKey, (usize, Point)>,
     /// Drawing order.
     seq: usize,
 }
@@ -105,8 +111,8 @@ impl Tagger {
     /// elements of annotations no block took (`qr`: the QR code's URL).
     pub(super) fn tree(&self, doc: &Document, lang: &str, qr: &str) -> TagTree {
         let mut tree = TagTree::new().with_lang(Some(lang.to_string()));
-        let mut links: HashMap<(u8, usize), Vec<(String, Vec<Identifier>)>> = HashMap::new();
-        let mut loose: Vec<(String, Vec<Identifier>)> = Vec::new();
+        let mut links: HashMap<BlockKey, Links> = HashMap::new();
+        let mut loose: Links = Vec::new();
         for (owner, url, id) in &self.links {
             let list = match owner {
                 Some(key) => links.entry(*key).or_default(),
@@ -149,8 +155,7 @@ impl Tagger {
         }
         // Annotations whose text is in no block: links of the QR code, and
         // any other left over.
-        let mut rest: Vec<((u8, usize), Vec<(String, Vec<Identifier>)>)> =
-            links.into_iter().collect();
+        let mut rest: Vec<(BlockKey, Links)> = links.into_iter().collect();
         rest.sort_by_key(|(k, _)| *k);
         loose.extend(rest.into_iter().flat_map(|(_, v)| v));
         let mut figure = (!self.figure.is_empty()).then(|| {
@@ -177,13 +182,7 @@ impl Tagger {
 
     /// The element of block `b`, with its links; `None` when nothing of it
     /// was drawn.
-    fn leaf(
-        &self,
-        si: u8,
-        b: usize,
-        role: &BlockRole,
-        links: &mut Vec<(String, Vec<Identifier>)>,
-    ) -> Option<TagGroup> {
+    fn leaf(&self, si: u8, b: usize, role: &BlockRole, links: &mut Links) -> Option<TagGroup> {
         let mark = |part| Mark { statement: si, block: b, part };
         let mut group = match role.kind {
             BlockKind::Row { header } => {

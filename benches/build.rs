@@ -66,6 +66,24 @@ fn flyer(c: &mut Criterion) {
             cpu_time().saturating_sub(start)
         })
     });
+    // What tagging costs: the same flyer with its structure tree and
+    // outline left out (`RenderOptions::tagged`).
+    let untagged = handbill::render::RenderOptions { tagged: false, ..Default::default() };
+    let plain = || {
+        let st = statement::parse(&path, black_box(&text)).expect("parse");
+        let (doc, _) = handbill::typeset(&st, &spec, &book, &vars).expect("typeset");
+        let (pdf, _) = handbill::render::render_with(&doc, &spec, &book, &untagged).expect("pdf");
+        black_box(pdf.len())
+    };
+    g.bench_function("letter-2col end to end, untagged (CPU time)", |b| {
+        b.iter_custom(|iters| {
+            let start = cpu_time();
+            for _ in 0..iters {
+                plain();
+            }
+            cpu_time().saturating_sub(start)
+        })
+    });
     g.finish();
 }
 

@@ -280,6 +280,8 @@ fn number_pages(shaper: &mut Shaper<'_>, doc: &mut Document, spec: &LayoutSpec) 
             rtl: false,
             ink: Ink::Black,
             expand: 1.0,
+            // A page number is pagination: not read.
+            mark: None,
         }));
     }
     Ok(())

@@ -376,6 +376,9 @@ pub struct Options {
     /// Shaping caches kept from run to run of the same plan (`handbill
     /// watch`); `None`: every job starts cold.
     pub warm: Option<Arc<Warm>>,
+    /// Standards every PDF is checked against, in place of the layouts'
+    /// `print.standard` (`--standard`); empty: as the layouts say.
+    pub standards: Vec<crate::spec::Standard>,
 }
 
 /// What jobs keep between runs of the same plan: each output's shaped
@@ -423,6 +426,7 @@ impl Default for Options {
             thumbnails: false,
             share: false,
             warm: None,
+            standards: Vec::new(),
         }
     }
 }
@@ -736,6 +740,7 @@ pub fn run(
         thumbnails: options.thumbnails,
         share: options.share,
         warm: options.warm.as_deref(),
+        standards: &options.standards,
     };
 
     let one = |(index, job): (usize, &Job)| -> Option<JobReport> {
@@ -852,6 +857,7 @@ struct Ctx<'a> {
     thumbnails: bool,
     share: bool,
     warm: Option<&'a Warm>,
+    standards: &'a [crate::spec::Standard],
 }
 
 impl Ctx<'_> {
@@ -859,6 +865,20 @@ impl Ctx<'_> {
     fn run_job(&self, job: &Job, shown: &Path) -> Result<Built, JobError> {
         let layout = &self.plan.layouts[job.layout];
         let spec = layout.spec.as_ref().map_err(|e| JobError::Shared(e.clone()))?;
+        // `--standard` in place of the layout's `print.standard`.
+        let with_standards;
+        let spec = if self.standards.is_empty() {
+            spec
+        } else {
+            with_standards = LayoutSpec {
+                print: crate::spec::PrintSpec {
+                    standards: self.standards.to_vec(),
+                    ..spec.print.clone()
+                },
+                ..spec.clone()
+            };
+            &with_standards
+        };
         let book: &FontBook = match &self.books[job.layout] {
             Ok(b) => b,
             Err(e) => return Err(JobError::Shared(e.clone())),
@@ -901,8 +921,11 @@ impl Ctx<'_> {
         let (document, more) = typeset?;
         warnings.extend(more);
         let pdf = if self.pdf {
-            let opts =
-                crate::render::RenderOptions { compress: true, creation_date: self.creation_date };
+            let opts = crate::render::RenderOptions {
+                compress: true,
+                creation_date: self.creation_date,
+                ..Default::default()
+            };
             let (pdf, printing) = crate::render::render_with(&document, spec, book, &opts)?;
             warnings.extend(printing);
             Some(pdf)

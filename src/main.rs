@@ -48,6 +48,8 @@ enum Command {
         #[command(flatten)]
         pictures: Pictures,
         #[command(flatten)]
+        standards: Standards,
+        #[command(flatten)]
         run: Run,
     },
     /// Build a campaign: statements × layouts × local events, on all cores.
@@ -68,6 +70,8 @@ enum Command {
         /// Keep running: rebuild the jobs whose inputs change (as `handbill watch`).
         #[arg(long)]
         watch: bool,
+        #[command(flatten)]
+        standards: Standards,
         #[command(flatten)]
         run: Run,
     },
@@ -97,6 +101,8 @@ enum Command {
         /// Also write images to share on phones next to each PDF.
         #[arg(long)]
         share: bool,
+        #[command(flatten)]
+        standards: Standards,
         #[command(flatten)]
         run: Run,
     },
@@ -209,6 +215,16 @@ struct Run {
     fonts: FontPath,
 }
 
+/// The standards PDFs are checked against.
+#[derive(Args)]
+struct Standards {
+    /// Check every PDF against a standard as it is written, in place of the
+    /// layout's `print.standard`: pdf/ua-1, pdf/a-2b or pdf/a-2a;
+    /// repeatable. A PDF that fails is not written.
+    #[arg(long = "standard", value_name = "pdf/ua-1|pdf/a-2b|pdf/a-2a")]
+    standard: Vec<handbill::spec::Standard>,
+}
+
 /// Font folders besides the default ones.
 #[derive(Args)]
 struct FontPath {
@@ -231,14 +247,15 @@ fn main() -> ExitCode {
     cmd::process::setup();
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { inputs, out, preview, share, pictures, run } => {
+        Command::Build { inputs, out, preview, share, pictures, standards, run } => {
             let make = Make {
                 pdf: true,
                 preview_dpi: preview.then_some(pictures.dpi),
                 contact_sheet: pictures.contact_sheet,
                 share,
             };
-            build(&inputs, &out, &make, &run)
+            let settings = cmd::run::Settings { standards: standards.standard, ..run.settings() };
+            build(&inputs, &out, &make, &settings)
         }
         Command::Preview { inputs, out, pictures, run } => {
             let make = Make {
@@ -247,18 +264,21 @@ fn main() -> ExitCode {
                 contact_sheet: pictures.contact_sheet,
                 share: false,
             };
-            build(&inputs, &out, &make, &run)
+            build(&inputs, &out, &make, &run.settings())
         }
-        Command::Batch { campaign, out, shard, share, watch: true, run } => {
+        Command::Batch { campaign, out, shard, share, watch: true, standards, run } => {
             let target = handbill::watch::Target::Campaign { file: campaign, out, shard };
-            cmd::watch::watch(target, share, &run.settings())
+            let settings = cmd::run::Settings { standards: standards.standard, ..run.settings() };
+            cmd::watch::watch(target, share, &settings)
         }
-        Command::Batch { campaign, out, shard, share, watch: false, run } => {
-            cmd::batch::batch(&campaign, out.as_deref(), shard, share, &run.settings())
+        Command::Batch { campaign, out, shard, share, watch: false, standards, run } => {
+            let settings = cmd::run::Settings { standards: standards.standard, ..run.settings() };
+            cmd::batch::batch(&campaign, out.as_deref(), shard, share, &settings)
         }
-        Command::Watch { inputs, layouts, sets, format, out, share, run } => {
+        Command::Watch { inputs, layouts, sets, format, out, share, standards, run } => {
+            let settings = cmd::run::Settings { standards: standards.standard, ..run.settings() };
             match cmd::watch::target(inputs, layouts, sets, format, out) {
-                Ok(target) => cmd::watch::watch(target, share, &run.settings()),
+                Ok(target) => cmd::watch::watch(target, share, &settings),
                 Err(e) => {
                     cmd::report(&e);
                     ExitCode::from(2)
@@ -293,14 +313,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn build(inputs: &Inputs, out: &std::path::Path, make: &Make, run: &Run) -> ExitCode {
+fn build(
+    inputs: &Inputs,
+    out: &std::path::Path,
+    make: &Make,
+    settings: &cmd::run::Settings,
+) -> ExitCode {
     let Inputs { statements, layouts, sets, format, event, vars } = inputs;
     let event = cmd::build::EventArgs { event: event.as_deref(), vars };
-    cmd::build::build(statements, layouts, sets, *format, &event, out, make, &run.settings())
+    cmd::build::build(statements, layouts, sets, *format, &event, out, make, settings)
 }
 
 impl Run {
     fn settings(&self) -> cmd::run::Settings {
-        cmd::run::Settings { threads: self.jobs.map(usize::from), fonts: self.fonts.search() }
+        cmd::run::Settings {
+            threads: self.jobs.map(usize::from),
+            fonts: self.fonts.search(),
+            ..cmd::run::Settings::default()
+        }
     }
 }

@@ -41,6 +41,9 @@ pub struct TextRun {
     /// lines, within ±2 %); 1 = as designed. Advances and offsets above are
     /// on the page, so they already include it.
     pub expand: f32,
+    /// Where the text belongs in the document's structure (tagged PDF);
+    /// `None` for text that is not part of it.
+    pub mark: Option<Mark>,
 }
 
 impl TextRun {
@@ -98,6 +101,8 @@ pub struct Link {
     pub h: f32,
     /// Target URL.
     pub url: String,
+    /// The block whose text carries the link.
+    pub mark: Option<Mark>,
 }
 
 /// What kind of block a line belongs to.
@@ -177,6 +182,9 @@ pub struct Document {
     pub meta: Meta,
     /// The body size used (after fitting).
     pub body_size: f32,
+    /// The logical structure of each statement on the leaflet (one, or two
+    /// for a bilingual leaflet), which the runs' [`Mark`]s point into.
+    pub structure: Vec<Structure>,
 }
 
 impl Document {
@@ -196,4 +204,106 @@ impl Document {
         }
         cols
     }
+}
+
+/// Where a run of text belongs in the document's logical structure: which
+/// statement, which block of it (the block's [`LineInfo::paragraph`]
+/// number), and which part of the block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Mark {
+    /// The statement (0, or 1 for the second of a bilingual leaflet).
+    pub statement: u8,
+    /// The block: an index into [`Structure::blocks`].
+    pub block: usize,
+    /// The part of the block.
+    pub part: Part,
+}
+
+/// A part of a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// Its text.
+    Text,
+    /// Cell `n` of a table row.
+    Cell(u16),
+    /// The marker of the list item that opens at this block, the item
+    /// being scope `n` (0-based) of the block's [`BlockRole::scopes`].
+    Label(u8),
+}
+
+/// The logical structure of one statement: what each numbered block is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Structure {
+    /// The statement's file (for messages).
+    pub source: std::path::PathBuf,
+    /// The statement's language (BCP 47).
+    pub lang: String,
+    /// The blocks by number ([`Mark::block`]); numbers that mark nothing
+    /// are `None`.
+    pub blocks: Vec<Option<BlockRole>>,
+}
+
+/// What one block is, and what it sits in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockRole {
+    /// The kind of block.
+    pub kind: BlockKind,
+    /// The containers it sits in, outermost first.
+    pub scopes: Vec<Scope>,
+    /// Its text, for headings (a heading's title in the PDF outline); a
+    /// picture's alternate text.
+    pub title: Option<String>,
+    /// Source line in the statement (1-based; 0 for layout text).
+    pub line: usize,
+}
+
+/// A kind of block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// The statement's title in the masthead.
+    Title,
+    /// Other masthead text: kicker, subtitle, byline.
+    Masthead,
+    /// A heading of level 1..=6.
+    Heading(u8),
+    /// A paragraph.
+    Paragraph,
+    /// A code block.
+    Code,
+    /// A table row; `header` for the header row.
+    Row {
+        /// The header row.
+        header: bool,
+    },
+    /// The footer.
+    Footer,
+    /// A picture; its alternate text is [`BlockRole::title`] (none: not
+    /// described, which PDF/UA refuses).
+    Figure,
+}
+
+/// A container of blocks. Two scopes are the same container when kind
+/// and `id` agree at the same depth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// What kind of container.
+    pub kind: ScopeKind,
+    /// The number of its first block.
+    pub id: usize,
+}
+
+/// A kind of container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// A list; numbered or bulleted.
+    List {
+        /// Numbered.
+        numbered: bool,
+    },
+    /// One item of a list.
+    Item,
+    /// A block quotation.
+    Quote,
+    /// A table.
+    Table,
 }

@@ -400,6 +400,9 @@ pub enum Duplex {
 /// Print production.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrintSpec {
+    /// The standards the PDF must meet, checked when it is written
+    /// (`print.standard`); the PDF is tagged either way.
+    pub standards: Vec<Standard>,
     /// Ink mode.
     pub color: ColorMode,
     /// Draw crop marks outside the bleed.
@@ -470,6 +473,71 @@ pub struct ImprintSpec {
     pub text: String,
     /// Refuse to build while `text` is empty.
     pub required: bool,
+}
+
+/// A PDF standard a leaflet can be checked against when it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standard {
+    /// PDF/UA-1: accessible (tagged, titled, every picture described).
+    Ua1,
+    /// PDF/A-2b: archival, the pages look the same forever.
+    A2b,
+    /// PDF/A-2a: archival and tagged, the text reads back in order.
+    A2a,
+}
+
+impl Standard {
+    /// Every standard with its name, as `print.standard` and `--standard`
+    /// spell it.
+    pub const ALL: [(&'static str, Standard); 3] =
+        [("pdf/ua-1", Standard::Ua1), ("pdf/a-2b", Standard::A2b), ("pdf/a-2a", Standard::A2a)];
+
+    /// The standard's name, e.g. `pdf/ua-1`.
+    pub fn name(self) -> &'static str {
+        Standard::ALL.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+    }
+
+    /// Tells whether it is a PDF/A level.
+    pub fn archival(self) -> bool {
+        matches!(self, Standard::A2b | Standard::A2a)
+    }
+
+    /// Reads a list of standard names (case and spaces do not matter);
+    /// `""` and `"none"` stand for none. Errors name what is allowed: at
+    /// most one PDF/A level, known names only.
+    pub fn parse_list<S: AsRef<str>>(names: &[S]) -> std::result::Result<Vec<Standard>, String> {
+        let mut out: Vec<Standard> = Vec::new();
+        for n in names {
+            let norm = n.as_ref().trim().to_ascii_lowercase();
+            if norm.is_empty() || norm == "none" {
+                continue;
+            }
+            let Some((_, s)) = Standard::ALL.iter().find(|(name, _)| *name == norm) else {
+                return Err(format!(
+                    "`{}` is not a standard handbill checks: write \"pdf/ua-1\", \"pdf/a-2b\" or \"pdf/a-2a\" (PDF/X is not offered)",
+                    n.as_ref()
+                ));
+            };
+            if s.archival() && out.iter().any(|o| o.archival() && o != s) {
+                return Err(
+                    "a PDF can claim one PDF/A level only: choose \"pdf/a-2b\" or \"pdf/a-2a\""
+                        .into(),
+                );
+            }
+            if !out.contains(s) {
+                out.push(*s);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl std::str::FromStr for Standard {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Standard, String> {
+        Standard::parse_list(&[s])?.first().copied().ok_or_else(|| "no standard given".into())
+    }
 }
 
 impl LayoutSpec {
@@ -582,6 +650,7 @@ impl Default for LayoutSpec {
                 min_measure: 0.0,
             },
             print: PrintSpec {
+                standards: Vec::new(),
                 color: ColorMode::Color,
                 crop_marks: false,
                 sheet: None,

@@ -22,6 +22,9 @@ pub struct Settings {
     /// Font folders searched before the default ones, and whether system
     /// fonts may be used.
     pub fonts: FontSearch,
+    /// Standards every PDF is checked against (`--standard`), in place of
+    /// the layouts' own; none: as the layouts say.
+    pub standards: Vec<handbill::spec::Standard>,
 }
 
 /// Runs a plan with progress on stderr and a summary on stdout; exit code 1
@@ -33,6 +36,7 @@ pub fn run_plan(plan: &Plan, make: &Make, settings: &Settings) -> ExitCode {
         preview_dpi: make.preview_dpi,
         thumbnails: make.contact_sheet.is_some(),
         share: make.share,
+        standards: settings.standards.clone(),
         ..Options::default()
     };
     if let Err(e) = options.source_date_epoch_from_env() {

@@ -52,7 +52,12 @@ pub fn target(
 
 /// Runs the watch until Ctrl-C: exit 0 then, 2 when it cannot start.
 pub fn watch(target: Target, share: bool, settings: &Settings) -> ExitCode {
-    let mut options = Options { threads: settings.threads, share, ..Options::default() };
+    let mut options = Options {
+        threads: settings.threads,
+        share,
+        standards: settings.standards.clone(),
+        ..Options::default()
+    };
     if let Err(e) = options.source_date_epoch_from_env() {
         report(&e);
         return ExitCode::from(2);

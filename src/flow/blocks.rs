@@ -4,11 +4,14 @@
 
 use crate::error::{Location, Result, Warning};
 use crate::linebreak::{self, Item, Mode, Params};
-use crate::pages::{Element, Ink, LineInfo, LineKind, Link, TextRun};
+use crate::pages::{
+    BlockKind, BlockRole, Element, Ink, LineInfo, LineKind, Link, Mark, Part, Scope, ScopeKind,
+    TextRun,
+};
 use crate::script::Dir;
 use crate::shape::Paragraph;
 use crate::spec::Align;
-use crate::statement::{Block, Inline};
+use crate::statement::{plain_text, Block, Inline};
 
 use super::line::{set_line, LineSpan, SetLine};
 use super::{Flow, Frame, Keep, LineMetrics, Unit, EPS};
@@ -133,6 +136,30 @@ impl<'a, 'b> Flow<'a, 'b> {
         Ok(())
     }
 
+    /// Opens a container (list, item, quote, table) at the next block;
+    /// returns its number. The caller pops it from `scopes`.
+    fn open_scope(&mut self, kind: ScopeKind) -> usize {
+        let id = self.paragraph_no;
+        self.scopes.push(Scope { kind, id });
+        id
+    }
+
+    /// Records what block `pno` is, in the containers open now, and
+    /// returns the mark of its text.
+    pub(super) fn record(
+        &mut self,
+        pno: usize,
+        kind: BlockKind,
+        title: Option<String>,
+        line: usize,
+    ) -> Mark {
+        if self.roles.len() <= pno {
+            self.roles.resize(pno + 1, None);
+        }
+        self.roles[pno] = Some(BlockRole { kind, scopes: self.scopes.clone(), title, line });
+        Mark { statement: self.statement, block: pno, part: Part::Text }
+    }
+
     /// Breaks a shaped paragraph and sets its lines.
     pub(super) fn set_paragraph(
         &self,
@@ -225,6 +252,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let m = self.body_metrics();
         let limits =
             Limits { orphans: spec.body.orphans as usize, widows: spec.body.widows as usize };
+        self.next_role = Some((BlockKind::Paragraph, None, line));
         self.push_lines(lines, m, frame, kind, out, gap, limits);
         Ok(())
     }
@@ -255,6 +283,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let m =
             self.metrics_for(&spec.headings.font, size, (size * 1.15).max(spec.body.leading * 0.8));
         let n0 = out.len();
+        self.next_role = Some((BlockKind::Heading(level), Some(plain_text(content)), line));
         self.push_lines(lines, m, frame, LineKind::Heading, out, gap, Limits::NONE);
         if out.len() > n0 {
             if let Some(u) = out.last_mut() {
@@ -284,7 +313,10 @@ impl<'a, 'b> Flow<'a, 'b> {
             quote_depth: frame.quote_depth + 1,
         };
         let n0 = out.len();
-        self.blocks(blocks, inner, out)?;
+        self.open_scope(ScopeKind::Quote);
+        let made = self.blocks(blocks, inner, out);
+        self.scopes.pop();
+        made?;
         if let Some(u) = out.get_mut(n0) {
             u.space_before = u.space_before.max(gap);
         }
@@ -341,13 +373,25 @@ impl<'a, 'b> Flow<'a, 'b> {
         let n = lines.len();
         let pno = self.paragraph_no;
         self.paragraph_no += 1;
+        let (role, title, line) = self.next_role.take().unwrap_or((
+            match kind {
+                LineKind::Heading => BlockKind::Heading(1),
+                LineKind::Masthead => BlockKind::Masthead,
+                LineKind::Footer => BlockKind::Footer,
+                LineKind::Body | LineKind::Other => BlockKind::Paragraph,
+            },
+            None,
+            0,
+        ));
+        let mark = self.record(pno, role, title, line);
         let mut after_hyphen = false;
         for (i, l) in lines.into_iter().enumerate() {
             let keep = limits.keep(i, n, after_hyphen);
             after_hyphen = l.hyphen;
             let mut elements = Vec::with_capacity(l.runs.len() + l.strikes.len());
             for r in l.runs {
-                elements.push(Element::Text(TextRun { x: r.x + frame.indent, y: m.baseline, ..r }));
+                let (x, y) = (r.x + frame.indent, m.baseline);
+                elements.push(Element::Text(TextRun { x, y, mark: Some(mark), ..r }));
             }
             for (x0, x1, size) in l.strikes {
                 let y = m.baseline - size * 0.28;
@@ -369,6 +413,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                     w: x1 - x0,
                     h: m.leading,
                     url,
+                    mark: Some(mark),
                 })
                 .collect();
             out.push(Unit {
@@ -414,9 +459,32 @@ impl<'a, 'b> Flow<'a, 'b> {
             quote_depth: frame.quote_depth,
         };
         let family: &'a str = &self.spec.body.font;
+        self.open_scope(ScopeKind::List { numbered: start.is_some() });
+        let made = self.list_items(start, items, inner, indent, family, out, gap);
+        self.scopes.pop();
+        made
+    }
+
+    /// Sets the items of a list, each marker hanging in the list's indent.
+    #[allow(clippy::too_many_arguments)]
+    fn list_items(
+        &mut self,
+        start: Option<u64>,
+        items: &[Vec<Block>],
+        inner: Frame,
+        indent: f32,
+        family: &'a str,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let size = self.spec.body.size;
         for (k, item) in items.iter().enumerate() {
             let n0 = out.len();
-            self.blocks(item, inner, out)?;
+            let depth = self.scopes.len();
+            let item_no = self.open_scope(ScopeKind::Item);
+            let made = self.blocks(item, inner, out);
+            self.scopes.pop();
+            made?;
             if out.len() == n0 {
                 continue;
             }
@@ -445,8 +513,14 @@ impl<'a, 'b> Flow<'a, 'b> {
             } else {
                 inner.indent - gapw - x1
             };
+            let mark = Mark {
+                statement: self.statement,
+                block: item_no,
+                part: Part::Label(u8::try_from(depth).unwrap_or(u8::MAX)),
+            };
             for (k, r) in set.runs.into_iter().enumerate() {
-                first.elements.insert(k, Element::Text(TextRun { x: r.x + x, y: baseline, ..r }));
+                let (x, y) = (r.x + x, baseline);
+                first.elements.insert(k, Element::Text(TextRun { x, y, mark: Some(mark), ..r }));
             }
         }
         Ok(())
@@ -468,6 +542,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let n = lines.len();
         let pno = self.paragraph_no;
         self.paragraph_no += 1;
+        let mark = self.record(pno, BlockKind::Code, None, line);
         for (i, l) in lines.iter().enumerate() {
             let mut style = self.text_style(size, family, false, false, frame.width);
             style.hang = false;
@@ -482,6 +557,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                     elements.push(Element::Text(TextRun {
                         x: r.x + frame.indent,
                         y: m.baseline,
+                        mark: Some(mark),
                         ..r
                     }));
                 }
@@ -549,8 +625,13 @@ impl<'a, 'b> Flow<'a, 'b> {
         }
         let n = all.len();
         let grid = TableGrid { frame, size, pad, cell_w, metrics: m, family };
-        for (ri, (is_header, cells)) in all.into_iter().enumerate() {
-            let mut row = self.table_row(cells, is_header, &grid, &src)?;
+        self.open_scope(ScopeKind::Table);
+        let rows = all
+            .into_iter()
+            .map(|(is_header, cells)| self.table_row(cells, is_header, &grid, &src, line))
+            .collect::<Result<Vec<Unit>>>();
+        self.scopes.pop();
+        for (ri, mut row) in rows?.into_iter().enumerate() {
             if ri == 0 {
                 let (x0, x1) = (frame.indent, frame.indent + frame.width);
                 let width = 0.8;
@@ -578,6 +659,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         is_header: bool,
         grid: &TableGrid<'a>,
         src: &Location,
+        line: usize,
     ) -> Result<Unit> {
         let TableGrid { frame, size, pad, cell_w, metrics: m, family } = *grid;
         let mut elements = Vec::new();
@@ -586,7 +668,9 @@ impl<'a, 'b> Flow<'a, 'b> {
         let mut row_lines = 1;
         let pno = self.paragraph_no;
         self.paragraph_no += 1;
+        let row = self.record(pno, BlockKind::Row { header: is_header }, None, line);
         for (ci, cell) in cells.iter().enumerate() {
+            let mark = Mark { part: Part::Cell(u16::try_from(ci).unwrap_or(u16::MAX)), ..row };
             let measure = (cell_w - 2.0 * pad).max(size);
             let style = self.text_style(size, family, is_header, true, measure);
             let p = self.shaper.paragraph(cell, &style, src)?;
@@ -596,7 +680,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             for (li, s) in set.into_iter().enumerate() {
                 let y = pad + m.baseline + li as f32 * m.leading;
                 for r in s.runs {
-                    elements.push(Element::Text(TextRun { x: r.x + x, y, ..r }));
+                    elements.push(Element::Text(TextRun { x: r.x + x, y, mark: Some(mark), ..r }));
                 }
                 for (x0, x1, url) in s.links {
                     links.push(Link {
@@ -605,6 +689,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                         w: x1 - x0,
                         h: m.leading,
                         url,
+                        mark: Some(mark),
                     });
                 }
                 infos.push(LineInfo {

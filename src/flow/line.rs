@@ -338,6 +338,7 @@ impl<'p> Pen<'p> {
                     rtl: run.level % 2 == 1,
                     ink,
                     expand: self.expand,
+                    mark: None,
                 },
                 level: run.level,
                 sources: Vec::with_capacity(self.room),
@@ -693,6 +694,7 @@ mod tests {
             rtl: label.starts_with('r'),
             ink: Ink::Black,
             expand: 1.0,
+            mark: None,
         };
         let read = |visual: &str| {
             let runs = visual.split(' ').map(labelled).collect();

@@ -3,7 +3,7 @@
 
 use crate::error::{Location, Result};
 use crate::linebreak::Mode;
-use crate::pages::{Element, Ink, LineKind};
+use crate::pages::{BlockKind, Element, Ink, LineKind};
 use crate::script::Dir;
 use crate::statement::Inline;
 use crate::vars::{display_date_in, fill_placeholders};
@@ -103,6 +103,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                 leading: size * 1.08,
                 gap: 0.0,
             };
+            self.next_role = Some((BlockKind::Title, Some(title.to_string()), 0));
             self.masthead_line(&[Inline::text(title)], line, frame, &mut out)?;
         }
         let msize = spec.masthead.meta_size;

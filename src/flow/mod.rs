@@ -28,7 +28,9 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Location, Result, Warning};
 use crate::fonts::FontBook;
-use crate::pages::{Document, Element, LineInfo, Link, Page};
+use crate::pages::{
+    BlockKind, BlockRole, Document, Element, LineInfo, Link, Page, Scope, Structure,
+};
 use crate::script::Dir;
 use crate::shape::{Shaper, TextStyle};
 use crate::spec::LayoutSpec;
@@ -75,15 +77,14 @@ pub fn flow_with<'b>(
     spec: &LayoutSpec,
     vars: &Vars,
 ) -> Result<(Document, Vec<Warning>)> {
-    let (pages, warnings) = with_flow(shaper, statement, spec, vars, |f| {
+    let (made, warnings) = with_flow(shaper, statement, spec, vars, |f| {
         f.run()?;
-        Ok(std::mem::take(&mut f.pages))
+        Ok((std::mem::take(&mut f.pages), f.structure()))
     });
-    let pages = pages.map(|p| in_ink_mode(p, spec));
-    Ok((
-        Document { pages: pages?, meta: statement.meta.clone(), body_size: spec.body.size },
-        warnings,
-    ))
+    let (pages, structure) = made?;
+    let pages = in_ink_mode(pages, spec);
+    let meta = statement.meta.clone();
+    Ok((Document { pages, meta, body_size: spec.body.size, structure: vec![structure] }, warnings))
 }
 
 /// Runs `job` on the flow of one statement, which owns `shaper` for the
@@ -203,6 +204,17 @@ struct Flow<'a, 'b> {
     column_width: f32,
     /// Direction of the statement: sets columns, alignment and list markers.
     dir: Dir,
+    /// Which statement of the leaflet this is (1 for the second of a
+    /// bilingual pair): what its text's marks say.
+    statement: u8,
+    /// The containers (lists, items, quotes, tables) open at the block
+    /// being set.
+    scopes: Vec<Scope>,
+    /// What each numbered block is ([`Structure::blocks`]).
+    roles: Vec<Option<BlockRole>>,
+    /// What the next lines set by `push_lines` are (kind, title, source
+    /// line), when the caller knows better than their line kind.
+    next_role: Option<(BlockKind, Option<String>, usize)>,
 }
 
 impl<'a, 'b> Flow<'a, 'b> {
@@ -235,7 +247,17 @@ impl<'a, 'b> Flow<'a, 'b> {
             memo: None,
             column_width: spec.column_width(),
             dir,
+            statement: 0,
+            scopes: Vec::new(),
+            roles: Vec::new(),
+            next_role: None,
         })
+    }
+
+    /// The statement's structure as set so far.
+    fn structure(&self) -> Structure {
+        let lang = self.st.meta.lang.clone().unwrap_or_else(|| self.spec.body.language.clone());
+        Structure { source: self.st.path.clone(), lang, blocks: self.roles.clone() }
     }
 
     /// Where line `line` of the statement is, for messages.
@@ -413,13 +435,20 @@ pub fn flow_pair_with<'b>(
 
     let mut warnings = Vec::new();
     let mut sides = Vec::with_capacity(2);
-    for st in [first, second] {
-        let (side, mut more) = with_flow(shaper, st, spec, vars, |f| f.side(side_w, inner_w, qr));
+    let mut structure = Vec::with_capacity(2);
+    for (i, st) in [first, second].into_iter().enumerate() {
+        let (side, mut more) = with_flow(shaper, st, spec, vars, |f| {
+            f.statement = i as u8;
+            Ok((f.side(side_w, inner_w, qr)?, f.structure()))
+        });
         warnings.append(&mut more);
-        sides.push(side?);
+        let (side, s) = side?;
+        sides.push(side);
+        structure.push(s);
     }
     let pages = in_ink_mode(place_pair(spec, &sides, per_side)?, spec);
-    Ok((Document { pages, meta: pair_meta(first, second), body_size: spec.body.size }, warnings))
+    let meta = pair_meta(first, second);
+    Ok((Document { pages, meta, body_size: spec.body.size, structure }, warnings))
 }
 
 /// Text in the ink it prints in: in black-ink mode (`print.color =
@@ -458,7 +487,22 @@ pub fn front_back(
     first: &Statement,
     second: &Statement,
 ) -> Document {
+    let mut back = back;
+    // The back's text is the second statement's.
+    for page in &mut back.pages {
+        for e in &mut page.elements {
+            if let Element::Text(crate::pages::TextRun { mark: Some(m), .. }) = e {
+                m.statement = 1;
+            }
+        }
+        for l in &mut page.links {
+            if let Some(m) = &mut l.mark {
+                m.statement = 1;
+            }
+        }
+    }
     front.pages.extend(back.pages);
+    front.structure.extend(back.structure);
     front.meta = pair_meta(first, second);
     front
 }

@@ -8,6 +8,9 @@
 //! them plain and this pass deflates every unfiltered stream, at the level
 //! the caller asks, and writes a new cross-reference table.
 //!
+//! The same pass asks viewers to show the document's title in their
+//! window (`/DisplayDocTitle`), which krilla writes only for PDF/UA.
+//!
 //! It relies on the shape of krilla's output (pdf-writer's: objects in
 //! order of offset, one classic cross-reference section, `/Length` as a
 //! direct number) and hands back the input untouched when anything is
@@ -17,13 +20,21 @@ use std::io::Write;
 
 use flate2::Compression;
 
-/// Deflates the unfiltered streams of `pdf` at zlib `level` (0–9).
-pub(crate) fn deflate_streams(pdf: Vec<u8>, level: u32) -> Vec<u8> {
-    match rewrite(&pdf, level) {
+/// Deflates the unfiltered streams of `pdf` at zlib `level` (0–9), or
+/// leaves them as they are (`None`); with `show_title`, asks viewers to
+/// show the title rather than the file name.
+pub(crate) fn deflate_streams(pdf: Vec<u8>, level: Option<u32>, show_title: bool) -> Vec<u8> {
+    if level.is_none() && !show_title {
+        return pdf;
+    }
+    match rewrite(&pdf, level, show_title) {
         Some(out) => out,
         None => pdf,
     }
 }
+
+/// The catalog's opening, as pdf-writer writes it (not pretty-printed).
+const CATALOG: &[u8] = b"<</Type/Catalog";
 
 /// One in-use object of the cross-reference table.
 struct Entry {
@@ -33,7 +44,7 @@ struct Entry {
     offset: usize,
 }
 
-fn rewrite(pdf: &[u8], level: u32) -> Option<Vec<u8>> {
+fn rewrite(pdf: &[u8], level: Option<u32>, show_title: bool) -> Option<Vec<u8>> {
     let sx = rfind(pdf, b"startxref")?;
     let after = &pdf[sx + b"startxref".len()..];
     let digits_at = after.iter().position(u8::is_ascii_digit)?;
@@ -78,7 +89,7 @@ fn rewrite(pdf: &[u8], level: u32) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(pdf.len() / 2);
     out.extend_from_slice(&pdf[..start]);
     let mut offsets = vec![None; count];
-    let mut encoder = Encoder::new(level);
+    let mut encoder = Encoder::new(level.unwrap_or(0));
     for (k, e) in used.iter().enumerate() {
         let end = used.get(k + 1).map_or(xref, |n| n.offset);
         let object = &pdf[e.offset..end];
@@ -86,7 +97,17 @@ fn rewrite(pdf: &[u8], level: u32) -> Option<Vec<u8>> {
             return None;
         }
         offsets[e.index] = Some(out.len());
-        match plain_stream(object) {
+        let head = object.iter().position(|&b| b == b'\n').map_or(0, |n| n + 1);
+        if show_title
+            && object[head..].starts_with(CATALOG)
+            && find(object, b"/ViewerPreferences").is_none()
+        {
+            out.extend_from_slice(&object[..head + CATALOG.len()]);
+            out.extend_from_slice(b"/ViewerPreferences<</DisplayDocTitle true>>");
+            out.extend_from_slice(&object[head + CATALOG.len()..]);
+            continue;
+        }
+        match plain_stream(object).filter(|_| level.is_some()) {
             Some(s) => {
                 let packed = encoder.deflate(&object[s.data.clone()]);
                 if packed.len() < s.data.len() {
@@ -268,7 +289,7 @@ mod tests {
             &stream(&format!("/Length {}", content.len()), &content),
             &stream("/Length 4/Filter/FlateDecode", b"\x78\x9c\x03\x00"),
         ]);
-        let out = deflate_streams(input.clone(), 2);
+        let out = deflate_streams(input.clone(), Some(2), false);
         assert!(out.len() < input.len() / 4, "{} of {}", out.len(), input.len());
         check_xref(&out);
         // The long stream is deflated and inflates back to itself.
@@ -288,7 +309,7 @@ mod tests {
     fn anything_unexpected_is_left_as_it_is() {
         let content = b"0 0 m 10 10 l S\n".repeat(100);
         let good = pdf(&[&stream(&format!("/Length {}", content.len()), &content)]);
-        assert_ne!(deflate_streams(good.clone(), 2), good);
+        assert_ne!(deflate_streams(good.clone(), Some(2), false), good);
         // A second cross-reference subsection, an offset past the table, a
         // cut-off file: written as they came.
         let two_sections = String::from_utf8_lossy(&good).replace("xref\n0 2\n", "xref\n1 1\n");
@@ -299,12 +320,33 @@ mod tests {
             Vec::new(),
         ];
         for b in broken {
-            assert_eq!(deflate_streams(b.clone(), 2), b);
+            assert_eq!(deflate_streams(b.clone(), Some(2), false), b);
         }
         // An indirect length or a wrong length leaves that stream plain.
         for dict in ["/Length 3 0 R", "/Length 7"] {
             let odd = pdf(&[&stream(dict, &content)]);
-            assert_eq!(deflate_streams(odd.clone(), 2), odd);
+            assert_eq!(deflate_streams(odd.clone(), Some(2), false), odd);
         }
+    }
+
+    #[test]
+    fn the_catalog_asks_to_show_the_title_once() {
+        let content = b"0 0 m 10 10 l S\n".repeat(100);
+        let input = pdf(&[
+            b"<</Type/Catalog/Pages 2 0 R>>",
+            &stream(&format!("/Length {}", content.len()), &content),
+        ]);
+        for level in [None, Some(1)] {
+            let out = deflate_streams(input.clone(), level, true);
+            check_xref(&out);
+            let want = b"1 0 obj\n<</Type/Catalog/ViewerPreferences<</DisplayDocTitle true>>/Pages";
+            assert!(find(&out, want).is_some(), "{}", String::from_utf8_lossy(&out));
+            // Its streams are deflated only when asked.
+            assert_eq!(stream_data(&out, 2).1 == content, level.is_none());
+        }
+        // A catalog with viewer preferences of its own keeps them.
+        let own = pdf(&[b"<</Type/Catalog/ViewerPreferences<</Direction/R2L>>>>"]);
+        assert_eq!(deflate_streams(own.clone(), None, true), own);
+        assert_eq!(deflate_streams(input.clone(), None, false), input);
     }
 }

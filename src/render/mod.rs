@@ -12,30 +12,37 @@
 //! - `text.rs`: glyph runs, including right-to-left text;
 //! - `marks.rs`: crop and cut marks;
 //! - `color.rs`: paints for the layout's color mode;
-//! - `deflate.rs`: content streams compressed after krilla writes them.
+//! - `deflate.rs`: content streams compressed after krilla writes them;
+//! - `tags.rs`: the structure tree (tagged PDF) and the outline;
+//! - `standard.rs`: PDF/UA and PDF/A: krilla's validators, and their
+//!   findings as errors pointing into the statement.
 
 mod color;
 mod deflate;
 mod marks;
+mod standard;
+mod tags;
 mod text;
 
 use krilla::action::LinkAction;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
-use krilla::geom::{PathBuilder, Rect, Transform};
+use krilla::geom::{PathBuilder, Point, Rect, Transform};
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::paint::{FillRule, LineCap, Stroke};
 use krilla::surface::Surface;
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
 use krilla::{Document as PdfDocument, SerializeSettings};
 
 use crate::error::{Error, Result, Warning};
 use crate::fonts::FontBook;
-use crate::impose::{self, Area, SheetSide};
-use crate::pages::{Document, Element, Ink, LineKind, Page};
-use crate::spec::{Band, ColorMode, LayoutSpec, QrCode};
+use crate::impose::{self, Affine, Area, SheetSide};
+use crate::pages::{BlockKind, Document, Element, Ink, LineKind, Page, TextRun};
+use crate::spec::{Band, ColorMode, LayoutSpec, QrCode, Standard};
 use color::{band_paint, fill, fill_with, paint};
 pub use marks::{crop_marks, fold_marks, Mark, MARK_OFFSET, MARK_ROOM, MARK_WIDTH};
 use marks::{cut_marks, stroke_fold_marks, stroke_marks};
+use tags::Tagger;
 use text::draw_text;
 
 /// How to write the PDF.
@@ -46,11 +53,14 @@ pub struct RenderOptions {
     /// A creation date to record (from `SOURCE_DATE_EPOCH`); none by
     /// default, so reruns give the same bytes.
     pub creation_date: Option<CreationDate>,
+    /// Write the structure tree (on by default). Off only to measure what
+    /// tagging costs; a layout that asks for a standard is tagged anyway.
+    pub tagged: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { compress: true, creation_date: None }
+        RenderOptions { compress: true, creation_date: None, tagged: true }
     }
 }
 
@@ -115,17 +125,35 @@ pub fn render(doc: &Document, spec: &LayoutSpec, book: &FontBook) -> Result<Vec<
 /// page, with cut marks. There MediaBox = TrimBox = the sheet, since the
 /// sheet is what the printer prints; the copies are marked by cut marks.
 ///
-/// No timestamps are written, so the same input gives the same bytes.
+/// The PDF is tagged (see `tags.rs`): a structure tree in reading order,
+/// with everything that is not text to read marked as an artifact, and an
+/// outline of the title and headings. With `print.standard`, krilla's
+/// validators check the PDF as it is written, and what they find becomes
+/// an error pointing into the statement; no PDF is returned then.
+///
+/// No timestamps are written, so the same input gives the same bytes; a
+/// PDF/A file needs a date, taken from `SOURCE_DATE_EPOCH`, else from the
+/// statement (see [`standard::archival_date`]).
 pub fn render_with(
     doc: &Document,
     spec: &LayoutSpec,
     book: &FontBook,
     opts: &RenderOptions,
 ) -> Result<(Vec<u8>, Vec<Warning>)> {
+    let standards = &spec.print.standards;
+    standard::check_colors(spec)?;
+    let tagged = opts.tagged || !standards.is_empty();
+    let creation_date = match opts.creation_date {
+        Some(d) => Some(d),
+        None if standards.iter().any(|s| s.archival()) => Some(standard::archival_date(doc)?),
+        None => None,
+    };
     let settings = SerializeSettings {
         xmp_metadata: false,
         // Deflated below, faster than krilla does it (see `deflate`).
         compress_content_streams: false,
+        enable_tagging: tagged,
+        configuration: standard::configuration(standards),
         ..SerializeSettings::default()
     };
     let mut pdf = PdfDocument::new_with(settings);
@@ -133,20 +161,41 @@ pub fn render_with(
     if let Some(code) = &spec.footer.qr_code {
         warnings.extend(qr_overlaps(doc, spec, code));
     }
-    let cx = Ctx { spec, book, mode: spec.print.color };
+    let archival = standards.iter().any(|s| s.archival());
+    let cx = Ctx {
+        spec,
+        book,
+        doc,
+        mode: spec.print.color,
+        // Registration black is CMYK, which PDF/A would need a profile for:
+        // marks are plain black there.
+        mark_mode: if archival { ColorMode::Gray } else { spec.print.color },
+        footer_page: doc
+            .pages
+            .iter()
+            .rposition(|p| p.lines.iter().any(|l| l.kind == LineKind::Footer)),
+        locate: !standards.is_empty(),
+        strict: standards.iter().any(|s| matches!(s, Standard::Ua1 | Standard::A2a)),
+    };
+    let mut tagger = tagged.then(Tagger::default);
     let (pw, ph) =
         doc.pages.first().map_or((spec.page.width, spec.page.height), |p| (p.width, p.height));
     match impose::impose(doc.pages.len(), pw, ph, spec) {
         Some(sides) => {
-            for side in &sides {
-                render_side(&mut pdf, doc, side, &cx)?;
+            for (i, side) in sides.iter().enumerate() {
+                render_side(&mut pdf, side, i, &cx, tagger.as_mut())?;
             }
         }
         None => {
             for (i, page) in doc.pages.iter().enumerate() {
-                render_single(&mut pdf, page, i, &cx)?;
+                render_single(&mut pdf, page, i, &cx, tagger.as_mut())?;
             }
         }
+    }
+    let lang = doc.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
+    if let Some(t) = &tagger {
+        pdf.set_tag_tree(t.tree(doc, &lang, &spec.footer.link));
+        pdf.set_outline(t.outline(doc));
     }
     let mut meta = Metadata::new().creator("handbill".into());
     if let Some(t) = &doc.meta.title {
@@ -155,9 +204,8 @@ pub fn render_with(
     if let Some(a) = &doc.meta.author {
         meta = meta.authors(vec![a.clone()]);
     }
-    let lang = doc.meta.lang.clone().unwrap_or_else(|| spec.body.language.clone());
     meta = meta.language(lang);
-    if let Some(d) = opts.creation_date {
+    if let Some(d) = creation_date {
         meta = meta.creation_date(
             krilla::metadata::DateTime::new(d.year)
                 .month(d.month)
@@ -168,14 +216,9 @@ pub fn render_with(
         );
     }
     pdf.set_metadata(meta);
-    let bytes = pdf.finish().map_err(|e| {
-        Error::file(
-            "<pdf>",
-            format!("could not write the PDF: {e:?}"),
-            "this is a bug in handbill; please report it",
-        )
-    })?;
-    let bytes = if opts.compress { deflate::deflate_streams(bytes, DEFLATE_LEVEL) } else { bytes };
+    let bytes = pdf.finish().map_err(|e| standard::pdf_error(e, doc, spec))?;
+    let level = opts.compress.then_some(DEFLATE_LEVEL);
+    let bytes = deflate::deflate_streams(bytes, level, doc.meta.title.is_some());
     Ok((bytes, warnings))
 }
 
@@ -190,7 +233,48 @@ const DEFLATE_LEVEL: u32 = 1;
 struct Ctx<'a> {
     spec: &'a LayoutSpec,
     book: &'a FontBook,
+    doc: &'a Document,
     mode: ColorMode,
+    /// The color mode of crop and cut marks.
+    mark_mode: ColorMode,
+    /// The page whose footer is read: the last that has one. The others'
+    /// are running footers, artifacts.
+    footer_page: Option<usize>,
+    /// Tell krilla which block each run belongs to, so that what a
+    /// validator finds points into the statement.
+    locate: bool,
+    /// Every glyph must map to a character (PDF/UA-1, PDF/A-2a).
+    strict: bool,
+}
+
+/// How one copy of a page is tagged.
+enum PageTags<'t> {
+    /// Untagged: no marked content at all.
+    Off,
+    /// The whole copy is inside an artifact (an extra copy on a sheet).
+    Artifact,
+    /// Text is content, filed in the tagger.
+    On {
+        tagger: &'t mut Tagger,
+        /// The PDF page drawn on.
+        pdf_page: usize,
+        /// Page coordinates to PDF page coordinates.
+        to_pdf: Affine,
+    },
+}
+
+impl PageTags<'_> {
+    /// Draws `f` as an artifact of `kind` (or plainly where nothing is
+    /// tagged, or the whole copy is an artifact already).
+    fn artifact(&self, s: &mut Surface, kind: ArtifactType, f: impl FnOnce(&mut Surface)) {
+        if let PageTags::On { .. } = self {
+            s.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
+            f(s);
+            s.end_tagged();
+        } else {
+            f(s);
+        }
+    }
 }
 
 fn size_error() -> Error {
@@ -202,7 +286,13 @@ fn rect(a: &Area) -> Option<Rect> {
 }
 
 /// One leaflet page on its own PDF page, with bleed and crop marks.
-fn render_single(pdf: &mut PdfDocument, page: &Page, index: usize, cx: &Ctx) -> Result<()> {
+fn render_single(
+    pdf: &mut PdfDocument,
+    page: &Page,
+    index: usize,
+    cx: &Ctx,
+    mut tagger: Option<&mut Tagger>,
+) -> Result<()> {
     let bleed = cx.spec.page.bleed;
     let room = if cx.spec.print.crop_marks { MARK_ROOM } else { 0.0 };
     let off = bleed + room;
@@ -217,22 +307,28 @@ fn render_single(pdf: &mut PdfDocument, page: &Page, index: usize, cx: &Ctx) -> 
     let mut p = pdf.start_page_with(settings);
     {
         let mut s = p.surface();
+        let mut tags = match tagger.as_deref_mut() {
+            Some(tagger) => {
+                PageTags::On { tagger, pdf_page: index, to_pdf: Affine::translate(off, off) }
+            }
+            None => PageTags::Off,
+        };
         s.push_transform(&Transform::from_translate(off, off));
-        draw_page(&mut s, page, index, cx);
+        draw_page(&mut s, page, index, cx, &mut tags);
         s.pop();
         if cx.spec.print.crop_marks {
             let marks = crop_marks(&trim, bleed + MARK_OFFSET, room - MARK_OFFSET - 0.5);
-            stroke_marks(&mut s, &marks, cx.mode);
+            tags.artifact(&mut s, ArtifactType::Page, |s| stroke_marks(s, &marks, cx.mark_mode));
         }
         s.finish();
     }
     for l in &page.links {
         let area = Area { x: l.x + off, y: l.y + off, w: l.w.max(0.1), h: l.h.max(0.1) };
-        add_link(&mut p, &area, &l.url);
+        add_link(&mut p, &area, &l.url, tagger.as_deref_mut(), l.mark);
     }
     if let Some(code) = qr_on(page, cx.spec) {
         let area = Area { x: code.x + off, y: code.y + off, w: code.side, h: code.side };
-        add_link(&mut p, &area, &cx.spec.footer.link);
+        add_link(&mut p, &area, &cx.spec.footer.link, tagger, None);
     }
     p.finish();
     Ok(())
@@ -241,8 +337,16 @@ fn render_single(pdf: &mut PdfDocument, page: &Page, index: usize, cx: &Ctx) -> 
 /// One side of an imposed sheet: every copy, then the cut marks; on a
 /// folded sheet (`side.margin` > 0) the sheet's trim sits inside its
 /// bleed and marks, with crop marks at its corners and fold marks on the
-/// folds' lines, all outside the trim.
-fn render_side(pdf: &mut PdfDocument, doc: &Document, side: &SheetSide, cx: &Ctx) -> Result<()> {
+/// folds' lines, all outside the trim. The first copy of each page is
+/// read; the others, and every mark, are artifacts.
+fn render_side(
+    pdf: &mut PdfDocument,
+    side: &SheetSide,
+    index: usize,
+    cx: &Ctx,
+    mut tagger: Option<&mut Tagger>,
+) -> Result<()> {
+    let doc = cx.doc;
     let m = side.margin;
     let sheet = Area { x: m, y: m, w: side.width, h: side.height };
     let mut settings = PageSettings::from_wh(side.width + 2.0 * m, side.height + 2.0 * m)
@@ -261,6 +365,20 @@ fn render_side(pdf: &mut PdfDocument, doc: &Document, side: &SheetSide, cx: &Ctx
         }
         for pl in &side.placements {
             let Some(page) = doc.pages.get(pl.page) else { continue };
+            let t = pl.transform;
+            // Tags point into the PDF page, which the margin shifts.
+            let to_pdf = Affine { e: t.e + m, f: t.f + m, ..t };
+            let first = tagger.as_deref_mut().is_some_and(|tg| tg.first_copy(pl.page));
+            let mut tags = match tagger.as_deref_mut() {
+                Some(tagger) if first => PageTags::On { tagger, pdf_page: index, to_pdf },
+                Some(_) => {
+                    s.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                        ArtifactType::PaginationOther,
+                    )));
+                    PageTags::Artifact
+                }
+                None => PageTags::Off,
+            };
             let clip = rect(&pl.clip).map(|r| {
                 let mut pb = PathBuilder::new();
                 pb.push_rect(r);
@@ -272,20 +390,28 @@ fn render_side(pdf: &mut PdfDocument, doc: &Document, side: &SheetSide, cx: &Ctx
             } else {
                 false
             };
-            let t = pl.transform;
             s.push_transform(&Transform::from_row(t.a, t.b, t.c, t.d, t.e, t.f));
-            draw_page(&mut s, page, pl.page, cx);
+            draw_page(&mut s, page, pl.page, cx, &mut tags);
             s.pop();
             if clipped {
                 s.pop();
             }
+            if let PageTags::Artifact = tags {
+                s.end_tagged();
+            }
         }
-        stroke_marks(&mut s, &cut_marks(doc, side), cx.mode);
+        if tagger.is_some() {
+            s.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Page)));
+        }
+        stroke_marks(&mut s, &cut_marks(doc, side), cx.mark_mode);
         if m > 0.0 && cx.spec.print.crop_marks {
             let trim = Area { x: 0.0, y: 0.0, w: side.width, h: side.height };
             let (offset, len) = (cx.spec.page.bleed + MARK_OFFSET, MARK_ROOM - MARK_OFFSET - 0.5);
-            stroke_marks(&mut s, &crop_marks(&trim, offset, len), cx.mode);
-            stroke_fold_marks(&mut s, &fold_marks(side, offset, len), cx.mode);
+            stroke_marks(&mut s, &crop_marks(&trim, offset, len), cx.mark_mode);
+            stroke_fold_marks(&mut s, &fold_marks(side, offset, len), cx.mark_mode);
+        }
+        if tagger.is_some() {
+            s.end_tagged();
         }
         if m > 0.0 {
             s.pop();
@@ -297,27 +423,39 @@ fn render_side(pdf: &mut PdfDocument, doc: &Document, side: &SheetSide, cx: &Ctx
         let shift = |a: Area| Area { x: a.x + m, y: a.y + m, ..a };
         for l in &page.links {
             let area = impose::bounds(&pl.transform, l.x, l.y, l.w.max(0.1), l.h.max(0.1));
-            add_link(&mut p, &shift(area), &l.url);
+            add_link(&mut p, &shift(area), &l.url, tagger.as_deref_mut(), l.mark);
         }
         if let Some(code) = qr_on(page, cx.spec) {
             let area = impose::bounds(&pl.transform, code.x, code.y, code.side, code.side);
-            add_link(&mut p, &shift(area), &cx.spec.footer.link);
+            add_link(&mut p, &shift(area), &cx.spec.footer.link, tagger.as_deref_mut(), None);
         }
     }
     p.finish();
     Ok(())
 }
 
-fn add_link(p: &mut krilla::page::Page, area: &Area, url: &str) {
+/// A link annotation over `area`, its URL as its description; filed in
+/// the tagger (under the block `mark`, or as the QR code's) if tagging.
+fn add_link(
+    p: &mut krilla::page::Page,
+    area: &Area,
+    url: &str,
+    tagger: Option<&mut Tagger>,
+    mark: Option<crate::pages::Mark>,
+) {
     if url.is_empty() {
         return;
     }
     if let Some(r) = rect(area) {
         let target = Target::Action(LinkAction::new(url.to_owned()).into());
-        p.add_annotation(Annotation::new_link(
-            LinkAnnotation::new(r, target),
-            Some(url.to_owned()),
-        ));
+        let annotation = Annotation::new_link(LinkAnnotation::new(r, target), Some(url.to_owned()));
+        match tagger {
+            Some(t) => {
+                let id = p.add_tagged_annotation(annotation);
+                t.link(mark, url, id);
+            }
+            None => p.add_annotation(annotation),
+        }
     }
 }
 
@@ -341,17 +479,20 @@ fn band<'a>(page: &Page, index: usize, spec: &'a LayoutSpec) -> Option<(&'a Band
 }
 
 /// Draws one leaflet page in its own coordinates (trim top-left origin):
-/// background band, elements, QR code.
-fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
+/// background band, elements, QR code; text as content, the rest as
+/// artifacts, as `tags` says.
+fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut PageTags) {
     let mut on_band = None;
     if let Some((band, bottom)) = band(page, index, cx.spec) {
         if let Some(rect) = Rect::from_xywh(band.x, band.y, band.width, bottom - band.y) {
             let mut pb = PathBuilder::new();
             pb.push_rect(rect);
             if let Some(path) = pb.finish() {
-                s.set_stroke(None);
-                s.set_fill(Some(fill_with(band_paint(band.color, cx.mode))));
-                s.draw_path(&path);
+                tags.artifact(s, ArtifactType::Layout, |s| {
+                    s.set_stroke(None);
+                    s.set_fill(Some(fill_with(band_paint(band.color, cx.mode))));
+                    s.draw_path(&path);
+                });
             }
         }
         if band.white_text {
@@ -375,7 +516,7 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
         match el {
             Element::Text(run) => {
                 let ink = ink_at(run.ink, run.y);
-                draw_text(s, run, ink, cx.book, cx.mode);
+                draw_run(s, run, ink, index, cx, tags);
             }
             Element::Rule { x0, y0, x1, y1, width, ink } => {
                 let (x0, x1) = clear_of_qr(*x0, *y0, *x1, *y1, qr_square);
@@ -383,15 +524,17 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
                 pb.move_to(x0, *y0);
                 pb.line_to(x1, *y1);
                 if let Some(path) = pb.finish() {
-                    s.set_fill(None);
-                    s.set_stroke(Some(Stroke {
-                        paint: paint(ink_at(*ink, y0.max(*y1)), cx.mode),
-                        width: *width,
-                        line_cap: LineCap::Butt,
-                        ..Stroke::default()
-                    }));
-                    s.draw_path(&path);
-                    s.set_stroke(None);
+                    tags.artifact(s, ArtifactType::Layout, |s| {
+                        s.set_fill(None);
+                        s.set_stroke(Some(Stroke {
+                            paint: paint(ink_at(*ink, y0.max(*y1)), cx.mode),
+                            width: *width,
+                            line_cap: LineCap::Butt,
+                            ..Stroke::default()
+                        }));
+                        s.draw_path(&path);
+                        s.set_stroke(None);
+                    });
                 }
             }
             Element::Rect { x, y, w, h, ink } => {
@@ -400,16 +543,65 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
                     pb.push_rect(r);
                 }
                 if let Some(path) = pb.finish() {
-                    s.set_stroke(None);
-                    s.set_fill(Some(fill(ink_at(*ink, *y), cx.mode)));
-                    s.draw_path(&path);
+                    tags.artifact(s, ArtifactType::Layout, |s| {
+                        s.set_stroke(None);
+                        s.set_fill(Some(fill(ink_at(*ink, *y), cx.mode)));
+                        s.draw_path(&path);
+                    });
                 }
             }
         }
     }
     if let Some(code) = qr {
-        draw_qr(s, code, cx.mode);
+        match tags {
+            // The code on the page whose footer is read is a figure.
+            PageTags::On { tagger, .. } if cx.footer_page == Some(index) => {
+                let id = s.start_tagged(ContentTag::Other);
+                draw_qr(s, code, cx.mode);
+                s.end_tagged();
+                tagger.figure(id);
+            }
+            _ => tags.artifact(s, ArtifactType::Footer, |s| draw_qr(s, code, cx.mode)),
+        }
     }
+}
+
+/// Draws a run of text: as content filed under its mark, or as an
+/// artifact when it is not read (a running footer, layout text with no
+/// place in the structure).
+fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, tags: &mut PageTags) {
+    let PageTags::On { tagger, pdf_page, to_pdf } = tags else {
+        draw_text(s, run, ink, cx.book, cx.mode, cx.strict);
+        return;
+    };
+    let role = run.mark.and_then(|m| {
+        let st = cx.doc.structure.get(usize::from(m.statement))?;
+        st.blocks.get(m.block)?.as_ref().map(|r| (m, r.kind))
+    });
+    let mark = match role {
+        Some((_, BlockKind::Footer)) if cx.footer_page != Some(index) => None,
+        Some((m, _)) => Some(m),
+        None => None,
+    };
+    let Some(mark) = mark else {
+        let kind = if role.is_some() { ArtifactType::Footer } else { ArtifactType::Other };
+        tags.artifact(s, kind, |s| draw_text(s, run, ink, cx.book, cx.mode, cx.strict));
+        return;
+    };
+    if let Some(loc) = cx.locate.then(|| tags::pdf_location(mark)).flatten() {
+        s.set_location(loc);
+    }
+    // No ActualText over a right-to-left run: it would hide the
+    // per-cluster spans `text.rs` writes for readers' bidi, and page text
+    // would come back garbled.
+    let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
+    draw_text(s, run, ink, cx.book, cx.mode, cx.strict);
+    s.end_tagged();
+    if cx.locate {
+        s.reset_location();
+    }
+    let (x, y) = to_pdf.apply(run.x, run.y - run.size);
+    tagger.content(mark, index, *pdf_page, Point::from_xy(x, y), id);
 }
 
 /// A horizontal rule (the footer's) that runs into the QR code's square

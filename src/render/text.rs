@@ -71,13 +71,14 @@ impl krilla::text::Glyph for PdfGlyph {
 }
 
 /// Draws a run of glyphs in `ink`; a glyph no font has is outlined as a
-/// box.
+/// box. `strict`: every glyph must map to a character (PDF/UA-1, PDF/A-2a).
 pub(super) fn draw_text(
     s: &mut Surface,
     run: &TextRun,
     ink: Ink,
     book: &FontBook,
     mode: ColorMode,
+    strict: bool,
 ) {
     if run.glyphs.is_empty() || run.size <= 0.0 {
         return;
@@ -107,7 +108,7 @@ pub(super) fn draw_text(
     let (glyphs, text) = if run.rtl {
         // A default-ignorable character's glyph: blank and of no width.
         let zwsp = face.font.charmap().map_unicode('\u{200B}').map_or(space, |g| g.to_u32() as u16);
-        rtl_glyphs(run_glyphs, &run.text, run.size, space, zwsp)
+        rtl_glyphs(run_glyphs, &run.text, run.size, space, zwsp, strict)
     } else {
         let glyphs = run_glyphs
             .iter()
@@ -193,12 +194,17 @@ pub(super) fn draw_text(
 /// both ends, and a last glyph whose code (the letter) ends the text would
 /// make it drop the rest (the mark). Poppler spreads the text from the
 /// base's start to the blank glyph's end, as before.
+///
+/// `strict` standards (PDF/UA-1, PDF/A-2a) want every glyph to map to a
+/// character; there the dots and marks map to a zero width space
+/// (U+200B) at the text's end, which readers and speech pass over.
 fn rtl_glyphs(
     glyphs: &[Glyph],
     text: &str,
     size: f32,
     blank: u16,
     zwsp: u16,
+    strict: bool,
 ) -> (Vec<PdfGlyph>, String) {
     let mut out = Vec::with_capacity(glyphs.len());
     let mut ink: Vec<PdfGlyph> = Vec::new();
@@ -260,7 +266,11 @@ fn rtl_glyphs(
         (b.id, b.unit, b.dx, b.dy) = (blank, 0.0, pen, 0.0);
         ink.push(b);
     }
-    let end = text.len()..text.len();
+    let mut end = text.len()..text.len();
+    if strict {
+        text.push('\u{200B}');
+        end.end = text.len();
+    }
     for mut g in ink {
         g.dx -= pen;
         g.text = end.clone();
@@ -324,7 +334,7 @@ mod tests {
             glyph(1, 5.0, 0.0, 0..4),
             glyph(5, 0.0, -2.5, 0..4),
         ];
-        let (out, written) = rtl_glyphs(&glyphs, text, 10.0, 6, 7);
+        let (out, written) = rtl_glyphs(&glyphs, text, 10.0, 6, 7, false);
         // Nothing moves on the page.
         let before: Vec<PdfGlyph> = glyphs.iter().map(|g| PdfGlyph::new(g, 10.0, 6)).collect();
         let ink: Vec<PdfGlyph> = out.iter().filter(|g| g.id != 7).map(PdfGlyph::clone).collect();
@@ -356,7 +366,7 @@ mod tests {
         // One empty-text glyph alone would get a plain, empty ToUnicode
         // entry; two make an ActualText span.
         let glyphs = vec![glyph(3, 6.0, 0.0, 0..2), glyph(4, 0.0, -3.0, 0..2)];
-        let (out, _) = rtl_glyphs(&glyphs, "ن", 10.0, 9, 8);
+        let (out, _) = rtl_glyphs(&glyphs, "ن", 10.0, 9, 8, false);
         assert_eq!(out.iter().map(|g| g.id).collect::<Vec<_>>(), vec![3, 4, 9]);
         assert!(out[1..].iter().all(|g| g.text.is_empty() && g.text == out[2].text));
     }

@@ -123,6 +123,7 @@ pub(crate) struct RawFit {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawPrint {
+    pub standard: Option<RawStandard>,
     pub color: Option<String>,
     pub crop_marks: Option<bool>,
     pub sheet: Option<String>,
@@ -154,6 +155,14 @@ pub(crate) struct RawImprint {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawShare {
     pub sizes: Option<Vec<String>>,
+}
+
+/// `print.standard`: one name or a list of them.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawStandard {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// A length as written. Numbers are accepted here so that validation can

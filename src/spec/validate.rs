@@ -3,7 +3,7 @@
 
 use super::raw::{
     RawBody, RawFit, RawFold, RawFooter, RawHeadings, RawImprint, RawLen, RawMargin, RawMasthead,
-    RawPage, RawPrint, RawShare, RawSides,
+    RawPage, RawPrint, RawShare, RawSides, RawStandard,
 };
 use super::source::{Loaded, Origins};
 use super::words::{did_you_mean, list};
@@ -891,7 +891,23 @@ fn print(cx: &Ctx, print: RawPrint, d: &PrintSpec, page: &PageSpec) -> Result<Pr
             Some((sw, sh))
         }
     };
+    let names = match print.standard {
+        None => None,
+        Some(RawStandard::One(s)) => Some(vec![s]),
+        Some(RawStandard::Many(v)) => Some(v),
+    };
+    let standards = match names {
+        None => d.standards.clone(),
+        Some(names) => Standard::parse_list(&names).map_err(|m| {
+            cx.err(
+                "print.standard",
+                m,
+                "e.g. standard = \"pdf/ua-1\" or [\"pdf/ua-1\", \"pdf/a-2b\"]",
+            )
+        })?,
+    };
     Ok(PrintSpec {
+        standards,
         color: cx.choice(
             "print.color",
             print.color.as_ref(),

@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod init;
 pub mod layouts;
 pub mod run;
+pub mod studio;
 
 use std::path::PathBuf;
 

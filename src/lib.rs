@@ -25,7 +25,6 @@ pub mod script;
 pub mod shape;
 pub mod spec;
 pub mod statement;
-pub mod studio;
 pub mod vars;
 
 pub use error::{Error, Location, Result, Warning};

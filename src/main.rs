@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 mod cmd;
+mod studio;
 
 use cmd::build::Make;
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use handbill::studio;
+use crate::studio;
 
 use super::{load_book, report};
 

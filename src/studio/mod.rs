@@ -24,9 +24,9 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::fonts::FontBook;
-use crate::statement::{Format, MAX_STATEMENT_BYTES};
-use crate::{preview, spec, Error, Result};
+use handbill::fonts::FontBook;
+use handbill::statement::{Format, MAX_STATEMENT_BYTES};
+use handbill::{preview, spec, Error, Result};
 use render::{Base, Edit, Rendered, Renderer, Slot};
 
 const INDEX: &str = include_str!("assets/index.html");
@@ -246,6 +246,7 @@ fn handle(state: &Arc<State>, mut req: Request) {
         (Method::Get, "/api/files") => files_list(state),
         (Method::Get, "/api/file") => read_file(state, &url),
         (Method::Get, "/api/layout") => layout_form(state, &url),
+        (Method::Get, "/api/settled") => settled(state),
         (Method::Get, p) if p.starts_with("/preview/") => preview_png(state, p),
         (Method::Get, p) if p.starts_with("/download/") => download(state, p),
         (Method::Post, p) => match guarded_body(state, &mut req) {
@@ -519,7 +520,7 @@ fn save(state: &State, body: &[u8]) -> Reply {
             Ok(p) => p,
             Err(why) => return json_reply(403, &json!({ "error": why })),
         };
-        if let Err(e) = crate::output::write_atomic(&path, bytes, "saving from the studio") {
+        if let Err(e) = handbill::output::write_atomic(&path, bytes, "saving from the studio") {
             return json_reply(500, &json!({ "error": e.to_string() }));
         }
     }
@@ -552,6 +553,28 @@ fn relative_to(from: &Path, to: &Path) -> String {
         out.push(c);
     }
     out.to_string_lossy().replace('\\', "/")
+}
+
+/// Answers once a render is on show and none is waiting or running (at
+/// most 20 s): the page's `?shot=1` holds its load event on this, so that a
+/// headless browser's `--screenshot` shows the pages.
+fn settled(state: &State) -> Reply {
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        let idle = {
+            let s = lock(&state.renderer.slot.0);
+            s.pending.is_none() && s.running.is_none()
+        };
+        if idle && latest(state).is_some() {
+            std::thread::sleep(Duration::from_millis(300));
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    match preview::GrayImage::white(1, 1).to_png() {
+        Ok(png) => reply(200, "image/png", png),
+        Err(e) => text(500, &e.to_string()),
+    }
 }
 
 fn latest(state: &State) -> Option<Arc<Rendered>> {

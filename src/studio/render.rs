@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::fonts::{self, FontBook};
-use crate::statement::{self, Format};
-use crate::{preview, spec, Vars};
+use handbill::fonts::{self, FontBook};
+use handbill::statement::{self, Format};
+use handbill::{preview, spec, Vars};
 
 /// Resolution of the on-screen preview: sharp enough to read on a laptop,
 /// small enough to draw and send within the latency budget.
@@ -53,7 +53,7 @@ pub struct Rendered {
     /// PNGs of the printed sheets (folded and bound layouts).
     pub sheets: Vec<Vec<u8>>,
     /// The laid-out pages, to draw the images to share from.
-    pub document: Option<crate::pages::Document>,
+    pub document: Option<handbill::pages::Document>,
     /// Warnings in words.
     pub warnings: Vec<String>,
     /// The error that stopped the build, if one did.
@@ -187,20 +187,20 @@ pub fn render(
     Some(out)
 }
 
-type Built = (Vec<u8>, Vec<Vec<u8>>, Vec<Vec<u8>>, crate::pages::Document, Vec<String>);
+type Built = (Vec<u8>, Vec<Vec<u8>>, Vec<Vec<u8>>, handbill::pages::Document, Vec<String>);
 
 fn build(
     edit: &Edit,
     book: &FontBook,
     dirs: &[PathBuf],
     superseded: &dyn Fn() -> bool,
-) -> crate::Result<Option<Built>> {
+) -> handbill::Result<Option<Built>> {
     let st = statement::parse_as(Path::new("statement.md"), &edit.statement, edit.format)?;
     let layout = load_layout(&edit.base, &edit.sets)?;
     let book = fonts::for_layout(book, dirs, &layout.font_dirs)?;
     let book: &FontBook = &book;
     let mut warnings: Vec<String> = layout.warnings.iter().map(ToString::to_string).collect();
-    let built = crate::build(&st, &layout, book, &Vars::new())?;
+    let built = handbill::build(&st, &layout, book, &Vars::new())?;
     if superseded() {
         return Ok(None);
     }
@@ -208,16 +208,16 @@ fn build(
     let pages = preview::render_pages(&built.document, book, PREVIEW_DPI)?
         .iter()
         .map(preview::GrayImage::to_png)
-        .collect::<crate::Result<Vec<_>>>()?;
+        .collect::<handbill::Result<Vec<_>>>()?;
     let sheets = preview::render_sheets(&built.document, &layout, book, PREVIEW_DPI)?
         .iter()
         .map(preview::GrayImage::to_png)
-        .collect::<crate::Result<Vec<_>>>()?;
+        .collect::<handbill::Result<Vec<_>>>()?;
     Ok(Some((built.pdf, pages, sheets, built.document, warnings)))
 }
 
 /// The layout of an edit: its base with the overrides.
-pub fn load_layout(base: &Base, sets: &[String]) -> crate::Result<spec::LayoutSpec> {
+pub fn load_layout(base: &Base, sets: &[String]) -> handbill::Result<spec::LayoutSpec> {
     match base {
         Base::Shipped(id) => spec::load_str(id, &format!("extends = {:?}", id), sets),
         Base::Local(path) => spec::load(&path.to_string_lossy(), sets),

@@ -52,9 +52,13 @@ function edit() {
 
 let timer = null;
 let lastSent = 0;
+// The number of the edit the last change was sent as (for the self-test).
+let sent = Promise.resolve(0);
 function changed() {
   clearTimeout(timer);
-  timer = setTimeout(send, 40);
+  sent = new Promise((resolve) => {
+    timer = setTimeout(() => send().then(resolve), 40);
+  });
 }
 
 async function send() {
@@ -120,12 +124,19 @@ function show(ev) {
   Promise.all(imgs.map((i) => i.decode().catch(() => null))).then(() => notify(ev));
 }
 
+let lastShown = null;
 function notify(ev) {
-  for (const w of waiters.splice(0)) w(ev);
+  lastShown = ev;
+  for (const w of waiters.splice(0)) {
+    if (ev.generation >= w.generation) w.resolve(ev);
+    else waiters.push(w);
+  }
 }
 
-function nextRender() {
-  return new Promise((resolve) => waiters.push(resolve));
+// The render of edit `generation` (or a newer one), once on show.
+function renderOf(generation) {
+  if (lastShown && lastShown.generation >= generation) return Promise.resolve(lastShown);
+  return new Promise((resolve) => waiters.push({ generation, resolve }));
 }
 
 async function loadLayout() {
@@ -173,6 +184,15 @@ async function save() {
 }
 
 async function init() {
+  if (params.get("shot")) {
+    // Holds the load event until the server has shown a render, so that
+    // a headless browser's screenshot has the pages.
+    const hold = new Image(1, 1);
+    hold.alt = "";
+    hold.src = "/api/settled";
+    hold.className = "hold";
+    document.body.append(hold);
+  }
   const files = await (await fetch("/api/files")).json();
   $("open-statement").append(...files.statements.map((s) => new Option(s, s)));
   const base = $("base");
@@ -213,19 +233,17 @@ async function selftest() {
   try {
     const text = "# Selftest statement\n\nWorkers of every country face the same employers. " +
       "This paragraph was pasted into the studio by its browser test. ".repeat(20);
-    let pending = nextRender();
     $("statement").value = text;
     $("statement").dispatchEvent(new Event("input"));
-    let ev = await pending;
+    let ev = await renderOf(await sent);
     if (ev.error || ev.pages < 1) throw new Error("no preview after pasting: " + ev.error);
     const first = document.querySelector("#pages img");
     if (!first || !first.complete || first.naturalWidth === 0) throw new Error("the preview image did not load");
     steps.push("pasted: " + ev.pages + " page(s), generation " + ev.generation + ", " + first.naturalWidth + "px wide");
     const before = first.src;
-    pending = nextRender();
     $("color").value = "gray";
     $("color").dispatchEvent(new Event("change"));
-    ev = await pending;
+    ev = await renderOf(await sent);
     const after = document.querySelector("#pages img");
     if (ev.error || !after || after.src === before) throw new Error("the preview did not change for gray");
     steps.push("gray: generation " + ev.generation);

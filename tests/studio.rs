@@ -477,6 +477,24 @@ fn the_page_loads_nothing_from_outside_and_nothing_is_fetched() {
     assert!(listener.accept().is_err(), "the studio fetched the picture");
 }
 
+#[test]
+fn every_field_has_a_label() {
+    let dir = temp();
+    let s = studio(dir.path(), &[]);
+    let page = String::from_utf8(s.get("/").2).unwrap();
+    let mut fields = 0;
+    for tag in ["<input ", "<select ", "<textarea "] {
+        for (at, _) in page.match_indices(tag) {
+            let rest = &page[at..];
+            let id_at = rest.find("id=\"").expect("a field with an id") + 4;
+            let id = &rest[id_at..id_at + rest[id_at..].find('"').unwrap()];
+            assert!(page.contains(&format!("<label for=\"{id}\"")), "no label for #{id}");
+            fields += 1;
+        }
+    }
+    assert!(fields >= 12, "{fields} fields");
+}
+
 /// The page in a real browser: paste, see the preview change, switch to
 /// black ink, download the PDF (read back with qpdf).
 #[test]

@@ -120,6 +120,13 @@ function show(ev) {
     a.textContent = `Image of page ${i} to share`;
     links.push(a);
   }
+  for (let i = 1; i <= ev.sheets; i++) {
+    const a = document.createElement("a");
+    a.href = `/preview/${ev.generation}/sheet-${i}.png`;
+    a.download = `sheet-${i}.png`;
+    a.textContent = `Printed sheet side ${i}`;
+    links.push(a);
+  }
   $("dl-images").replaceChildren(...links);
   Promise.all(imgs.map((i) => i.decode().catch(() => null))).then(() => notify(ev));
 }

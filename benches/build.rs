@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
-use handbill::fonts::{self, FontBook};
+use handbill::fonts;
 use handbill::jobs::{self, Layout, Options, Plan};
 use handbill::{spec, statement, Location, Vars};
 
@@ -25,7 +25,7 @@ fn cpu_time() -> Duration {
 
 /// Statement text → parsed → laid out → PDF bytes, fonts and layout loaded.
 fn flyer(c: &mut Criterion) {
-    let book = FontBook::load(&fonts::default_dirs()).expect("fonts");
+    let book = fonts::FontSearch::default().load().expect("fonts");
     let spec = spec::load("letter-2col", &[]).expect("layout");
     let path = statements()
         .into_iter()
@@ -58,7 +58,7 @@ fn flyer(c: &mut Criterion) {
 
 /// Every statement × every shipped layout, written to a temporary folder.
 fn batch(c: &mut Criterion) {
-    let book = FontBook::load(&fonts::default_dirs()).expect("fonts");
+    let book = fonts::FontSearch::default().load().expect("fonts");
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().to_path_buf();
     let make_plan = || {

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use handbill::fonts::{self, FontBook};
+use handbill::fonts;
 use handbill::linebreak::{self, Mode, Params};
 use handbill::shape::{Paragraph, Shaper, TextStyle};
 use handbill::statement::{self, Block, Inline};
@@ -31,7 +31,7 @@ fn texts(blocks: &[Block], out: &mut Vec<Vec<Inline>>) {
 /// Knuth–Plass over all paragraphs of the five statements at the measure of
 /// letter-2col (the items built once, outside the timing).
 fn breaking(c: &mut Criterion) {
-    let book = FontBook::load(&fonts::default_dirs()).expect("fonts");
+    let book = fonts::FontSearch::default().load().expect("fonts");
     let sp = spec::load("letter-2col", &[]).expect("layout");
     let measure = sp.column_width();
     let mut shaper = Shaper::new(&book);
@@ -78,7 +78,7 @@ fn breaking(c: &mut Criterion) {
 
 /// One layout pass vs. the whole search for the size that fills 2 pages.
 fn fitting(c: &mut Criterion) {
-    let book = FontBook::load(&fonts::default_dirs()).expect("fonts");
+    let book = fonts::FontSearch::default().load().expect("fonts");
     let path = statements()
         .into_iter()
         .find(|p| p.to_string_lossy().contains("general-strike-against-ice"))

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use handbill::fonts::{self, FontBook};
+use handbill::fonts;
 use handbill::{spec, statement, Error, Location, Result, Vars};
 
 fn main() -> ExitCode {
@@ -32,7 +32,7 @@ fn run() -> Result<()> {
     let layout = args.next().unwrap_or_else(|| "letter-2col".into());
     let path =
         args.next().unwrap_or_else(|| "statements/2026-01-22-general-strike-against-ice.md".into());
-    let book = FontBook::load(&fonts::default_dirs())?;
+    let book = fonts::FontSearch::default().load()?;
     let spec = spec::load(&layout, &[])?;
     let text =
         std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e, "read the statement"))?;

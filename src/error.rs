@@ -87,14 +87,25 @@ impl Error {
         Self::new(Location::file(path), message, hint)
     }
 
-    /// Creates an error from an I/O failure on `path`.
+    /// Creates an error from an I/O failure on `path`, in plain words (no
+    /// "(os error 2)"); a missing file's hint names the file of nearly that
+    /// name in the same folder, if there is one.
     pub fn io(path: impl AsRef<Path>, err: std::io::Error, doing: &str) -> Self {
-        let hint = match err.kind() {
-            std::io::ErrorKind::NotFound => "check the path and spelling",
-            std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-            _ => "",
+        let path = path.as_ref();
+        let (what, hint) = match err.kind() {
+            std::io::ErrorKind::NotFound => {
+                let hint = match near_miss(path) {
+                    Some(p) => format!("did you mean {}?", p.display()),
+                    None => "check the path and spelling".to_string(),
+                };
+                ("there is no such file".to_string(), hint)
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                ("permission denied".to_string(), "check the file's permissions".to_string())
+            }
+            _ => (plain_io(&err), String::new()),
         };
-        let mut e = Self::file(path, format!("cannot {doing}: {err}"), hint);
+        let mut e = Self::file(path, format!("cannot {doing}: {what}"), hint);
         e.source = Some(Box::new(err));
         e
     }
@@ -120,6 +131,44 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source.as_ref().map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
     }
+}
+
+/// An I/O error's text without the operating system's code
+/// ("Is a directory (os error 21)" → "is a directory").
+fn plain_io(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    let text = match text.rfind(" (os error") {
+        Some(i) => &text[..i],
+        None => &text[..],
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The file in `path`'s folder whose name is nearest to `path`'s (one or
+/// two letters off, same extension), for "did you mean".
+fn near_miss(path: &Path) -> Option<std::path::PathBuf> {
+    let name = path.file_name()?.to_str()?.to_lowercase();
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let ext = path.extension().map(|e| e.to_ascii_lowercase());
+    let mut best: Option<(usize, String)> = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let Some(other) = entry.file_name().to_str().map(str::to_owned) else { continue };
+        let other_path = Path::new(&other);
+        if other_path.extension().map(|e| e.to_ascii_lowercase()) != ext {
+            continue;
+        }
+        let d = crate::spec::words_distance(&name, &other.to_lowercase());
+        // One or two letters off, and not so loose that short names match.
+        if d > 0 && d <= 2 && d * 3 <= name.chars().count() && best.as_ref().is_none_or(|b| d < b.0)
+        {
+            best = Some((d, other));
+        }
+    }
+    best.map(|(_, n)| path.with_file_name(n))
 }
 
 /// Shorthand for results whose error is an [`Error`].

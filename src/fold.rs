@@ -172,6 +172,7 @@ fn blank(width: f32, height: f32) -> Page {
         column_bottom: height,
         column_top: 0.0,
         masthead_bottom: 0.0,
+        qr: None,
     }
 }
 

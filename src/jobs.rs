@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -210,7 +210,11 @@ impl Plan {
                             describe(si, second),
                             layout.id
                         ),
-                        "make the output name unique with {statement}, {layout} and {event}",
+                        if events.is_empty() {
+                            "make the output name unique with {statement} and {layout}"
+                        } else {
+                            "make the output name unique with {statement}, {layout} and {event}"
+                        },
                     ));
                 }
                 seen.insert(out.clone(), jobs.len());
@@ -251,6 +255,25 @@ impl Plan {
                 "e.g. --out preview/",
             ));
         }
+        // A pattern (`out/{statement}.pdf`): each job's name filled in, as
+        // a campaign's `output` is.
+        let pattern = out.to_string_lossy();
+        if crate::vars::placeholders(&pattern).next().is_some() {
+            for ph in crate::vars::placeholders(&pattern) {
+                if !matches!(ph.key(), "statement" | "layout") {
+                    return Err(Error::file(
+                        out,
+                        format!("unknown placeholder `{{{}}}` in --out", ph.key()),
+                        "use {statement} and {layout}, e.g. --out 'out/{statement}-{layout}.pdf'",
+                    ));
+                }
+            }
+            // Each job names its PDF (previews: `NAME-1.png`, … beside it).
+            let ext = if names("pdf") { "" } else { ".pdf" };
+            return Plan::new(statements, layouts, Vec::new(), Location::file(out), |n| {
+                PathBuf::from(format!("{}{ext}", crate::campaign::fill_output(&pattern, n)))
+            });
+        }
         // Named as in a folder first: jobs writing one file would otherwise
         // stop the plan as a clash before they could be counted.
         let file = names("pdf");
@@ -265,7 +288,8 @@ impl Plan {
                 return Err(Error::file(
                     out,
                     format!("--out names one file but there are {} jobs", jobs.len()),
-                    "give a folder instead",
+                    "give a folder instead, or a name with {statement} and {layout} in it, \
+                     e.g. --out 'out/{statement}-{layout}.pdf'",
                 ))
             }
             _ => {}
@@ -327,10 +351,11 @@ impl fmt::Display for Shard {
 pub struct Options {
     /// Worker threads; `None` = one per core.
     pub threads: Option<usize>,
-    /// The folders the shared book was loaded from: layouts that add
-    /// `font-dirs` start from them (see [`fonts::for_layout`]); every other
-    /// layout uses the shared book as is.
-    pub font_dirs: Vec<PathBuf>,
+    /// Where the shared book was loaded from: layouts that add `font-dirs`
+    /// or name a family only the system has start from it (see
+    /// [`fonts::for_layout`]); every other layout uses the shared book as
+    /// is.
+    pub fonts: fonts::FontSearch,
     /// PDF creation date as Unix seconds (from `SOURCE_DATE_EPOCH`). The
     /// PDFs currently carry no date at all, so they are reproducible either
     /// way; this is the value to stamp once the render stage writes one.
@@ -350,7 +375,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             threads: None,
-            font_dirs: Vec::new(),
+            fonts: fonts::FontSearch::default(),
             creation_date: None,
             pdf: true,
             preview_dpi: None,
@@ -370,8 +395,9 @@ impl Options {
             Ok(v) if !v.trim().is_empty() => {
                 let secs = v.trim().parse::<u64>().map_err(|_| {
                     Error::new(
-                        Location::default(),
-                        format!("SOURCE_DATE_EPOCH is `{v}`, not a number of seconds"),
+                        // Not a file: the setting is named where the file would be.
+                        Location::file("$SOURCE_DATE_EPOCH"),
+                        format!("`{v}` is not a number of seconds"),
                         "set it to Unix seconds, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)",
                     )
                 })?;
@@ -449,11 +475,36 @@ pub enum Progress<'a> {
     },
 }
 
+/// The signal that asked the run to stop (0: none). Set from a signal
+/// handler, so nothing but an atomic store happens there.
+static STOP: AtomicI32 = AtomicI32::new(0);
+
+/// Asks every run to stop starting jobs: the ones under way finish and are
+/// written whole, the rest are skipped and the summary says so. `signal` is
+/// the signal's number (`SIGINT` = 2, `SIGTERM` = 15). Safe to call from a
+/// signal handler: it only stores a number.
+pub fn stop(signal: i32) {
+    STOP.store(signal, Ordering::SeqCst);
+}
+
+/// The signal that stopped the run, if one did.
+pub fn stopped() -> Option<i32> {
+    match STOP.load(Ordering::SeqCst) {
+        0 => None,
+        s => Some(s),
+    }
+}
+
 /// The result of a run: one row per job, in plan order.
 #[derive(Debug)]
 pub struct Summary {
-    /// One row per job.
+    /// One row per job that ran (all of them unless the run was stopped).
     pub reports: Vec<JobReport>,
+    /// The signal that stopped the run before every job had started
+    /// (`SIGINT` = 2, `SIGTERM` = 15), if one did.
+    pub interrupted: Option<i32>,
+    /// How many jobs the run had to do (the plan's, after sharding).
+    pub planned: usize,
     /// Wall time of the run.
     pub elapsed: Duration,
     /// The plan's shard, if it was cut to one.
@@ -510,6 +561,18 @@ impl Summary {
             None => String::new(),
         };
         let pages = self.pages();
+        if let Some(sig) = self.interrupted {
+            let name = match sig {
+                2 => "SIGINT".to_string(),
+                15 => "SIGTERM".to_string(),
+                s => format!("signal {s}"),
+            };
+            let _ = writeln!(
+                o,
+                "interrupted by {name}: {n} of {} jobs done, the others not started",
+                self.planned
+            );
+        }
         let _ = writeln!(
             o,
             "{n} {}{shard}, {} failed, {pages} {}, {:.2} s",
@@ -579,7 +642,9 @@ pub fn run(
         .iter()
         .map(|l| match &l.spec {
             Ok(spec) => {
-                fonts::for_layout(book, &options.font_dirs, &spec.font_dirs).map_err(Arc::new)
+                let families: Vec<&str> = spec.families().into_iter().map(|(_, f)| f).collect();
+                fonts::for_layout(book, &options.fonts, &families, &spec.font_dirs)
+                    .map_err(|e| Arc::new(name_layout(e, spec)))
             }
             Err(_) => Ok(fonts::LayoutBook::Shared(book)),
         })
@@ -601,38 +666,72 @@ pub fn run(
         thumbnails: options.thumbnails,
     };
 
-    let work = || -> Vec<JobReport> {
-        plan.jobs
-            .par_iter()
-            .enumerate()
-            .map(|(index, job)| {
-                // Messages name what the job writes: the PDF, or the pictures.
-                let shown = if options.pdf {
-                    Cow::Borrowed(job.output.as_path())
-                } else {
-                    Cow::Owned(preview::preview_pattern(&job.output))
-                };
-                progress(Progress::Started { output: &shown });
-                let result = isolated(&shown, || ctx.run_job(job, &shown)).map_err(|e| match e {
-                    JobError::Own(e) => Arc::new(e),
-                    JobError::Shared(e) => e,
-                });
-                let label = label(&job.output, options.pdf, &result);
-                let report = JobReport { index, output: job.output.clone(), label, result };
-                let done = done.fetch_add(1, Ordering::SeqCst) + 1;
-                progress(Progress::Finished { done, total, report: &report });
-                report
-            })
-            .collect()
+    let one = |(index, job): (usize, &Job)| -> Option<JobReport> {
+        // Stopped: jobs under way finish, no new one starts.
+        if stopped().is_some() {
+            return None;
+        }
+        // Messages name what the job writes: the PDF, or the pictures.
+        let shown = if options.pdf {
+            Cow::Borrowed(job.output.as_path())
+        } else {
+            Cow::Owned(preview::preview_pattern(&job.output))
+        };
+        progress(Progress::Started { output: &shown });
+        let result = isolated(&shown, || ctx.run_job(job, &shown)).map_err(|e| match e {
+            JobError::Own(e) => Arc::new(name_file(e, &shown)),
+            JobError::Shared(e) => e,
+        });
+        let label = label(&job.output, options.pdf, &result);
+        let report = JobReport { index, output: job.output.clone(), label, result };
+        let done = done.fetch_add(1, Ordering::SeqCst) + 1;
+        progress(Progress::Finished { done, total, report: &report });
+        Some(report)
     };
-    let pool = options
-        .threads
-        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().ok());
-    let reports = match &pool {
-        Some(pool) => pool.install(work),
-        None => work(),
+    let reports: Vec<JobReport> = if total <= 1 || options.threads == Some(1) {
+        // One job (a flyer) or one thread: no pool to start (its threads
+        // cost more than the job saves), the job runs on this thread.
+        plan.jobs.iter().enumerate().filter_map(one).collect()
+    } else {
+        let work = || plan.jobs.par_iter().enumerate().filter_map(one).collect();
+        let pool = options
+            .threads
+            .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().ok());
+        match &pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
     };
-    Summary { reports, elapsed: start.elapsed(), shard: plan.shard, total_jobs: plan.total_jobs }
+    Summary {
+        interrupted: if reports.len() < total { stopped() } else { None },
+        planned: total,
+        reports,
+        elapsed: start.elapsed(),
+        shard: plan.shard,
+        total_jobs: plan.total_jobs,
+    }
+}
+
+/// Gives an error that names no file (or only a stand-in such as
+/// `<preview>`) the file it is about: for a job, its output, whose name
+/// says both the statement and the layout. Every message names its file.
+pub fn name_file(mut e: Error, output: &Path) -> Error {
+    let stand_in = |f: &Path| {
+        let s = f.to_string_lossy();
+        s.starts_with('<') && s.ends_with('>')
+    };
+    if e.location.file.as_deref().is_none_or(stand_in) {
+        e.location = Location::file(output);
+    }
+    e
+}
+
+/// Names the layout in an error about its fonts that names no file.
+fn name_layout(mut e: Error, spec: &LayoutSpec) -> Error {
+    if e.location.file.is_none() {
+        e.location = spec.location();
+    }
+    e
 }
 
 /// Runs one job so that a bug which panics in it fails that job alone: the
@@ -709,11 +808,16 @@ impl Ctx<'_> {
         }
         let empty = Vars::new();
         let vars = job.event.map_or(&empty, |i| &self.plan.events[i].vars);
-        let (document, warnings) = match second {
-            Some(st2) => crate::typeset_pair(st, st2, spec, book, vars)?,
-            None => crate::typeset(st, spec, book, vars)?,
+        // The layout as this job prints it: the statement's contact, the
+        // event's values in every text key.
+        let both: Vec<&Statement> = [Some(st), second].into_iter().flatten().collect();
+        let (spec, mut warnings) = crate::vars::for_job(spec, &both, vars)?;
+        let spec = &spec;
+        let (document, more) = match second {
+            Some(st2) => crate::typeset_pair_job(st, st2, spec, book, vars)?,
+            None => crate::typeset_job(st, spec, book, vars)?,
         };
-        let mut warnings = warnings;
+        warnings.extend(more);
         let pdf = if self.pdf {
             let opts =
                 crate::render::RenderOptions { compress: true, creation_date: self.creation_date };
@@ -1104,6 +1208,8 @@ mod tests {
             elapsed: Duration::from_millis(1250),
             shard: None,
             total_jobs: 2,
+            interrupted: None,
+            planned: 2,
         };
         assert_eq!(
             summary.table(),
@@ -1122,6 +1228,28 @@ mod tests {
              out/c-x.pdf  FAILED: cannot read the statement\n\
              2 jobs (shard 1/3 of 5 jobs), 1 failed, 1 page, 1.25 s\n"
         );
+        // Stopped by Ctrl-C after two of six jobs.
+        summary.shard = None;
+        summary.interrupted = Some(2);
+        summary.planned = 6;
+        assert!(
+            summary
+                .table()
+                .contains("interrupted by SIGINT: 2 of 6 jobs done, the others not started\n"),
+            "{}",
+            summary.table()
+        );
+    }
+
+    #[test]
+    fn errors_without_a_file_get_the_output() {
+        let out = Path::new("out/a-letter.pdf");
+        let e = name_file(Error::new(Location::default(), "does not fit", ""), out);
+        assert_eq!(e.location, Location::file(out));
+        let e = name_file(Error::file("<preview>", "could not encode", ""), out);
+        assert_eq!(e.location, Location::file(out));
+        let e = name_file(Error::file("a.md", "unreadable", ""), out);
+        assert_eq!(e.location, Location::file("a.md"));
     }
 
     #[test]

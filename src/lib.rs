@@ -52,6 +52,19 @@ pub fn typeset(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    let (spec, mut warnings) = vars::for_job(spec, &[statement], vars)?;
+    let (doc, mut more) = typeset_job(statement, &spec, book, vars)?;
+    warnings.append(&mut more);
+    Ok((doc, warnings))
+}
+
+/// [`typeset`] with the layout as the job prints it (see [`vars::for_job`]).
+pub(crate) fn typeset_job(
+    statement: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
     if spec.fold.style != spec::FoldStyle::None {
         return fold::typeset(statement, spec, book, vars);
     }
@@ -67,14 +80,24 @@ pub fn typeset(
         let f = fit::fit(&mut shaper, statement, spec, vars)?;
         return Ok((f.document, f.warnings));
     }
-    let (doc, mut warnings) = flow::flow_with(&mut shaper, statement, spec, vars)?;
-    let Some(lines) = fit::runt(&doc) else { return Ok((doc, warnings)) };
-    // A last page of a line or three: set the text a little smaller to end
-    // a page earlier, or say how to.
+    let (doc, warnings) = flow::flow_with(&mut shaper, statement, spec, vars)?;
+    Ok(without_runt(doc, warnings, spec, |n| fit::pull_back(&mut shaper, statement, spec, vars, n)))
+}
+
+/// A last page of a line or three (see [`fit::runt`]): sets the text a
+/// little smaller to end a page earlier (`pull_back`, given the page
+/// count), or says how to.
+fn without_runt(
+    doc: pages::Document,
+    mut warnings: Vec<Warning>,
+    spec: &spec::LayoutSpec,
+    pull_back: impl FnOnce(usize) -> Option<fit::Fitted>,
+) -> (pages::Document, Vec<Warning>) {
+    let Some(lines) = fit::runt(&doc) else { return (doc, warnings) };
     let n = doc.pages.len();
-    let at = spec.path.as_ref().map(Location::file).unwrap_or_default();
+    let at = spec.location();
     let s = if lines == 1 { "" } else { "s" };
-    if let Some(f) = fit::pull_back(&mut shaper, statement, spec, vars, n) {
+    if let Some(f) = pull_back(n) {
         let mut warnings = f.warnings;
         warnings.push(Warning::new(
             at,
@@ -86,18 +109,19 @@ pub fn typeset(
                 n - 1
             ),
         ));
-        return Ok((f.document, warnings));
+        return (f.document, warnings);
     }
+    let m = n - 1;
+    let ms = if m == 1 { "" } else { "s" };
     warnings.push(Warning::new(
         at,
         format!(
             "page {n} holds only {lines} line{s}: set `fit.pages = {m}` (e.g. `--set \
-             fit.pages={m}`) and a smaller `fit.min-size` to fit the text on {m} pages, or \
-             shorten it",
-            m = n - 1
+             fit.pages={m}`) and a smaller `fit.min-size` to fit the text on {m} page{ms}, or \
+             shorten it"
         ),
     ));
-    Ok((doc, warnings))
+    (doc, warnings)
 }
 
 /// Typesets a statement and writes it as PDF bytes.
@@ -107,7 +131,10 @@ pub fn build(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<Output> {
-    let (document, mut warnings) = typeset(statement, spec, book, vars)?;
+    let (spec, mut warnings) = vars::for_job(spec, &[statement], vars)?;
+    let spec = &spec;
+    let (document, mut more) = typeset_job(statement, spec, book, vars)?;
+    warnings.append(&mut more);
     let (pdf, mut printing) =
         render::render_with(&document, spec, book, &render::RenderOptions::default())?;
     let mut all = statement.warnings.clone();
@@ -130,6 +157,21 @@ pub fn typeset_pair(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    let (spec, mut warnings) = vars::for_job(spec, &[first, second], vars)?;
+    let (doc, mut more) = typeset_pair_job(first, second, &spec, book, vars)?;
+    warnings.append(&mut more);
+    Ok((doc, warnings))
+}
+
+/// [`typeset_pair`] with the layout as the job prints it (see
+/// [`vars::for_job`]).
+pub(crate) fn typeset_pair_job(
+    first: &statement::Statement,
+    second: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
     // The imprint ends the second statement: the last page, or the end of
     // the right-hand side.
     let imprinted;
@@ -146,15 +188,23 @@ pub fn typeset_pair(
             let f = fit::fit_pair(&mut shaper, first, second, spec, vars)?;
             Ok((f.document, f.warnings))
         }
-        spec::Bilingual::SideBySide => flow::flow_pair_with(&mut shaper, first, second, spec, vars),
+        spec::Bilingual::SideBySide => {
+            let (doc, warnings) = flow::flow_pair_with(&mut shaper, first, second, spec, vars)?;
+            Ok(without_runt(doc, warnings, spec, |n| {
+                fit::pull_back_pair(&mut shaper, first, second, spec, vars, n)
+            }))
+        }
         spec::Bilingual::FrontBack => {
             let (front, mut warnings) = flow::flow_with(&mut shaper, first, spec, vars)?;
             let (back, mut more) = flow::flow_with(&mut shaper, second, spec, vars)?;
             warnings.append(&mut more);
-            Ok((flow::front_back(front, back, first, second), warnings))
+            // Each side's pages are its own: a runt is only told (fitting
+            // one side shorter would not end the other earlier).
+            let doc = flow::front_back(front, back, first, second);
+            Ok(without_runt(doc, warnings, spec, |_| None))
         }
         spec::Bilingual::No => Err(Error::new(
-            spec.path.as_ref().map(Location::file).unwrap_or_default(),
+            spec.location(),
             format!("layout `{}` is for one statement, not two", spec.id),
             "use a layout with `page.bilingual = \"side-by-side\"` or `\"front-back\"`, e.g. letter-bilingual",
         )),
@@ -170,7 +220,10 @@ pub fn build_pair(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<Output> {
-    let (document, mut warnings) = typeset_pair(first, second, spec, book, vars)?;
+    let (spec, mut warnings) = vars::for_job(spec, &[first, second], vars)?;
+    let spec = &spec;
+    let (document, mut more) = typeset_pair_job(first, second, spec, book, vars)?;
+    warnings.append(&mut more);
     let (pdf, mut printing) =
         render::render_with(&document, spec, book, &render::RenderOptions::default())?;
     let mut all = first.warnings.clone();

@@ -102,6 +102,31 @@ const SHORT_LAST_LINE_FRACTION: f64 = 0.2;
 /// See [`SHORT_LAST_LINE_FRACTION`]; about the cost of loosening two lines
 /// from ratio 0.3 to 0.8.
 const SHORT_LAST_LINE_DEMERITS: f64 = 8_000.0;
+// Paragraph endings: house rules a typesetter keeps that the paper leaves
+// to `\finalhyphendemerits` alone. Kept apart from the costs above (see
+// [`ending_demerits`]) so that each can be tuned on its own.
+
+/// The last line of a paragraph holding only the second half of a
+/// hyphenated word ("work-/ers."), on top of [`FINAL_HYPHEN_DEMERITS`]
+/// (which any hyphen on the second-last line costs). Below a loose line
+/// ([`LOOSE_DEMERITS`]): the texture of the whole paragraph comes first.
+/// Tuned with [`LONE_WORD_DEMERITS`] on the five statements and the UDHR
+/// fixtures: these halve the paragraphs ending so (1.25 % to 0.63 %)
+/// within the loose-line and hyphen budgets of `tests/leaflets.rs`; twice
+/// as much spends more hyphens than those allow.
+const PARAGRAPH_END_HYPHEN_DEMERITS: f64 = 60_000.0;
+/// The last line of a paragraph (or of a ragged title) holding one short
+/// word alone: in justified text shorter than [`LONE_WORD_FRACTION`] of the
+/// measure ("it."), ragged (a title: "…General / Strike!") shorter than
+/// [`LONE_WORD_FRACTION_RAGGED`], where the lines above end unevenly anyway
+/// and a long word alone reads as the rag. Milder than a word's end
+/// alone: taking a short word up usually costs a hyphen above.
+const LONE_WORD_DEMERITS: f64 = 20_000.0;
+/// See [`LONE_WORD_DEMERITS`].
+const LONE_WORD_FRACTION: f64 = 0.2;
+/// See [`LONE_WORD_DEMERITS`].
+const LONE_WORD_FRACTION_RAGGED: f64 = 0.4;
+
 /// Tolerances (maximum stretch ratio) of the first two passes. The paper and
 /// TeX state them as badness (TeX: `\pretolerance` 100, `\tolerance` 200); as
 /// ratios 1.0 is badness 100 and 2.0 badness 800. Unlike TeX's first pass,
@@ -151,6 +176,10 @@ pub struct Params {
     pub tight_demerits: f32,
     /// See [`Params::tight_demerits`]; -1 or below never applies.
     pub tight_ratio: f32,
+    /// Charge a paragraph's last line for what a typesetter avoids where
+    /// another break exists (see [`Params::with_endings`]); off in the
+    /// paper.
+    pub endings: bool,
 }
 
 impl Params {
@@ -167,7 +196,14 @@ impl Params {
             loose_demerits: 0.0,
             tight_demerits: 0.0,
             tight_ratio: -1.0,
+            endings: false,
         }
+    }
+
+    /// Charges a paragraph's last line holding only the end of a hyphenated
+    /// word or one short word alone (see `ending_demerits`).
+    pub fn with_endings(self) -> Self {
+        Self { endings: true, ..self }
     }
 
     /// Sets the demerits of a loose line (see [`Params::loose_demerits`]).
@@ -632,6 +668,16 @@ impl<'a> Breaker<'a> {
                 if point.index == last && node.hyphens > 0 {
                     d += FINAL_HYPHEN_DEMERITS;
                 }
+                if self.params.endings && point.forced && filled && !node.first {
+                    let ending = Ending {
+                        after_hyphen: node.hyphens > 0,
+                        one_word: one_word(self.items, node.start, point.index),
+                        natural,
+                        measure,
+                        ragged,
+                    };
+                    d += ending_demerits(&ending);
+                }
                 if point.forced && filled {
                     let min = SHORT_LAST_LINE_FRACTION * measure;
                     if natural < min {
@@ -688,6 +734,47 @@ impl<'a> Breaker<'a> {
         self.active = active;
         result
     }
+}
+
+/// The last line of a paragraph (or of the text before a hard break), as
+/// [`ending_demerits`] judges it.
+#[derive(Debug, Clone, Copy)]
+struct Ending {
+    /// The line before ends with a hyphen: this one holds a word's end.
+    after_hyphen: bool,
+    /// The line holds a single word.
+    one_word: bool,
+    /// Its natural width.
+    natural: f64,
+    /// The measure.
+    measure: f64,
+    /// Ragged right (a title, a ragged column).
+    ragged: bool,
+}
+
+/// Demerits of a paragraph's last line that a typesetter would avoid
+/// where another break exists: the end of a hyphenated word alone after
+/// the break, alone ([`PARAGRAPH_END_HYPHEN_DEMERITS`]), one word alone
+/// ([`LONE_WORD_DEMERITS`]). Only for a paragraph of more than one line.
+fn ending_demerits(e: &Ending) -> f64 {
+    let mut d = 0.0;
+    if e.after_hyphen && e.one_word {
+        d += PARAGRAPH_END_HYPHEN_DEMERITS;
+    }
+    let short = if e.ragged { LONE_WORD_FRACTION_RAGGED } else { LONE_WORD_FRACTION };
+    if e.one_word && e.natural < short * e.measure {
+        d += LONE_WORD_DEMERITS;
+    }
+    d
+}
+
+/// Tells whether items `start..end` hold one word: no space between boxes
+/// (hyphenation points and kerns are inside a word; the final fill is not
+/// a space).
+fn one_word(items: &[Item], start: usize, end: usize) -> bool {
+    !items[start.min(end)..end]
+        .iter()
+        .any(|i| matches!(i, Item::Glue { stretch, .. } if *stretch < FIL))
 }
 
 /// The paper's badness, 100·|r|³, capped.
@@ -991,6 +1078,51 @@ mod tests {
             "extensive interna-|tional revolutionary|extensive interna-|\
              tional revolutionary|constitutional ex-|tensive",
         );
+    }
+
+    #[test]
+    fn endings_a_typesetter_avoids_cost_where_another_break_exists() {
+        // Words of four letters and stretchy spaces, ending in "it.": at
+        // some measures the paper's costs leave "it." alone on the last
+        // line where a word could come down with it at little cost; with
+        // the ending costs it does.
+        let mut items = Vec::new();
+        for k in 0..24 {
+            if k > 0 {
+                items.push(Item::Glue { width: 1.0, stretch: 1.0, shrink: 0.3 });
+            }
+            items.push(Item::Box { width: 4.0, hang_start: 0.0, hang_end: 0.0 });
+        }
+        items.push(Item::Glue { width: 1.0, stretch: 1.0, shrink: 0.3 });
+        items.push(Item::Box { width: 3.0, hang_start: 0.0, hang_end: 0.0 });
+        items.push(Item::Glue { width: 0.0, stretch: FIL, shrink: 0.0 });
+        items.push(Item::Penalty { width: 0.0, penalty: -INFINITY, flagged: false, hang_end: 0.0 });
+        let lone = |b: &[Break]| {
+            let n = b.len();
+            // The last line starts after the box before "it.".
+            n > 2 && b[n - 2].index == items.len() - 4
+        };
+        let (mut plain, mut costed) = (0, 0);
+        for w in 18..60 {
+            let params = justify(w as f32);
+            plain += usize::from(lone(&linebreak(&items, &params)));
+            costed += usize::from(lone(&linebreak(&items, &params.with_endings())));
+        }
+        // Not at every measure: where the other way is a loose line, the
+        // ending costs less.
+        assert!(costed < plain, "{plain} without the costs, {costed} with");
+        let e = |after_hyphen, one_word, natural| Ending {
+            after_hyphen,
+            one_word,
+            natural,
+            measure: 100.0,
+            ragged: false,
+        };
+        assert_eq!(ending_demerits(&e(false, false, 10.0)), 0.0);
+        assert_eq!(ending_demerits(&e(false, true, 50.0)), 0.0, "a long word alone");
+        assert_eq!(ending_demerits(&e(false, true, 10.0)), LONE_WORD_DEMERITS);
+        assert_eq!(ending_demerits(&e(true, true, 50.0)), PARAGRAPH_END_HYPHEN_DEMERITS);
+        assert!(ending_demerits(&Ending { ragged: true, ..e(false, true, 30.0) }) > 0.0);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 mod cmd;
 mod studio;
@@ -15,9 +15,14 @@ use cmd::build::Make;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The version `--version` prints: the crate's, and the git commit it was
+/// built from when built from a checkout, e.g. `0.1.0 (commit 1a2b3c4d5e)`
+/// (see build.rs).
+const VERSION: &str = env!("HANDBILL_VERSION");
+
 /// Typesets statements into print-ready leaflets.
 #[derive(Parser)]
-#[command(name = "handbill", version, about, long_about = None)]
+#[command(name = "handbill", version = VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,13 +80,27 @@ enum Command {
     ///
     /// Example: handbill layouts
     Layouts,
-    /// List the font families found and the scripts they cover.
+    /// List the font families found, where each comes from and the scripts they cover.
     ///
     /// Example: handbill fonts
     Fonts {
+        /// Print the licenses of the fonts bundled with handbill instead.
+        #[arg(long)]
+        licenses: bool,
         #[command(flatten)]
         fonts: FontPath,
     },
+    /// Print a shell completion script.
+    ///
+    /// Example: handbill completions bash > ~/.local/share/bash-completion/completions/handbill
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    ///
+    /// Example: handbill manpage > ~/.local/share/man/man1/handbill.1
+    Manpage,
     /// Start a new folder with a sample statement, layout and campaign.
     ///
     /// Example: handbill init my-leaflet
@@ -145,6 +164,14 @@ struct Inputs {
     /// whatever their front matter says or they look like.
     #[arg(long, value_name = "markdown|text")]
     format: Option<handbill::statement::Format>,
+    /// Fill an event layout's {event.KEY} placeholders from one event of a
+    /// campaign, e.g. --event campaign.toml:city-hall-feb-6.
+    #[arg(long, value_name = "CAMPAIGN.toml:ID")]
+    event: Option<String>,
+    /// Give one {event.KEY} value, e.g. --var place="City Hall"; repeatable,
+    /// and wins over --event's.
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    vars: Vec<String>,
 }
 
 /// How pages are drawn as pictures.
@@ -174,9 +201,20 @@ struct FontPath {
     /// A folder of fonts, searched before $HANDBILL_FONTS, ./fonts and the shipped fonts; repeatable.
     #[arg(long = "font-path", value_name = "DIR")]
     font_path: Vec<PathBuf>,
+    /// Never use the system's fonts, for builds that give the same PDF on
+    /// every machine (also: HANDBILL_IGNORE_SYSTEM_FONTS=1).
+    #[arg(long)]
+    ignore_system_fonts: bool,
+}
+
+impl FontPath {
+    fn search(&self) -> handbill::fonts::FontSearch {
+        handbill::fonts::FontSearch::new(self.font_path.clone(), self.ignore_system_fonts)
+    }
 }
 
 fn main() -> ExitCode {
+    cmd::process::setup();
     let cli = Cli::parse();
     match cli.command {
         Command::Build { inputs, out, preview, pictures, run } => {
@@ -199,28 +237,45 @@ fn main() -> ExitCode {
             cmd::batch::batch(&campaign, out.as_deref(), shard, &run.settings())
         }
         Command::Check { files, format, fonts } => {
-            cmd::check::check(&files, format, &fonts.font_path)
+            cmd::check::check(&files, format, &fonts.search())
         }
         Command::Layouts => cmd::layouts::list_layouts(),
-        Command::Fonts { fonts } => cmd::fonts::list_fonts(&fonts.font_path),
+        Command::Fonts { licenses, fonts } => cmd::fonts::list_fonts(&fonts.search(), licenses),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "handbill", &mut out);
+            cmd::print_out(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Manpage => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => {
+                    cmd::print_out(&String::from_utf8_lossy(&out));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Init { dir } => cmd::init::init(&dir),
         Command::Studio { dir, port, listen, open, render_limit, fonts } => {
             let opts = cmd::studio::Options { port, listen, open, render_limit };
-            cmd::studio::studio(&dir, &opts, &fonts.font_path)
+            cmd::studio::studio(&dir, &opts, &fonts.search())
         }
     }
 }
 
 fn build(inputs: &Inputs, out: &std::path::Path, make: &Make, run: &Run) -> ExitCode {
-    let Inputs { statements, layouts, sets, format } = inputs;
-    cmd::build::build(statements, layouts, sets, *format, out, make, &run.settings())
+    let Inputs { statements, layouts, sets, format, event, vars } = inputs;
+    let event = cmd::build::EventArgs { event: event.as_deref(), vars };
+    cmd::build::build(statements, layouts, sets, *format, &event, out, make, &run.settings())
 }
 
 impl Run {
     fn settings(&self) -> cmd::run::Settings {
-        cmd::run::Settings {
-            threads: self.jobs.map(usize::from),
-            font_path: self.fonts.font_path.clone(),
-        }
+        cmd::run::Settings { threads: self.jobs.map(usize::from), fonts: self.fonts.search() }
     }
 }

@@ -163,6 +163,9 @@ pub struct Page {
     pub column_top: f32,
     /// Bottom of the masthead (page 1), or 0 where there is none.
     pub masthead_bottom: f32,
+    /// The footer's QR code, on a page that shows the footer: drawn by
+    /// the PDF writer and the previews alike.
+    pub qr: Option<crate::spec::QrCode>,
 }
 
 /// A laid-out document.

@@ -137,19 +137,19 @@ impl<'a> Rasterizer<'a> {
 
     fn font(&mut self, id: FaceId) -> Result<&fontdue::Font> {
         if !self.fonts.contains_key(&id) {
-            let Some(face) = self.book.faces().get(id) else {
+            if id >= self.book.len() {
                 return Err(Error::file(
                     "<preview>",
                     format!("the page uses font number {id}, which is not loaded"),
                     "this is a bug in handbill; please report it",
                 ));
-            };
-            let data = std::fs::read(&face.path)
-                .map_err(|e| Error::io(&face.path, e, "read the font for the preview"))?;
-            let font =
-                fontdue::Font::from_bytes(data, fontdue::FontSettings::default()).map_err(|e| {
-                    Error::file(&face.path, format!("cannot draw this font in a preview: {e}"), "")
-                })?;
+            }
+            let face = self.book.face(id);
+            let settings =
+                fontdue::FontSettings { collection_index: face.index(), ..Default::default() };
+            let font = fontdue::Font::from_bytes(face.bytes(), settings).map_err(|e| {
+                Error::file(&face.path, format!("cannot draw this font in a preview: {e}"), "")
+            })?;
             self.fonts.insert(id, font);
         }
         match self.fonts.get(&id) {
@@ -338,6 +338,21 @@ fn draw_page(r: &mut Rasterizer<'_>, page: &Page, dpi: f32) -> Result<GrayImage>
                 (y + h) * scale,
                 gray(*ink),
             ),
+        }
+    }
+    // The footer's QR code, module by module, as the PDF draws it.
+    if let Some(code) = &page.qr {
+        let m = code.module;
+        for (row, col, n) in code.matrix.runs() {
+            let (x, y) = (code.x + col as f32 * m, code.y + row as f32 * m);
+            fill_rect(
+                &mut img,
+                x * scale,
+                y * scale,
+                (x + n as f32 * m) * scale,
+                (y + m) * scale,
+                0,
+            );
         }
     }
     Ok(img)

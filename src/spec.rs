@@ -22,6 +22,12 @@ mod tests;
 mod validate;
 mod words;
 
+/// Edit distance between two names (a swap of neighbours counts as one
+/// edit), for "did you mean" in messages outside the layout.
+pub(crate) fn words_distance(a: &str, b: &str) -> usize {
+    words::distance(a, b)
+}
+
 /// Points per inch.
 pub const PT_PER_IN: f32 = 72.0;
 /// Points per millimetre.
@@ -61,6 +67,33 @@ pub struct LayoutSpec {
     /// Things worth telling the user that do not stop the build (a footer
     /// link that is not a URL, very small type), each pointing at its key.
     pub warnings: Vec<Warning>,
+    /// Where each key that was written came from: where later messages
+    /// about a key point.
+    pub origins: KeyOrigins,
+}
+
+/// Where each key of a layout was written (file, line, column), by dotted
+/// name (`body.font`). Not part of what a layout says: two layouts that
+/// say the same are equal wherever they said it.
+#[derive(Debug, Clone, Default)]
+pub struct KeyOrigins(std::collections::HashMap<String, Location>);
+
+impl KeyOrigins {
+    /// Keeps the origins validation worked from.
+    pub(crate) fn new(origins: std::collections::HashMap<String, Location>) -> Self {
+        KeyOrigins(origins)
+    }
+
+    /// Where `key` (dotted, e.g. `body.font`) was written, if it was.
+    pub fn get(&self, key: &str) -> Option<&Location> {
+        self.0.get(key)
+    }
+}
+
+impl PartialEq for KeyOrigins {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Page geometry.
@@ -401,9 +434,12 @@ pub struct ImprintSpec {
 
 impl LayoutSpec {
     /// Where a message about the layout as a whole points: its file, or
-    /// nowhere in particular for a shipped layout.
+    /// for a shipped layout (compiled in, no file), its name.
     pub fn location(&self) -> Location {
-        self.path.as_ref().map(Location::file).unwrap_or_default()
+        match &self.path {
+            Some(p) => Location::file(p),
+            None => Location::file(format!("{} (shipped layout)", self.id)),
+        }
     }
 
     /// The width of one text column.
@@ -414,7 +450,8 @@ impl LayoutSpec {
     }
 
     /// Returns a copy with the body size set to `size`, scaling leading,
-    /// heading sizes and em-based spacing with it (used by fitting).
+    /// heading sizes and em-based spacing with it, and the masthead too
+    /// when the body grows (used by fitting).
     pub fn scaled_to(&self, size: f32) -> LayoutSpec {
         let k = size / self.body.size;
         let mut s = self.clone();
@@ -427,6 +464,12 @@ impl LayoutSpec {
         }
         s.headings.space_before *= k;
         s.headings.space_after *= k;
+        // A body set larger takes the masthead with it, so the title still
+        // heads the page; set smaller (to fit more), the masthead keeps its
+        // size: the title is what is read from afar.
+        let up = k.max(1.0);
+        s.masthead.title_size *= up;
+        s.masthead.meta_size *= up;
         s
     }
 }
@@ -514,6 +557,7 @@ impl Default for LayoutSpec {
             },
             imprint: ImprintSpec { text: String::new(), required: false },
             warnings: Vec::new(),
+            origins: KeyOrigins::default(),
         }
     }
 }

@@ -52,6 +52,13 @@ pub struct Meta {
     pub dir: Option<String>,
     /// Quotation marks asked for (`quotes = "guillemets"`), if any.
     pub quotes: Option<Quotes>,
+    /// How to reach the group that issues the statement, printed in the
+    /// footer (`contact = "Write to us: example.org/contact"`) unless the
+    /// layout has its own `footer.text`.
+    pub contact: Option<String>,
+    /// The web address the contact line links to and the QR code encodes
+    /// (`contact-link = "https://example.org/contact"`).
+    pub contact_link: Option<String>,
     /// How the body is read: as given by `format` in the front matter
     /// (or, after [`parse_as`], by the caller), else as detected.
     pub format: Option<Format>,

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use handbill::fonts::{default_dirs, FontBook};
+use handbill::fonts::{FontBook, FontSearch};
 use handbill::pages::{LineInfo, LineKind};
 use handbill::statement::{self, Statement};
 use handbill::{spec, Vars};
@@ -15,7 +15,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn book() -> &'static FontBook {
     static BOOK: OnceLock<FontBook> = OnceLock::new();
-    BOOK.get_or_init(|| FontBook::load(&default_dirs()).expect("fonts load"))
+    BOOK.get_or_init(|| FontSearch::default().load().expect("fonts load"))
 }
 
 /// Every laid-out line of `st` set with the layout `layout`.

@@ -426,15 +426,6 @@ fn one_sheet_layouts_fill_both_sides() {
     }
 }
 
-/// Lines of text on the last page.
-fn last_page_lines(doc: &handbill::pages::Document) -> usize {
-    let last = doc.pages.last().expect("a page");
-    let text = |l: &&handbill::pages::LineInfo| {
-        matches!(l.kind, LineKind::Body | LineKind::Heading | LineKind::Other)
-    };
-    last.lines.iter().filter(text).count()
-}
-
 #[test]
 fn a_last_page_of_a_few_lines_is_pulled_back_or_reported() {
     let mut pulled = 0;
@@ -449,7 +440,7 @@ fn a_last_page_of_a_few_lines_is_pulled_back_or_reported() {
             let (kept, kept_warnings) =
                 handbill::typeset(&st, &sp_keep, book(), &Vars::new()).expect(&case);
             let (n, n_kept) = (doc.pages.len(), kept.pages.len());
-            let runt = n_kept > 1 && last_page_lines(&kept) <= 3;
+            let runt = handbill::fit::runt(&kept).is_some();
             if !runt {
                 // Nothing to pull back: the same pages either way.
                 assert_eq!((n, doc.body_size), (n_kept, sp.body.size), "{case}");

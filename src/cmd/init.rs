@@ -28,6 +28,8 @@ subtitle = "Statement of the Transit Workers Rank-and-File Committee"
 author = "Transit Workers Rank-and-File Committee"
 date = "2026-02-01"
 lang = "en"
+contact = "Contact us: example.org/contact"
+contact-link = "https://example.org/contact"
 +++
 
 The city plans to cut **forty bus routes** and lay off *six hundred* drivers
@@ -60,12 +62,12 @@ size = "10pt"
 # A line above the title. `{date}` is the statement's date.
 kicker = "{date}"
 
-[footer]
-text = "Contact us: example.org/contact"
-link = "https://example.org/contact"
-# In a campaign (see event.toml and campaign.toml) you can use the event's
-# fields, e.g.:
-#   text = "Rally at {event.place}, {event.date} · {event.contact}"
+# The footer prints the statement's `contact` (and links to its
+# `contact-link`). A footer of the layout's own wins, e.g. for an event (see
+# event.toml and campaign.toml), with the event's fields:
+# [footer]
+# text = "Rally at {event.place}, {event.date} · {event.contact}"
+# link = "https://{event.contact}"
 "#;
 
 const EVENT_LAYOUT: &str = r#"# The layout for events: everything from layout.toml, plus the event's
@@ -78,6 +80,7 @@ kicker = "{event.name} · {event.date}"
 
 [footer]
 text = "Join us at {event.place} · {event.contact}"
+link = "https://{event.contact}"
 "#;
 
 const CAMPAIGN: &str = r#"# Every statement with every layout, once per event:
@@ -107,9 +110,13 @@ Build the PDF:
 
     handbill build statement.md --layout layout.toml
 
+Build the event leaflet for one event of the campaign:
+
+    handbill build statement.md --layout event.toml --event campaign.toml:city-hall-feb-6
+
 Check for problems without writing anything:
 
-    handbill check statement.md layout.toml
+    handbill check statement.md layout.toml campaign.toml
 
 Look at the pages as pictures:
 

@@ -7,12 +7,11 @@ pub mod check;
 pub mod fonts;
 pub mod init;
 pub mod layouts;
+pub mod process;
 pub mod run;
 pub mod studio;
 
-use std::path::PathBuf;
-
-use handbill::fonts::{self as font_book, FontBook};
+use handbill::fonts::{FontBook, FontSearch};
 use handbill::Error;
 
 /// Prints an error as one line.
@@ -20,13 +19,12 @@ pub fn report(e: &Error) {
     eprintln!("error: {e}");
 }
 
-/// Loads the fonts of the folders given with `--font-path` and the default
-/// ones; returns the folders searched too, as layouts with `font-dirs`
-/// start from them.
-pub fn load_book(font_path: &[PathBuf]) -> Result<(Vec<PathBuf>, FontBook), Error> {
-    let dirs = font_book::search_dirs(font_path);
-    let book = FontBook::load(&dirs)?;
-    Ok((dirs, book))
+/// Loads the fonts of the folders given with `--font-path`, the default
+/// ones and the bundled ones; returns the search too, as layouts with
+/// `font-dirs` or system families start from it.
+pub fn load_book(search: &FontSearch) -> Result<(FontSearch, FontBook), Error> {
+    let book = search.load()?;
+    Ok((search.clone(), book))
 }
 
 /// Writes `text` to standard output. A closed pipe (`handbill fonts | head`)

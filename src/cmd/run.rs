@@ -3,11 +3,11 @@
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use handbill::fonts::FontSearch;
 use handbill::jobs::{self, Options, Plan, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -19,8 +19,9 @@ use super::{load_book, print_out, report};
 pub struct Settings {
     /// Worker threads; `None` = one per core.
     pub threads: Option<usize>,
-    /// Font folders searched before the default ones.
-    pub font_path: Vec<PathBuf>,
+    /// Font folders searched before the default ones, and whether system
+    /// fonts may be used.
+    pub fonts: FontSearch,
 }
 
 /// Runs a plan with progress on stderr and a summary on stdout; exit code 1
@@ -37,9 +38,9 @@ pub fn run_plan(plan: &Plan, make: &Make, settings: &Settings) -> ExitCode {
         report(&e);
         return ExitCode::from(2);
     }
-    let book = match load_book(&settings.font_path) {
-        Ok((dirs, book)) => {
-            options.font_dirs = dirs;
+    let book = match load_book(&settings.fonts) {
+        Ok((search, book)) => {
+            options.fonts = search;
             book
         }
         Err(e) => {
@@ -51,14 +52,19 @@ pub fn run_plan(plan: &Plan, make: &Make, settings: &Settings) -> ExitCode {
     let summary = jobs::run(plan, &book, &options, &|p| reporter.tell(p));
     reporter.finish();
     print_out(&summary.table());
-    let mut status = if summary.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    let mut status = match summary.interrupted {
+        // As a shell reports a process the signal stopped: 130, 143.
+        Some(signal) => ExitCode::from(super::process::exit_code(signal)),
+        None if summary.failed() > 0 => ExitCode::from(1),
+        None => ExitCode::SUCCESS,
+    };
     // No sheet when every job failed: their errors say all there is.
     let pages = summary.thumbnails();
     if let Some(sheet) = make.contact_sheet.as_deref().filter(|_| !pages.is_empty()) {
         match handbill::preview::contact_sheet(&pages, sheet) {
             Ok(()) => eprintln!("wrote contact sheet {} ({} pages)", sheet.display(), pages.len()),
             Err(e) => {
-                report(&e);
+                report(&jobs::name_file(e, sheet));
                 status = ExitCode::from(1);
             }
         }

@@ -1,9 +1,11 @@
 //! `handbill studio`: starts the local web page (see `handbill::studio`).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
+
+use handbill::fonts::FontSearch;
 
 use crate::studio;
 
@@ -22,8 +24,8 @@ pub struct Options {
 }
 
 /// Serves `dir` until the process is stopped.
-pub fn studio(dir: &Path, opts: &Options, font_path: &[PathBuf]) -> ExitCode {
-    let (font_dirs, book) = match load_book(font_path) {
+pub fn studio(dir: &Path, opts: &Options, search: &FontSearch) -> ExitCode {
+    let (font_dirs, book) = match load_book(search) {
         Ok(x) => x,
         Err(e) => {
             report(&e);

@@ -157,21 +157,39 @@ impl<'a, 'b> Flow<'a, 'b> {
         let params = Params::new(first_width, width, mode)
             .with_em(p.max_size)
             .with_loose_demerits(linebreak::LOOSE_DEMERITS)
-            .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO);
-        let loose = match mode {
+            .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
+            .with_endings();
+        let loosen = |looseness: i32| match mode {
             Mode::Justify => linebreak::linebreak_loose(&p.items, &params, looseness),
             Mode::Ragged => ragged_loose(&p.items, &params, looseness),
         };
-        let breaks = loose.unwrap_or_else(|| linebreak::linebreak(&p.items, &params));
-        let mut lines = Vec::with_capacity(breaks.len());
-        let mut start = 0;
-        let n = breaks.len();
-        for (k, b) in breaks.iter().enumerate() {
-            let measure = if k == 0 { first_width } else { width };
-            let last = k + 1 == n || linebreak::ends_filled(&p.items, b.index);
-            let span = LineSpan { start, end: b.index, hyphen: b.hyphen, last };
-            lines.push(set_line(p, span, measure, mode));
-            start = b.index + 1;
+        let breaks = loosen(looseness).unwrap_or_else(|| linebreak::linebreak(&p.items, &params));
+        let set = |breaks: &[linebreak::Break]| {
+            let mut lines = Vec::with_capacity(breaks.len());
+            let mut start = 0;
+            let n = breaks.len();
+            for (k, b) in breaks.iter().enumerate() {
+                let measure = if k == 0 { first_width } else { width };
+                let last = k + 1 == n || linebreak::ends_filled(&p.items, b.index);
+                let span = LineSpan { start, end: b.index, hyphen: b.hyphen, last };
+                lines.push(set_line(p, span, measure, mode));
+                start = b.index + 1;
+            }
+            lines
+        };
+        let lines = set(&breaks);
+        if looseness != 0 || !dash_run(&lines) {
+            return lines;
+        }
+        // Lines starting with an em dash one under another read as a list
+        // that is not there: a line more or fewer usually moves them apart.
+        for other in [1, -1] {
+            if let Some(b) = loosen(other) {
+                let tried = set(&b);
+                if !dash_run(&tried) {
+                    return tried;
+                }
+            }
         }
         lines
     }
@@ -654,6 +672,11 @@ pub(super) fn snap_to_grid(units: &mut [Unit], lead: f32) {
         units[i - 1].height += pad.max(0.0);
         let _ = start;
     }
+}
+
+/// Tells whether two lines in a row start with an em dash.
+fn dash_run(lines: &[SetLine]) -> bool {
+    lines.windows(2).any(|w| w.iter().all(|l| l.text.trim_start().starts_with('\u{2014}')))
 }
 
 #[cfg(test)]

@@ -160,16 +160,51 @@ pub const RUNT_LINES: usize = 3;
 /// what a reader notices.
 pub const RUNT_SHRINK: f32 = 0.04;
 
+/// A last page whose deepest column reaches at most this part of the
+/// column's height is a runt too, however many columns share its lines: a
+/// side-by-side pair's four and five lines, a small page's five.
+pub const RUNT_FILL: f32 = 0.125;
+
 /// The number of text lines on the last page of `doc`, if it has more than
-/// one page and that page holds [`RUNT_LINES`] or fewer: paper and a turn
-/// of the page for almost nothing.
+/// one page and that page holds [`RUNT_LINES`] or fewer, or its text ends
+/// within the top [`RUNT_FILL`] of the columns: paper and a turn of the
+/// page for almost nothing.
 pub fn runt(doc: &Document) -> Option<usize> {
     let last = doc.pages.last().filter(|_| doc.pages.len() > 1)?;
     let text = |l: &&crate::pages::LineInfo| {
         matches!(l.kind, LineKind::Body | LineKind::Heading | LineKind::Other)
     };
     let lines = last.lines.iter().filter(text).count();
-    (lines <= RUNT_LINES).then_some(lines)
+    let depth = fill(doc) - (doc.pages.len() - 1) as f32;
+    (lines <= RUNT_LINES || depth <= RUNT_FILL).then_some(lines)
+}
+
+/// Sets a side-by-side pair whose last page would be a runt one page
+/// shorter, as [`pull_back`] does a single statement: both sides at one
+/// body size at most [`RUNT_SHRINK`] smaller. `None` for other layouts, or
+/// where no such size fits.
+pub fn pull_back_pair(
+    shaper: &mut Shaper<'_>,
+    first: &Statement,
+    second: &Statement,
+    spec: &LayoutSpec,
+    vars: &Vars,
+    pages: usize,
+) -> Option<Fitted> {
+    if spec.page.bilingual != Bilingual::SideBySide
+        || spec.fit.pages > 0
+        || !spec.fit.pull_back
+        || pages < 2
+    {
+        return None;
+    }
+    let mut s = spec.clone();
+    s.fit.pages = (pages - 1) as u32;
+    s.fit.max_size = spec.body.size;
+    s.fit.min_size = spec.body.size * (1.0 - RUNT_SHRINK);
+    let mut f = fit_pair(shaper, first, second, &s, vars).ok()?;
+    f.warnings.truncate(f.notes_from);
+    (f.document.pages.len() < pages).then_some(f)
 }
 
 /// Sets a statement whose last page would be a runt (see [`runt`]) one
@@ -337,7 +372,11 @@ impl Fitter<'_, '_, '_> {
                     guess = self.snap((low + high) / 2.0);
                 }
             }
-            let next = guess.clamp(self.snap(low + STEP), self.snap(high - STEP));
+            // A bracket narrower than two steps (a pull-back's few
+            // hundredths of a point) has no inside: the test below ends it.
+            let (inside_lo, inside_hi) = (self.snap(low + STEP), self.snap(high - STEP));
+            let next =
+                if inside_lo <= inside_hi { guess.clamp(inside_lo, inside_hi) } else { inside_lo };
             if next <= low + 1e-3 || next >= high - 1e-3 || (next - size).abs() < 1e-3 {
                 // The bracket is as tight as the grid allows.
                 if fits.is_some() || size <= lo {
@@ -502,7 +541,7 @@ fn fewer_columns(s: &mut LayoutSpec) {
 }
 
 fn spec_location(spec: &LayoutSpec) -> Location {
-    spec.path.as_ref().map(Location::file).unwrap_or_default()
+    spec.location()
 }
 
 /// A size as the messages write it: `9.6pt`.

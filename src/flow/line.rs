@@ -316,8 +316,15 @@ impl<'p> Pen<'p> {
         tag: Option<&'static str>,
     ) {
         let start_x = self.x;
+        let ink = if decor.link.is_some() { LINK_INK } else { Ink::Black };
+        // A link's words are a run of their own: in one run with the words
+        // before or after, they would take those words' ink, or give them
+        // theirs.
         let same = self.runs.last().is_some_and(|r: &PendingRun| {
-            r.run.face == run.face && r.run.size == run.size && r.level == run.level
+            r.run.face == run.face
+                && r.run.size == run.size
+                && r.level == run.level
+                && r.run.ink == ink
         });
         if !same {
             self.runs.push(PendingRun {
@@ -329,7 +336,7 @@ impl<'p> Pen<'p> {
                     glyphs: Vec::with_capacity(self.room),
                     text: String::new(),
                     rtl: run.level % 2 == 1,
-                    ink: if decor.link.is_some() { LINK_INK } else { Ink::Black },
+                    ink,
                     expand: self.expand,
                 },
                 level: run.level,

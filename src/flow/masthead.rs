@@ -33,7 +33,8 @@ impl<'a, 'b> Flow<'a, 'b> {
     }
 
     /// Sets one masthead text (kicker, title, subtitle, byline): across the
-    /// frame, ragged, never hyphenated.
+    /// frame, ragged, never hyphenated, its last line more than one word
+    /// where a slightly narrower measure allows it.
     pub(super) fn masthead_line(
         &mut self,
         content: &[Inline],
@@ -44,7 +45,24 @@ impl<'a, 'b> Flow<'a, 'b> {
         let width = frame.width;
         let style = self.text_style(line.size, line.family, line.bold, false, width);
         let p = self.shaper.paragraph(content, &style, &Location::default())?;
-        let lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+        let mut lines = self.set_paragraph(&p, width, width, Mode::Ragged);
+        // A last line of one word ("…general / strike!"): where the line
+        // breaker found no better ending at this measure, a narrower one
+        // with as many lines brings a word down to it.
+        let mut narrower = width;
+        for _ in 0..LONE_WORD_TRIES {
+            if lines.len() < 2 || !lone_word(lines.last()) {
+                break;
+            }
+            narrower *= 1.0 - LONE_WORD_STEP;
+            let tried = self.set_paragraph(&p, narrower, narrower, Mode::Ragged);
+            if tried.len() > lines.len() {
+                break;
+            }
+            if !lone_word(tried.last()) {
+                lines = tried;
+            }
+        }
         let m = self.metrics_for(line.family, line.size, line.leading);
         self.push_lines(lines, m, frame, LineKind::Masthead, out, line.gap, Limits::NONE);
         Ok(())
@@ -105,7 +123,8 @@ impl<'a, 'b> Flow<'a, 'b> {
             self.masthead_line(&content, line, frame, &mut out)?;
         }
         let lang = meta.lang.as_deref().unwrap_or(&spec.body.language);
-        let date = meta.date.as_deref().map(|d| display_date_in(d, lang));
+        // A date reads as one: "2 de marzo / de 2026" is no way to break it.
+        let date = meta.date.as_deref().map(|d| display_date_in(d, lang).replace(' ', "\u{a0}"));
         let byline: Vec<String> = [meta.author.clone(), date]
             .into_iter()
             .flatten()
@@ -191,4 +210,20 @@ impl<'a, 'b> Flow<'a, 'b> {
         self.push_lines(lines, m, frame, LineKind::Footer, &mut out, 0.0, Limits::NONE);
         Ok(out)
     }
+}
+
+/// How many narrower measures a masthead text is tried at to end with
+/// more than one word, each [`LONE_WORD_STEP`] narrower: at most about a
+/// quarter of the width.
+const LONE_WORD_TRIES: usize = 8;
+
+/// See [`LONE_WORD_TRIES`].
+const LONE_WORD_STEP: f32 = 0.035;
+
+/// Tells whether a set line holds one word (Ethiopic separates words with
+/// `፡`).
+fn lone_word(line: Option<&super::line::SetLine>) -> bool {
+    line.is_some_and(|l| {
+        l.text.split(|c: char| c.is_whitespace() || c == '፡').filter(|w| !w.is_empty()).count() == 1
+    })
 }

@@ -79,6 +79,7 @@ pub fn flow_with<'b>(
         f.run()?;
         Ok(std::mem::take(&mut f.pages))
     });
+    let pages = pages.map(|p| in_ink_mode(p, spec));
     Ok((
         Document { pages: pages?, meta: statement.meta.clone(), body_size: spec.body.size },
         warnings,
@@ -393,7 +394,7 @@ pub fn flow_pair_with<'b>(
     vars: &Vars,
 ) -> Result<(Document, Vec<Warning>)> {
     let p = &spec.page;
-    let loc = || spec.path.as_ref().map(Location::file).unwrap_or_default();
+    let loc = || spec.location();
     if p.columns < 2 || !p.columns.is_multiple_of(2) {
         return Err(Error::new(
             loc(),
@@ -417,8 +418,25 @@ pub fn flow_pair_with<'b>(
         warnings.append(&mut more);
         sides.push(side?);
     }
-    let pages = place_pair(spec, &sides, per_side)?;
+    let pages = in_ink_mode(place_pair(spec, &sides, per_side)?, spec);
     Ok((Document { pages, meta: pair_meta(first, second), body_size: spec.body.size }, warnings))
+}
+
+/// Text in the ink it prints in: in black-ink mode (`print.color =
+/// "gray"`) links print black, so the document says so, and previews drawn
+/// from it show what the PDF shows.
+fn in_ink_mode(mut pages: Vec<Page>, spec: &LayoutSpec) -> Vec<Page> {
+    if spec.print.color != crate::spec::ColorMode::Gray {
+        return pages;
+    }
+    for el in pages.iter_mut().flat_map(|p| &mut p.elements) {
+        if let Element::Text(run) = el {
+            if matches!(run.ink, crate::pages::Ink::Accent(..)) {
+                run.ink = crate::pages::Ink::Black;
+            }
+        }
+    }
+    pages
 }
 
 /// The PDF metadata of two statements on one leaflet: the first's, with

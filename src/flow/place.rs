@@ -3,7 +3,7 @@
 //! A single statement's flow and a side-by-side pair both place through
 //! here.
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::pages::{Element, Ink, LineInfo, Link, Page, TextRun};
 use crate::spec::{FooterOn, LayoutSpec};
 
@@ -130,7 +130,7 @@ impl Bands {
         let reserve_every = if every { footer_h } else { 0.0 };
         if bands.first_top >= bands.bottom - reserve_every - spec.body.leading * 2.0 {
             return Err(Error::new(
-                spec.path.as_ref().map(Location::file).unwrap_or_default(),
+                spec.location(),
                 "the masthead and footer leave no room for text on page 1",
                 format!("use a smaller `masthead.title-size`, {titles} or smaller margins"),
             ));
@@ -176,6 +176,7 @@ impl Bands {
             } else {
                 0.0
             },
+            qr: spec.footer.qr_code.clone().filter(|_| self.shows_footer(page, pages)),
         }
     }
 

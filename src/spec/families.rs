@@ -48,23 +48,18 @@ impl LayoutSpec {
         else {
             return Ok(());
         };
-        let at = self.location();
+        // At the key that names the family, wherever in the `extends`
+        // chain it was written; the same words for `build` as for `check`.
+        let at = self.origins.get(key).cloned().unwrap_or_else(|| self.location());
         let available = book.families().join(", ");
-        Err(match check {
-            FontCheck::Text => Error::new(
-                at,
-                format!("font family `{family}` not found"),
-                format!("available: {available}"),
+        Err(Error::new(
+            at,
+            format!("`{key}` names the font family `{family}`, which is not installed"),
+            format!(
+                "use one of: {available} (see `handbill fonts`), or add its folder to \
+                 `font-dirs`"
             ),
-            FontCheck::All => Error::new(
-                at,
-                format!("`{key}` names the font family `{family}`, which is not installed"),
-                format!(
-                    "use one of: {available} (see `handbill fonts`), or add its folder to \
-                     `font-dirs`"
-                ),
-            ),
-        })
+        ))
     }
 }
 
@@ -119,7 +114,7 @@ mod tests {
         s.headings.font = "Comic Sans MS".into();
         assert_eq!(
             check(&s, FontCheck::Text),
-            "dir/l.toml: font family `Comic Sans MS` not found — available: Oswald, Source Code Pro"
+            "dir/l.toml: `headings.font` names the font family `Comic Sans MS`, which is not installed — use one of: Oswald, Source Code Pro (see `handbill fonts`), or add its folder to `font-dirs`"
         );
         assert_eq!(
             check(&s, FontCheck::All),
@@ -134,11 +129,12 @@ mod tests {
             check(&layout(&["Oswald", "Anton"]), FontCheck::All),
             "dir/l.toml: `body.fallback` names the font family `Anton`, which is not installed — use one of: Oswald, Source Code Pro (see `handbill fonts`), or add its folder to `font-dirs`"
         );
-        // A layout from no file (a shipped one) points nowhere in particular.
+        // A layout from no file (a shipped one) is named.
         let mut s = layout(&[]);
         s.path = None;
+        s.id = "letter-2col".into();
         s.masthead.font = "Anton".into();
         let e = s.check_fonts(&book(), FontCheck::Text).err().map(|e| e.location);
-        assert_eq!(e, Some(Location::default()));
+        assert_eq!(e, Some(Location::file("letter-2col (shipped layout)")));
     }
 }

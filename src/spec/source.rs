@@ -110,7 +110,18 @@ fn shipped_names() -> String {
 
 fn unknown_layout(loc: Location, name: &str) -> Error {
     let names: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).collect();
-    let mut hint = did_you_mean(name, &names);
+    // Spelt out ("letter-2column", "a4 2 columns", "letter_1_sheet"), a
+    // name is further from its short form than any typo.
+    let short = name
+        .to_lowercase()
+        .replace(['_', ' '], "-")
+        .replace("columns", "col")
+        .replace("column", "col")
+        .replace("1-sheet", "1sheet");
+    let mut hint = match names.iter().find(|n| **n == short) {
+        Some(n) if short != name => format!("did you mean `{n}`? "),
+        _ => did_you_mean(&short, &names),
+    };
     hint.push_str(&format!(
         "shipped layouts: {}; or give the path of a .toml file",
         shipped_names()

@@ -326,7 +326,7 @@ fn extends_a_shipped_layout_by_name() {
     let s = ok("extends = \"letter-2col\"\n[page]\ncolumns = 3\n");
     assert_eq!(s.page.columns, 3);
     assert_eq!(s.page.gutter, 18.0);
-    assert_eq!(s.footer.link, "https://wsws.org/contact");
+    assert_eq!(s.footer.on, FooterOn::EveryPage);
     // Name and description belong to the file that says them.
     assert_eq!((s.name.as_str(), s.description.as_str()), ("t", ""));
     assert_eq!(
@@ -487,10 +487,10 @@ fn shipped_layouts_say_what_they_promise() {
     );
     assert_eq!((l.body.align, l.body.hyphenate), (Align::Justify, true));
     assert_eq!(l.headings.font, "Oswald");
-    assert_eq!(l.footer.text, "To contact the Socialist Equality Party visit: wsws.org/contact");
+    // No group's contact: the statement brings its own (`contact`).
     assert_eq!(
-        (l.footer.link.as_str(), l.footer.on),
-        ("https://wsws.org/contact", FooterOn::EveryPage)
+        (l.footer.text.as_str(), l.footer.link.as_str(), l.footer.on),
+        ("", "", FooterOn::EveryPage)
     );
 
     let a4 = load("a4-2col", &[]).unwrap();

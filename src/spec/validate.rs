@@ -69,12 +69,17 @@ fn parse_len_str(s: &str) -> std::result::Result<Len, (String, String)> {
         "em" => Len::Em(v),
         "" if v == 0.0 => Len::Abs(0.0),
         "" => return Err((format!("\"{s}\" has no unit"), format!("write e.g. \"{num}pt\""))),
-        // No "did you mean" here: `px` is near `pt` but means something else.
+        // No "did you mean" by spelling here: `px` is near `pt` but means
+        // something else. A unit written as a plural or in capitals is the
+        // unit, though ("10 pts", "10 PT").
         _ => {
-            return Err((
-                format!("unknown unit `{unit}` in \"{s}\""),
-                format!("use one of the units {UNITS}"),
-            ))
+            let singular = unit.strip_suffix('s').unwrap_or(&unit).to_ascii_lowercase();
+            let known = ["pt", "mm", "cm", "in", "em"];
+            let hint = match known.iter().find(|k| **k == singular) {
+                Some(k) => format!("write \"{num}{k}\""),
+                None => format!("use one of the units {UNITS}"),
+            };
+            return Err((format!("unknown unit `{unit}` in \"{s}\""), hint));
         }
     })
 }
@@ -311,6 +316,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         fold,
         imprint,
         warnings: cx.warnings,
+        origins: super::KeyOrigins::new(origins.clone()),
     };
     spec.resolve();
     Ok(spec)
@@ -652,7 +658,9 @@ fn footer(cx: &mut Ctx, footer: RawFooter, d: &FooterSpec) -> Result<FooterSpec>
             ),
         );
     }
-    if footer.qr && footer.link.is_empty() {
+    // Without text of its own the footer prints the statement's contact,
+    // whose link the code then shows (see `vars::for_job`).
+    if footer.qr && footer.link.is_empty() && !footer.text.trim().is_empty() {
         cx.warn(
             "footer.qr",
             "`footer.qr` is on but `footer.link` is empty, so there is no QR code".into(),

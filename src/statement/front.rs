@@ -10,7 +10,18 @@ use crate::error::{Error, Location, Result, Warning};
 use super::{Format, Meta, Quotes};
 
 /// The keys front matter understands.
-const KEYS: [&str; 8] = ["title", "subtitle", "author", "date", "lang", "dir", "quotes", "format"];
+const KEYS: [&str; 10] = [
+    "title",
+    "subtitle",
+    "author",
+    "date",
+    "lang",
+    "dir",
+    "quotes",
+    "format",
+    "contact",
+    "contact-link",
+];
 
 /// What to do about a malformed front matter.
 const TOML_HINT: &str =
@@ -99,6 +110,8 @@ fn read(
             "subtitle" => meta.subtitle = value,
             "author" => meta.author = value,
             "date" => meta.date = value,
+            "contact" => meta.contact = value,
+            "contact-link" => meta.contact_link = value,
             "lang" => {
                 if let Some(v) = &value {
                     if !is_language_tag(v) {
@@ -167,6 +180,8 @@ fn suggest(key: &str) -> Option<&'static str> {
         "direction" => return Some("dir"),
         "headline" => return Some("title"),
         "by" | "authors" | "organization" | "organisation" => return Some("author"),
+        "link" | "url" | "website" | "contact-url" | "contact_link" => return Some("contact-link"),
+        "email" | "e-mail" | "phone" => return Some("contact"),
         _ => {}
     }
     KEYS.iter().copied().find(|k| edit_distance(k, &key) <= 2)
@@ -224,6 +239,19 @@ mod tests {
     }
 
     #[test]
+    fn contact_and_its_link() {
+        let text =
+            "+++\ncontact = \" Write to us: x.org \"\ncontact-link = \"https://x.org\"\n+++\n";
+        let (r, w) = run(text);
+        let meta = r.map(|(m, _)| m).unwrap_or_default();
+        assert_eq!(meta.contact.as_deref(), Some("Write to us: x.org"));
+        assert_eq!(meta.contact_link.as_deref(), Some("https://x.org"));
+        assert!(w.is_empty(), "{w:?}");
+        let (_, w) = run("+++\nwebsite = \"https://x.org\"\n+++\n");
+        assert!(w[0].ends_with("(did you mean `contact-link`?)"), "{w:?}");
+    }
+
+    #[test]
     fn unknown_key_warns_with_line() {
         let (r, w) = run("+++\ntitle = \"T\"\ncolour = \"red\"\nlanguage = \"en\"\n+++\n");
         assert!(r.is_ok());
@@ -231,7 +259,8 @@ mod tests {
             w,
             [
                 "s.md:3: unknown front matter key `colour` on line 3 ignored \
-                 (known keys: title, subtitle, author, date, lang, dir, quotes, format)",
+                 (known keys: title, subtitle, author, date, lang, dir, quotes, format, contact, \
+                 contact-link)",
                 "s.md:4: unknown front matter key `language` on line 4 ignored (did you mean `lang`?)",
             ]
         );

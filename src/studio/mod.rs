@@ -41,8 +41,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Fonts, loaded once.
     pub book: FontBook,
-    /// Folders the fonts came from.
-    pub font_dirs: Vec<PathBuf>,
+    /// Where the fonts came from.
+    pub font_dirs: handbill::fonts::FontSearch,
     /// A render that runs longer than this is abandoned.
     pub render_limit: Duration,
 }

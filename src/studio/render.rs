@@ -94,8 +94,8 @@ pub struct Renderer {
     pub slot: Arc<(Mutex<Slot>, Condvar)>,
     /// Fonts, loaded once.
     pub book: Arc<FontBook>,
-    /// Folders the fonts came from (layouts' `font-dirs` add to them).
-    pub font_dirs: Arc<Vec<PathBuf>>,
+    /// Where the fonts came from (layouts' `font-dirs` add to them).
+    pub font_dirs: Arc<fonts::FontSearch>,
 }
 
 impl Renderer {
@@ -158,7 +158,7 @@ impl Renderer {
 pub fn render(
     edit: &Edit,
     book: &FontBook,
-    dirs: &[PathBuf],
+    dirs: &fonts::FontSearch,
     superseded: &dyn Fn() -> bool,
 ) -> Option<Rendered> {
     let start = Instant::now();
@@ -192,12 +192,13 @@ type Built = (Vec<u8>, Vec<Vec<u8>>, Vec<Vec<u8>>, handbill::pages::Document, Ve
 fn build(
     edit: &Edit,
     book: &FontBook,
-    dirs: &[PathBuf],
+    dirs: &fonts::FontSearch,
     superseded: &dyn Fn() -> bool,
 ) -> handbill::Result<Option<Built>> {
     let st = statement::parse_as(Path::new("statement.md"), &edit.statement, edit.format)?;
     let layout = load_layout(&edit.base, &edit.sets)?;
-    let book = fonts::for_layout(book, dirs, &layout.font_dirs)?;
+    let families: Vec<&str> = layout.families().into_iter().map(|(_, f)| f).collect();
+    let book = fonts::for_layout(book, dirs, &families, &layout.font_dirs)?;
     let book: &FontBook = &book;
     let mut warnings: Vec<String> = layout.warnings.iter().map(ToString::to_string).collect();
     let built = handbill::build(&st, &layout, book, &Vars::new())?;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 mod cmd;
+mod studio;
 
 use cmd::build::Make;
 
@@ -166,6 +167,30 @@ enum Command {
         #[command(flatten)]
         run: Run,
     },
+    /// Open a page in the browser to paste a statement, change the layout,
+    /// watch the leaflet and download it; served from this machine only.
+    ///
+    /// Example: handbill studio my-leaflet --open
+    Studio {
+        /// The folder whose statements and layouts it opens and saves to.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The port to listen on (default: any free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Listen on this address instead of 127.0.0.1, e.g. 0.0.0.0 for
+        /// every network: anyone on that network can then use the studio.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::IpAddr>,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Stop a render that takes longer than this many seconds.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        render_limit: f64,
+        #[command(flatten)]
+        fonts: FontPath,
+    },
 }
 
 /// The statements and layouts of `build` and `preview`.
@@ -310,6 +335,10 @@ fn main() -> ExitCode {
             }
         }
         Command::Init { dir } => cmd::init::init(&dir),
+        Command::Studio { dir, port, listen, open, render_limit, fonts } => {
+            let opts = cmd::studio::Options { port, listen, open, render_limit };
+            cmd::studio::studio(&dir, &opts, &fonts.search())
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod init;
 pub mod layouts;
 pub mod process;
 pub mod run;
+pub mod studio;
 pub mod watch;
 
 use handbill::fonts::{FontBook, FontSearch};

@@ -173,6 +173,35 @@ pub struct Page {
     pub qr: Option<crate::spec::QrCode>,
 }
 
+impl Page {
+    /// The masthead band on page 1 (index 0) and its bottom edge, as the
+    /// PDF and the images to share draw it: `air` below the masthead's
+    /// rule, within the masthead.
+    pub fn masthead_band<'a>(
+        &self,
+        index: usize,
+        spec: &'a crate::spec::LayoutSpec,
+    ) -> Option<(&'a crate::spec::Band, f32)> {
+        if index != 0 || self.masthead_bottom <= 0.0 {
+            return None;
+        }
+        let band = spec.masthead.band.as_ref()?;
+        let rule = self
+            .elements
+            .iter()
+            .filter_map(|e| match e {
+                Element::Rule { y0, y1, .. } if y0.max(*y1) < self.masthead_bottom => {
+                    Some(y0.max(*y1))
+                }
+                _ => None,
+            })
+            .reduce(f32::max);
+        let bottom =
+            rule.map_or(self.masthead_bottom, |y| (y + band.air).min(self.masthead_bottom));
+        Some((band, bottom))
+    }
+}
+
 /// A laid-out document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {

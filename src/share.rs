@@ -273,7 +273,7 @@ fn draw_with(
     fill_rect(&mut img, x0, y0, x1, y1, PAPER);
     let mode = spec.print.color;
     let mut on_band = None;
-    if let Some((band, bottom)) = band(page, index, spec) {
+    if let Some((band, bottom)) = page.masthead_band(index, spec) {
         // The band runs into the bleed, which an image does not show.
         let (bx0, by0) = px(band.x.max(0.0), band.y.max(0.0));
         let (bx1, by1) = px((band.x + band.width).min(page.width), bottom);
@@ -340,29 +340,6 @@ fn band_rgb(c: crate::spec::Rgb, mode: ColorMode) -> [u8; 3] {
         }
         _ => [c.r, c.g, c.b],
     }
-}
-
-/// The masthead band on page 1 and its bottom edge, as the PDF draws it:
-/// `air` below the masthead's rule, within the masthead.
-fn band<'a>(
-    page: &Page,
-    index: usize,
-    spec: &'a LayoutSpec,
-) -> Option<(&'a crate::spec::Band, f32)> {
-    if index != 0 || page.masthead_bottom <= 0.0 {
-        return None;
-    }
-    let band = spec.masthead.band.as_ref()?;
-    let rule = page
-        .elements
-        .iter()
-        .filter_map(|e| match e {
-            Element::Rule { y0, y1, .. } if y0.max(*y1) < page.masthead_bottom => Some(y0.max(*y1)),
-            _ => None,
-        })
-        .reduce(f32::max);
-    let bottom = rule.map_or(page.masthead_bottom, |y| (y + band.air).min(page.masthead_bottom));
-    Some((band, bottom))
 }
 
 /// The layout's QR code if this page shows it: pages with a footer.

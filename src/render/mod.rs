@@ -38,7 +38,7 @@ use crate::error::{Error, Result, Warning};
 use crate::fonts::FontBook;
 use crate::impose::{self, Affine, Area, SheetSide};
 use crate::pages::{BlockKind, Document, Element, Ink, LineKind, Page, TextRun};
-use crate::spec::{Band, ColorMode, LayoutSpec, QrCode, Standard};
+use crate::spec::{ColorMode, LayoutSpec, QrCode, Standard};
 use color::{band_paint, fill, fill_with, paint};
 pub use marks::{crop_marks, fold_marks, Mark, MARK_OFFSET, MARK_ROOM, MARK_WIDTH};
 use marks::{cut_marks, stroke_fold_marks, stroke_marks};
@@ -459,31 +459,12 @@ fn add_link(
     }
 }
 
-/// The masthead band on page 1 and its bottom edge, if the layout has one:
-/// `air` below the masthead's rule, within the masthead.
-fn band<'a>(page: &Page, index: usize, spec: &'a LayoutSpec) -> Option<(&'a Band, f32)> {
-    if index != 0 || page.masthead_bottom <= 0.0 {
-        return None;
-    }
-    let band = spec.masthead.band.as_ref()?;
-    let rule = page
-        .elements
-        .iter()
-        .filter_map(|e| match e {
-            Element::Rule { y0, y1, .. } if y0.max(*y1) < page.masthead_bottom => Some(y0.max(*y1)),
-            _ => None,
-        })
-        .fold(None, |m: Option<f32>, y| Some(m.map_or(y, |m| m.max(y))));
-    let bottom = rule.map_or(page.masthead_bottom, |y| (y + band.air).min(page.masthead_bottom));
-    Some((band, bottom))
-}
-
 /// Draws one leaflet page in its own coordinates (trim top-left origin):
 /// background band, elements, QR code; text as content, the rest as
 /// artifacts, as `tags` says.
 fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut PageTags) {
     let mut on_band = None;
-    if let Some((band, bottom)) = band(page, index, cx.spec) {
+    if let Some((band, bottom)) = page.masthead_band(index, cx.spec) {
         if let Some(rect) = Rect::from_xywh(band.x, band.y, band.width, bottom - band.y) {
             let mut pb = PathBuilder::new();
             pb.push_rect(rect);

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod linebreak;
 pub mod output;
 pub mod pages;
+pub mod picture;
 pub mod preview;
 pub mod qr;
 pub mod render;
@@ -45,8 +46,30 @@ pub struct Output {
     pub warnings: Vec<Warning>,
 }
 
-/// Lays out a statement with a layout: the pages as plain data.
+/// Lays out a statement with a layout: the pages as plain data. The
+/// pictures it names are loaded first ([`picture::attach`]).
 pub fn typeset(
+    statement: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
+    if !picture::has_pictures(&statement.blocks) {
+        return typeset_loaded(statement, spec, book, vars);
+    }
+    let (statement, mut warnings) = picture::attach(statement, pictures_access(spec))?;
+    let (doc, mut more) = typeset_loaded(&statement, spec, book, vars)?;
+    warnings.append(&mut more);
+    Ok((doc, warnings))
+}
+
+/// What the layout lets a statement's pictures read.
+fn pictures_access(spec: &spec::LayoutSpec) -> picture::Access {
+    picture::Access { outside: spec.images.allow_outside }
+}
+
+/// [`typeset`] once the pictures are loaded.
+fn typeset_loaded(
     statement: &statement::Statement,
     spec: &spec::LayoutSpec,
     book: &fonts::FontBook,
@@ -124,6 +147,35 @@ pub fn build(
 /// With `fit.pages`, both are fitted at one body size (see
 /// [`fit::fit_pair`]).
 pub fn typeset_pair(
+    first: &statement::Statement,
+    second: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    book: &fonts::FontBook,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
+    let mut warnings = Vec::new();
+    let mut load = |st: &statement::Statement| -> Result<Option<statement::Statement>> {
+        if !picture::has_pictures(&st.blocks) {
+            return Ok(None);
+        }
+        let (st, mut w) = picture::attach(st, pictures_access(spec))?;
+        warnings.append(&mut w);
+        Ok(Some(st))
+    };
+    let (a, b) = (load(first)?, load(second)?);
+    let (doc, mut more) = typeset_pair_loaded(
+        a.as_ref().unwrap_or(first),
+        b.as_ref().unwrap_or(second),
+        spec,
+        book,
+        vars,
+    )?;
+    warnings.append(&mut more);
+    Ok((doc, warnings))
+}
+
+/// [`typeset_pair`] once the pictures are loaded.
+fn typeset_pair_loaded(
     first: &statement::Statement,
     second: &statement::Statement,
     spec: &spec::LayoutSpec,

@@ -242,6 +242,29 @@ fn fill_rect(img: &mut GrayImage, x0: f32, y0: f32, x1: f32, y1: f32, ink: u8) {
     }
 }
 
+/// Draws a picture into the box at (`x`, `y`), `w` × `h` pixels, in gray
+/// (luma of its colours), over what is there by its alpha.
+fn draw_picture(
+    img: &mut GrayImage,
+    pic: &crate::picture::Picture,
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+) {
+    let (pw, ph) = (w.round().max(1.0) as u32, h.round().max(1.0) as u32);
+    if u64::from(pw) * u64::from(ph) > crate::picture::MAX_PIXELS {
+        return;
+    }
+    let px = crate::picture::raster(pic, pw, ph);
+    let (x0, y0) = (x.round() as i64, y.round() as i64);
+    for (i, p) in px.chunks_exact(4).enumerate() {
+        let (dx, dy) = ((i % pw as usize) as i64, (i / pw as usize) as i64);
+        let luma = crate::picture::luma(p[0], p[1], p[2]);
+        img.blend(x0 + dx, y0 + dy, luma, f32::from(p[3]) / 255.0);
+    }
+}
+
 /// Strokes a straight line with butt caps (pixel units).
 fn stroke_line(img: &mut GrayImage, a: (f32, f32), b: (f32, f32), width: f32, ink: u8) {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -338,6 +361,9 @@ fn draw_page(r: &mut Rasterizer<'_>, page: &Page, dpi: f32) -> Result<GrayImage>
                 (y + h) * scale,
                 gray(*ink),
             ),
+            Element::Image { x, y, w, h, picture, .. } => {
+                draw_picture(&mut img, picture, x * scale, y * scale, w * scale, h * scale)
+            }
         }
     }
     Ok(img)

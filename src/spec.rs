@@ -58,6 +58,8 @@ pub struct LayoutSpec {
     pub fold: FoldSpec,
     /// The legal imprint ("Printed and published by …").
     pub imprint: ImprintSpec,
+    /// Pictures (`[images]`).
+    pub images: ImagesSpec,
     /// Things worth telling the user that do not stop the build (a footer
     /// link that is not a URL, very small type), each pointing at its key.
     pub warnings: Vec<Warning>,
@@ -399,6 +401,16 @@ pub struct ImprintSpec {
     pub required: bool,
 }
 
+/// Pictures (`[images]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImagesSpec {
+    /// Pictures may be read from outside the statement's folder.
+    pub allow_outside: bool,
+    /// The smallest share of their size `fit.pages` may set pictures at
+    /// before it sets the type smaller (1 = pictures keep their size).
+    pub fit_scale: f32,
+}
+
 impl LayoutSpec {
     /// Where a message about the layout as a whole points: its file, or
     /// nowhere in particular for a shipped layout.
@@ -513,6 +525,7 @@ impl Default for LayoutSpec {
                 page_numbers: true,
             },
             imprint: ImprintSpec { text: String::new(), required: false },
+            images: ImagesSpec { allow_outside: false, fit_scale: 0.7 },
             warnings: Vec::new(),
         }
     }

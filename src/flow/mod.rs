@@ -200,6 +200,8 @@ struct Flow<'a, 'b> {
     /// [`Flow::even_out`] sets the body again and again (`None` otherwise).
     memo: Option<HashMap<(usize, u32, i32), Vec<SetLine>>>,
     column_width: f32,
+    /// Pictures are set at this share of their size (1 but when fitting).
+    picture_scale: f32,
     /// Direction of the statement: sets columns, alignment and list markers.
     dir: Dir,
 }
@@ -231,6 +233,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             hyphenate,
             paragraph_no: 0,
             looseness: HashMap::new(),
+            picture_scale: 1.0,
             memo: None,
             column_width: spec.column_width(),
             dir,
@@ -495,6 +498,10 @@ pub fn statement_words(st: &Statement) -> Vec<String> {
                     }
                 }
                 Block::Rule { .. } => {}
+                Block::Image { caption, .. } => {
+                    out.push_str(caption);
+                    out.push(' ');
+                }
             }
         }
     }

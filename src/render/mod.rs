@@ -12,11 +12,13 @@
 //! - `text.rs`: glyph runs, including right-to-left text;
 //! - `marks.rs`: crop and cut marks;
 //! - `color.rs`: paints for the layout's color mode;
+//! - `picture.rs`: pictures, converted to the color mode;
 //! - `deflate.rs`: content streams compressed after krilla writes them.
 
 mod color;
 mod deflate;
 mod marks;
+mod picture;
 mod text;
 
 use krilla::action::LinkAction;
@@ -404,6 +406,9 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx) {
                     s.set_fill(Some(fill(ink_at(*ink, *y), cx.mode)));
                     s.draw_path(&path);
                 }
+            }
+            Element::Image { x, y, w, h, picture, .. } => {
+                picture::draw_picture(s, picture, (*x, *y, *w, *h), cx.mode);
             }
         }
     }

@@ -25,6 +25,7 @@ pub(crate) struct RawLayout {
     pub print: Option<RawPrint>,
     pub fold: Option<RawFold>,
     pub imprint: Option<RawImprint>,
+    pub images: Option<RawImages>,
 }
 
 /// `[page]`.
@@ -148,6 +149,14 @@ pub(crate) struct RawImprint {
     pub required: Option<bool>,
 }
 
+/// `[images]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawImages {
+    pub allow_outside: Option<bool>,
+    pub fit_scale: Option<f64>,
+}
+
 /// A length as written. Numbers are accepted here so that validation can
 /// say "add a unit" at the right place instead of a generic type error.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,13 +244,14 @@ pub(crate) fn table_keys(path: &str) -> Option<&'static [&'static str]> {
         "print" => fields_of::<RawPrint>(),
         "fold" => fields_of::<RawFold>(),
         "imprint" => fields_of::<RawImprint>(),
+        "images" => fields_of::<RawImages>(),
         _ => return None,
     })
 }
 
 /// The tables a top-level key may belong in, for "`columns` belongs in \[page\]".
-pub(crate) const TABLES: [&str; 9] =
-    ["page", "body", "headings", "masthead", "footer", "fit", "print", "fold", "imprint"];
+pub(crate) const TABLES: [&str; 10] =
+    ["page", "body", "headings", "masthead", "footer", "fit", "print", "fold", "imprint", "images"];
 
 /// The field names a derived struct expects, read by asking it to
 /// deserialize from a deserializer that only records what it is asked for.

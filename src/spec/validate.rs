@@ -2,8 +2,8 @@
 //! units resolved to points, choices to enums, and every value checked.
 
 use super::raw::{
-    RawBody, RawFit, RawFold, RawFooter, RawHeadings, RawImprint, RawLen, RawMargin, RawMasthead,
-    RawPage, RawPrint, RawSides,
+    RawBody, RawFit, RawFold, RawFooter, RawHeadings, RawImages, RawImprint, RawLen, RawMargin,
+    RawMasthead, RawPage, RawPrint, RawSides,
 };
 use super::source::{Loaded, Origins};
 use super::words::{did_you_mean, list};
@@ -276,6 +276,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     fold_fit(&cx, &fold, &fit)?;
     let print = print(&cx, raw_print, &d.print, &page)?;
     let imprint = imprint(&cx, raw.imprint.unwrap_or_default(), &d.imprint)?;
+    let images = images(&cx, raw.images.unwrap_or_default(), &d.images)?;
     // Read last, as it always has been: see the order above.
     page.bilingual = cx.choice(
         "page.bilingual",
@@ -310,6 +311,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         print,
         fold,
         imprint,
+        images,
         warnings: cx.warnings,
     };
     spec.resolve();
@@ -886,5 +888,28 @@ fn print(cx: &Ctx, print: RawPrint, d: &PrintSpec, page: &PageSpec) -> Result<Pr
             ],
             d.duplex,
         )?,
+    })
+}
+
+/// `[images]`.
+fn images(
+    cx: &Ctx,
+    raw: RawImages,
+    d: &crate::spec::ImagesSpec,
+) -> Result<crate::spec::ImagesSpec> {
+    let fit_scale = match raw.fit_scale {
+        None => d.fit_scale,
+        Some(k) if (0.2..=1.0).contains(&k) => k as f32,
+        Some(k) => {
+            return Err(cx.err(
+                "images.fit-scale",
+                format!("`images.fit-scale = {k}` is not between 0.2 and 1"),
+                "write e.g. 0.7 (pictures down to 70 % of their size), or 1 to keep them whole",
+            ))
+        }
+    };
+    Ok(crate::spec::ImagesSpec {
+        allow_outside: raw.allow_outside.unwrap_or(d.allow_outside),
+        fit_scale,
     })
 }

@@ -406,6 +406,9 @@ pub struct ImprintSpec {
 pub struct ImagesSpec {
     /// Pictures may be read from outside the statement's folder.
     pub allow_outside: bool,
+    /// Pictures smaller than the column are enlarged to its width (past
+    /// their natural size of 150 ppi).
+    pub upscale: bool,
     /// The smallest share of their size `fit.pages` may set pictures at
     /// before it sets the type smaller (1 = pictures keep their size).
     pub fit_scale: f32,
@@ -525,7 +528,7 @@ impl Default for LayoutSpec {
                 page_numbers: true,
             },
             imprint: ImprintSpec { text: String::new(), required: false },
-            images: ImagesSpec { allow_outside: false, fit_scale: 0.7 },
+            images: ImagesSpec { allow_outside: false, upscale: false, fit_scale: 0.7 },
             warnings: Vec::new(),
         }
     }

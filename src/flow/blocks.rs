@@ -332,7 +332,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         let spec = self.spec;
         let (nw, nh) = pic.natural_size();
         let page_text = spec.page.height - spec.page.margin.top - spec.page.margin.bottom;
-        let scale = (frame.width / nw).min(page_text * 0.5 / nh).min(1.0) * self.picture_scale;
+        let most = if spec.images.upscale { f32::MAX } else { 1.0 };
+        let scale = (frame.width / nw).min(page_text * 0.5 / nh).min(most) * self.picture_scale;
         let (w, h) = (nw * scale, nh * scale);
         if let Some(ppi) = pic.ppi_at(w) {
             if ppi < crate::picture::NATURAL_PPI - 0.5 {

@@ -154,6 +154,7 @@ pub(crate) struct RawImprint {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawImages {
     pub allow_outside: Option<bool>,
+    pub upscale: Option<bool>,
     pub fit_scale: Option<f64>,
 }
 

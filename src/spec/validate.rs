@@ -910,6 +910,7 @@ fn images(
     };
     Ok(crate::spec::ImagesSpec {
         allow_outside: raw.allow_outside.unwrap_or(d.allow_outside),
+        upscale: raw.upscale.unwrap_or(d.upscale),
         fit_scale,
     })
 }

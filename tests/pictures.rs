@@ -1,0 +1,184 @@
+//! Pictures end to end, through the real binary: the sample leaflet's
+//! pictures land in the PDF as they should (JPEG as DCT, gray pages with
+//! gray pictures only), and every bad picture stops the job with one
+//! `error:` line naming the statement's line, and no PDF.
+
+mod common;
+
+use std::path::Path;
+
+use common::{copy, pdfs, require_tool, run, run_tool, temp, write, Run};
+
+/// A PNG of `w` × `h` pixels, all of one RGBA colour.
+fn png(w: u32, h: u32, rgba: [u8; 4]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut wr = enc.write_header().expect("png header");
+    let px: Vec<u8> = (0..w * h).flat_map(|_| rgba).collect();
+    wr.write_image_data(&px).expect("png data");
+    wr.finish().expect("png end");
+    out
+}
+
+/// Builds `statement.md` in `dir` with letter-2col (and `extra` flags).
+fn build(dir: &Path, statement: &str, extra: &[&str]) -> Run {
+    write(dir, "s/statement.md", statement);
+    let mut args = vec!["build", "s/statement.md", "--layout", "letter-2col", "--out", "out"];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+/// Asserts the job failed with one error line carrying every needle, and
+/// wrote nothing.
+fn fails(dir: &Path, r: &Run, needles: &[&str]) {
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let errors = r.errors();
+    assert_eq!(errors.len(), 1, "{}", r.stderr);
+    for n in needles {
+        assert!(errors[0].contains(n), "`{n}` not in {}", errors[0]);
+    }
+    assert!(pdfs(dir).is_empty(), "a PDF was written: {:?}", pdfs(dir));
+}
+
+const TEXT: &str = "# Rally\n\nCome on Saturday.\n\n";
+
+#[test]
+fn a_missing_picture_stops_the_job() {
+    let dir = temp();
+    let r = build(dir.path(), &format!("{TEXT}![The crowd](crowd.jpg)\n"), &[]);
+    fails(dir.path(), &r, &["statement.md:5", "picture `crowd.jpg` cannot be read"]);
+}
+
+#[test]
+fn a_picture_outside_the_folder_is_not_read_unless_allowed() {
+    let dir = temp();
+    write(dir.path(), "secret.png", png(4, 4, [0, 0, 0, 255]));
+    let r = build(dir.path(), &format!("{TEXT}![x](../secret.png)\n"), &[]);
+    fails(dir.path(), &r, &["statement.md:5", "outside the folder", "images.allow-outside"]);
+    let r = build(dir.path(), &format!("{TEXT}![x](../../../../../../etc/passwd)\n"), &[]);
+    fails(dir.path(), &r, &["statement.md:5", "outside the folder"]);
+    let r = build(
+        dir.path(),
+        &format!("{TEXT}![x](../secret.png)\n"),
+        &["--set", "images.allow-outside=true"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn not_a_picture_and_a_truncated_one_stop_the_job() {
+    let dir = temp();
+    write(dir.path(), "s/notes.png", "just some text");
+    let r = build(dir.path(), &format!("{TEXT}![x](notes.png)\n"), &[]);
+    fails(dir.path(), &r, &["statement.md:5", "is not a picture", "PNG, JPEG"]);
+    let jpg = std::fs::read(common::root("docs/sample/rally.jpg")).expect("sample photo");
+    write(dir.path(), "s/cut.jpg", &jpg[..jpg.len() / 3]);
+    let r = build(dir.path(), &format!("{TEXT}![x](cut.jpg)\n"), &[]);
+    fails(dir.path(), &r, &["statement.md:5", "damaged or cut short"]);
+}
+
+#[test]
+fn a_decompression_bomb_fails_fast() {
+    let dir = temp();
+    // 100,000 × 100,000 pixels claimed by a file of 70 bytes.
+    let mut bomb = png(1, 1, [0, 0, 0, 255]);
+    bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    write(dir.path(), "s/bomb.png", bomb);
+    let t = std::time::Instant::now();
+    let r = build(dir.path(), &format!("{TEXT}![x](bomb.png)\n"), &[]);
+    assert!(t.elapsed().as_secs() < 10, "{:?}", t.elapsed());
+    fails(dir.path(), &r, &["statement.md:5", "100000 × 100000 pixels", "scale it down"]);
+}
+
+#[test]
+fn svg_references_are_dropped_scripts_ignored_and_alt_text_asked_for() {
+    let dir = temp();
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30">
+        <script>fetch("https://example.org")</script>
+        <image href="../../etc/passwd.png" width="5" height="5"/>
+        <rect width="60" height="30" fill="#c4161c"/></svg>"##;
+    write(dir.path(), "s/logo.svg", svg);
+    let r = build(dir.path(), &format!("{TEXT}![](logo.svg)\n"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w = r.warnings().join("\n");
+    assert!(w.contains("statement.md:5: picture `logo.svg`: its script is ignored"), "{w}");
+    assert!(w.contains("`../../etc/passwd.png` is dropped (nothing is fetched)"), "{w}");
+    assert!(w.contains("statement.md:5: picture `logo.svg` has no alt text"), "{w}");
+}
+
+#[test]
+fn a_small_picture_set_large_is_warned_about() {
+    let dir = temp();
+    // 100 pixels is 48 pt at 150 ppi: set at its natural size, no warning.
+    write(dir.path(), "s/small.png", png(100, 50, [200, 0, 0, 255]));
+    let r = build(dir.path(), &format!("{TEXT}![A red bar](small.png)\n"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.warnings().is_empty(), "{}", r.stderr);
+    // Enlarged to the column (246 pt): 28 ppi.
+    let r = build(
+        dir.path(),
+        &format!("{TEXT}![A red bar](small.png)\n"),
+        &["--set", "images.upscale=true"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w = r.warnings().join("\n");
+    assert!(
+        w.contains("statement.md:5: small.png is 28 ppi at this size: it will print blurry — use a larger file"),
+        "{w}"
+    );
+}
+
+/// The sample leaflet: its photo is stored as DCT (the JPEG as it is), and
+/// in gray every picture is gray and the page has no C, M or Y.
+#[test]
+fn the_sample_keeps_its_jpeg_and_prints_gray_on_a_copier() {
+    if !require_tool("pdfimages") || !require_tool("gs") {
+        return;
+    }
+    let dir = temp();
+    for f in ["rent-strike.md", "logo.svg", "rally.jpg", "badge.png"] {
+        copy(dir.path(), &format!("docs/sample/{f}"), f);
+    }
+    let r =
+        run(dir.path(), &["build", "rent-strike.md", "--layout", "letter-2col", "--out", "c.pdf"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = dir.path().join("c.pdf");
+    let list = run_tool("pdfimages", &["-list", c.to_str().expect("path")]);
+    let jpeg = list.lines().find(|l| l.contains(" jpeg ")).expect("a DCT image");
+    let cols: Vec<&str> = jpeg.split_whitespace().collect();
+    assert_eq!((cols[3], cols[4], cols[5]), ("900", "600", "rgb"), "{list}");
+    // The very bytes of the file are in the PDF.
+    let pdf = std::fs::read(&c).expect("pdf");
+    let photo = std::fs::read(common::root("docs/sample/rally.jpg")).expect("photo");
+    assert!(pdf.windows(photo.len()).any(|w| w == photo), "JPEG re-encoded");
+
+    let r = run(
+        dir.path(),
+        &[
+            "build",
+            "rent-strike.md",
+            "--layout",
+            "letter-2col",
+            "--set",
+            "print.color=gray",
+            "--out",
+            "g.pdf",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = dir.path().join("g.pdf");
+    let list = run_tool("pdfimages", &["-list", g.to_str().expect("path")]);
+    let rows: Vec<&str> = list.lines().skip(2).collect();
+    assert!(rows.len() >= 3, "{list}");
+    assert!(rows.iter().all(|l| l.split_whitespace().nth(5) == Some("gray")), "{list}");
+    let ink = run_tool("gs", &["-q", "-o", "-", "-sDEVICE=inkcov", g.to_str().expect("path")]);
+    for line in ink.lines() {
+        let v: Vec<f32> = line.split_whitespace().take(4).filter_map(|x| x.parse().ok()).collect();
+        assert_eq!(v.len(), 4, "{ink}");
+        assert_eq!(&v[..3], &[0.0, 0.0, 0.0], "{ink}");
+        assert!(v[3] > 0.0, "{ink}");
+    }
+}

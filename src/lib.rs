@@ -54,10 +54,18 @@ pub fn typeset(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
+    let (with_logo, mut warnings) = match picture::attach_logo(spec, &statement.meta, vars)? {
+        Some((s, w)) => (Some(s), w),
+        None => (None, Vec::new()),
+    };
+    let spec = with_logo.as_ref().unwrap_or(spec);
     if !picture::has_pictures(&statement.blocks) {
-        return typeset_loaded(statement, spec, book, vars);
+        let (doc, mut more) = typeset_loaded(statement, spec, book, vars)?;
+        warnings.append(&mut more);
+        return Ok((doc, warnings));
     }
-    let (statement, mut warnings) = picture::attach(statement, pictures_access(spec))?;
+    let (statement, mut w) = picture::attach(statement, pictures_access(spec))?;
+    warnings.append(&mut w);
     let (doc, mut more) = typeset_loaded(&statement, spec, book, vars)?;
     warnings.append(&mut more);
     Ok((doc, warnings))
@@ -153,7 +161,11 @@ pub fn typeset_pair(
     book: &fonts::FontBook,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
-    let mut warnings = Vec::new();
+    let (with_logo, mut warnings) = match picture::attach_logo(spec, &first.meta, vars)? {
+        Some((s, w)) => (Some(s), w),
+        None => (None, Vec::new()),
+    };
+    let spec = with_logo.as_ref().unwrap_or(spec);
     let mut load = |st: &statement::Statement| -> Result<Option<statement::Statement>> {
         if !picture::has_pictures(&st.blocks) {
             return Ok(None);

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Location, Result, Warning};
+use crate::spec::LayoutSpec;
 use crate::statement::{Block, Statement};
 
 /// The most pixels a picture may have: 40 megapixels (a 7,000 × 5,700
@@ -430,6 +431,31 @@ pub fn attach(statement: &Statement, access: Access) -> Result<(Statement, Vec<W
         Ok(())
     })?;
     Ok((st, warnings))
+}
+
+/// Loads the layout's masthead logo (`masthead.logo`, its placeholders
+/// filled), relative to the layout file: the layout with the logo in it,
+/// or `None` when it names none. The layout is the user's own, so its
+/// pictures may come from anywhere on the machine.
+pub fn attach_logo(
+    spec: &LayoutSpec,
+    meta: &crate::statement::Meta,
+    vars: &crate::vars::Vars,
+) -> Result<Option<(LayoutSpec, Vec<Warning>)>> {
+    if spec.masthead.logo.is_empty() || spec.masthead.logo_picture.is_some() {
+        return Ok(None);
+    }
+    let name = crate::vars::fill_placeholders(&spec.masthead.logo, meta, vars, spec)?;
+    if name.trim().is_empty() {
+        // `{event.logo}` of an event without one: no logo.
+        return Ok(None);
+    }
+    let base = spec.path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
+    let base = base.filter(|b| !b.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."));
+    let (p, warnings) = load(name.trim(), &base, Access { outside: true }, &spec.location())?;
+    let mut spec = spec.clone();
+    spec.masthead.logo_picture = Some(Arc::new(p));
+    Ok(Some((spec, warnings)))
 }
 
 /// Whether the statement has any picture.

@@ -190,6 +190,24 @@ pub struct MastheadSpec {
     /// The band of `background` as drawn (resolved, see
     /// [`LayoutSpec::resolve`]).
     pub band: Option<Band>,
+    /// The group's logo, a picture file relative to the layout file (may
+    /// use `{event.*}`); empty = none.
+    pub logo: String,
+    /// The logo's height.
+    pub logo_size: f32,
+    /// Which side of the title the logo stands on.
+    pub logo_side: LogoSide,
+    /// The logo, loaded by the picture stage ([`crate::picture::attach_logo`]).
+    pub logo_picture: Option<std::sync::Arc<crate::picture::Picture>>,
+}
+
+/// Which side of the masthead a logo stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoSide {
+    /// Left of the title.
+    Left,
+    /// Right of the title.
+    Right,
 }
 
 /// The masthead's background band on page 1, resolved from
@@ -496,6 +514,10 @@ impl Default for LayoutSpec {
                 kicker: String::new(),
                 background: None,
                 band: None,
+                logo: String::new(),
+                logo_size: 54.0,
+                logo_side: LogoSide::Left,
+                logo_picture: None,
             },
             footer: FooterSpec {
                 text: String::new(),

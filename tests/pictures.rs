@@ -182,3 +182,51 @@ fn the_sample_keeps_its_jpeg_and_prints_gray_on_a_copier() {
         assert!(v[3] > 0.0, "{ink}");
     }
 }
+
+/// The masthead logo comes from the layout's folder, and a campaign
+/// event's `logo` names each local group's own.
+#[test]
+fn the_masthead_logo_is_the_layouts_or_the_events() {
+    use handbill::pages::Element;
+    let dir = temp();
+    write(
+        dir.path(),
+        "layouts/logo.svg",
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="90" height="30"><rect width="90" height="30" fill="#c4161c"/></svg>"##,
+    );
+    write(dir.path(), "layouts/east.png", png(300, 100, [0, 90, 160, 255]));
+    let layout = write(
+        dir.path(),
+        "layouts/flyer.toml",
+        "extends = \"letter-2col\"\n[masthead]\nlogo = \"{event.logo}\"\nlogo-size = \"0.5in\"\nlogo-side = \"right\"\n",
+    );
+    let st = handbill::statement::parse(Path::new("s.md"), "# Rally\n\nCome on Saturday.\n")
+        .expect("statement");
+    let spec = handbill::spec::load(layout.to_str().expect("path"), &[]).expect("layout");
+    let logo_of = |logo: &str| {
+        let mut vars = handbill::Vars::new();
+        vars.insert("logo".into(), logo.into());
+        let (doc, _) = handbill::typeset(&st, &spec, common::book(), &vars).expect("typeset");
+        doc.pages[0]
+            .elements
+            .iter()
+            .find_map(|e| match e {
+                Element::Image { x, w, h, picture, .. } => {
+                    Some((picture.name.clone(), *x + *w, *h))
+                }
+                _ => None,
+            })
+            .expect("a logo on page 1")
+    };
+    let (name, right, h) = logo_of("logo.svg");
+    assert_eq!(name, "logo.svg");
+    assert!((h - 36.0).abs() < 0.01, "{h}");
+    // On the right: it ends at the right margin (letter, 0.5 in margins).
+    assert!((right - (612.0 - 36.0)).abs() < 1.0, "{right}");
+    assert_eq!(logo_of("east.png").0, "east.png");
+    // An event without a logo file: an error naming the layout.
+    let mut vars = handbill::Vars::new();
+    vars.insert("logo".into(), "west.png".into());
+    let e = handbill::typeset(&st, &spec, common::book(), &vars).unwrap_err().to_string();
+    assert!(e.contains("flyer.toml") && e.contains("picture `west.png` cannot be read"), "{e}");
+}

@@ -95,6 +95,9 @@ pub(crate) struct RawMasthead {
     pub meta_size: Option<RawLen>,
     pub kicker: Option<String>,
     pub background: Option<String>,
+    pub logo: Option<String>,
+    pub logo_size: Option<RawLen>,
+    pub logo_side: Option<String>,
 }
 
 /// `[footer]`.

@@ -618,6 +618,15 @@ fn masthead(
         kicker: masthead.kicker.unwrap_or_else(|| d.kicker.clone()),
         background,
         band: None,
+        logo: masthead.logo.map(|l| l.trim().to_owned()).unwrap_or_else(|| d.logo.clone()),
+        logo_size: cx.space("masthead.logo-size", masthead.logo_size.as_ref(), d.logo_size)?,
+        logo_side: cx.choice(
+            "masthead.logo-side",
+            masthead.logo_side.as_ref(),
+            &[("left", crate::spec::LogoSide::Left), ("right", crate::spec::LogoSide::Right)],
+            d.logo_side,
+        )?,
+        logo_picture: None,
     })
 }
 

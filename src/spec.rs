@@ -430,6 +430,9 @@ pub struct ImagesSpec {
     /// The smallest share of their size `fit.pages` may set pictures at
     /// before it sets the type smaller (1 = pictures keep their size).
     pub fit_scale: f32,
+    /// The share of their size pictures are set at: 1, but where fitting
+    /// made them smaller (not a key).
+    pub scale: f32,
 }
 
 impl LayoutSpec {
@@ -550,7 +553,7 @@ impl Default for LayoutSpec {
                 page_numbers: true,
             },
             imprint: ImprintSpec { text: String::new(), required: false },
-            images: ImagesSpec { allow_outside: false, upscale: false, fit_scale: 0.7 },
+            images: ImagesSpec { allow_outside: false, upscale: false, fit_scale: 0.7, scale: 1.0 },
             warnings: Vec::new(),
         }
     }

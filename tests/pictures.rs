@@ -230,3 +230,55 @@ fn the_masthead_logo_is_the_layouts_or_the_events() {
     let e = handbill::typeset(&st, &spec, common::book(), &vars).unwrap_err().to_string();
     assert!(e.contains("flyer.toml") && e.contains("picture `west.png` cannot be read"), "{e}");
 }
+
+/// Fitting to a page count makes pictures smaller (down to
+/// `images.fit-scale`) before it makes the type smaller.
+#[test]
+fn fit_scales_pictures_before_the_type() {
+    use handbill::pages::Element;
+    let dir = temp();
+    write(dir.path(), "photo.png", png(600, 600, [40, 40, 40, 255]));
+    let para = "Tenants of the avenue meet on Saturday to hand over their demands together.\n\n";
+    let layout = |fit_scale: &str| {
+        let sets: Vec<String> = [
+            "fit.pages=1",
+            "fit.min-size=10pt",
+            "fit.max-size=10pt",
+            "body.size=10pt",
+            &format!("images.fit-scale={fit_scale}"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        handbill::spec::load("letter-2col", &sets).expect("layout")
+    };
+    let (whole, shrinkable) = (layout("1"), layout("0.7"));
+    let mut checked = false;
+    for n in 1..120 {
+        let text = format!("# Rally\n\n![Tenants](photo.png)\n\n{}", para.repeat(n));
+        let st = handbill::statement::parse(&dir.path().join("s.md"), &text).expect("statement");
+        let vars = handbill::Vars::new();
+        if handbill::typeset(&st, &whole, common::book(), &vars).is_ok() {
+            continue;
+        }
+        // The first length that overflows with the picture at its size
+        // fits with the picture smaller, at the same type size.
+        let (doc, _) = handbill::typeset(&st, &shrinkable, common::book(), &vars).expect("fits");
+        assert_eq!(doc.pages.len(), 1);
+        assert!((doc.body_size - 10.0).abs() < 0.01, "{}", doc.body_size);
+        let w = doc.pages[0]
+            .elements
+            .iter()
+            .find_map(|e| match e {
+                Element::Image { w, .. } => Some(*w),
+                _ => None,
+            })
+            .expect("the picture");
+        // At its size the picture is the column's width (600 px at 150 ppi
+        // is 288 pt, wider than the column).
+        assert!(w < 0.95 * whole.column_width(), "{w}");
+        checked = true;
+        break;
+    }
+    assert!(checked, "no length overflowed");
+}

@@ -233,7 +233,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             hyphenate,
             paragraph_no: 0,
             looseness: HashMap::new(),
-            picture_scale: 1.0,
+            picture_scale: spec.images.scale,
             memo: None,
             column_width: spec.column_width(),
             dir,

@@ -921,5 +921,6 @@ fn images(
         allow_outside: raw.allow_outside.unwrap_or(d.allow_outside),
         upscale: raw.upscale.unwrap_or(d.upscale),
         fit_scale,
+        scale: 1.0,
     })
 }

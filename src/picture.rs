@@ -314,6 +314,13 @@ fn svg_fonts() -> Arc<usvg::fontdb::Database> {
         if let Some(name) = serif {
             db.set_serif_family(name);
         }
+        let sans = db
+            .faces()
+            .find(|f| f.families.iter().any(|(n, _)| n == "Source Sans 3"))
+            .map(|f| f.families[0].0.clone());
+        if let Some(name) = sans {
+            db.set_sans_serif_family(name);
+        }
         Arc::new(db)
     })
     .clone()

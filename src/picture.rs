@@ -440,29 +440,41 @@ pub fn attach(statement: &Statement, access: Access) -> Result<(Statement, Vec<W
     Ok((st, warnings))
 }
 
-/// Loads the layout's masthead logo (`masthead.logo`, its placeholders
-/// filled), relative to the layout file: the layout with the logo in it,
-/// or `None` when it names none. The layout is the user's own, so its
-/// pictures may come from anywhere on the machine.
+/// Loads the layout's logos (`masthead.logo`, `footer.logo`, their
+/// placeholders filled), relative to the layout file: the layout with the
+/// logos in it, or `None` when it names none. The layout is the user's
+/// own, so its pictures may come from anywhere on the machine.
 pub fn attach_logo(
     spec: &LayoutSpec,
     meta: &crate::statement::Meta,
     vars: &crate::vars::Vars,
 ) -> Result<Option<(LayoutSpec, Vec<Warning>)>> {
-    if spec.masthead.logo.is_empty() || spec.masthead.logo_picture.is_some() {
-        return Ok(None);
-    }
-    let name = crate::vars::fill_placeholders(&spec.masthead.logo, meta, vars, spec)?;
-    if name.trim().is_empty() {
-        // `{event.logo}` of an event without one: no logo.
+    let wanted = |name: &str, loaded: bool| !name.is_empty() && !loaded;
+    let (m, f) = (&spec.masthead, &spec.footer);
+    if !wanted(&m.logo, m.logo_picture.is_some()) && !wanted(&f.logo, f.logo_picture.is_some()) {
         return Ok(None);
     }
     let base = spec.path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
     let base = base.filter(|b| !b.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."));
-    let (p, warnings) = load(name.trim(), &base, Access { outside: true }, &spec.location())?;
-    let mut spec = spec.clone();
-    spec.masthead.logo_picture = Some(Arc::new(p));
-    Ok(Some((spec, warnings)))
+    let mut warnings = Vec::new();
+    let mut one = |logo: &str| -> Result<Option<Arc<Picture>>> {
+        let name = crate::vars::fill_placeholders(logo, meta, vars, spec)?;
+        if name.trim().is_empty() {
+            // `{event.logo}` of an event without one: no logo.
+            return Ok(None);
+        }
+        let (p, mut w) = load(name.trim(), &base, Access { outside: true }, &spec.location())?;
+        warnings.append(&mut w);
+        Ok(Some(Arc::new(p)))
+    };
+    let mut out = spec.clone();
+    if wanted(&m.logo, m.logo_picture.is_some()) {
+        out.masthead.logo_picture = one(&m.logo)?;
+    }
+    if wanted(&f.logo, f.logo_picture.is_some()) {
+        out.footer.logo_picture = one(&f.logo)?;
+    }
+    Ok(Some((out, warnings)))
 }
 
 /// Whether the statement has any picture.

@@ -253,6 +253,13 @@ pub struct FooterSpec {
     pub on: FooterOn,
     /// Font size of the footer text.
     pub size: f32,
+    /// A logo at the footer's left, relative to the layout file (may use
+    /// `{event.*}`); empty = none.
+    pub logo: String,
+    /// The footer logo's height.
+    pub logo_size: f32,
+    /// The footer logo, loaded by the picture stage.
+    pub logo_picture: Option<std::sync::Arc<crate::picture::Picture>>,
     /// The QR code of `link`, if the footer has one (resolved, see
     /// [`LayoutSpec::resolve`]).
     pub qr_code: Option<QrCode>,
@@ -528,6 +535,9 @@ impl Default for LayoutSpec {
                 qr: false,
                 on: FooterOn::EveryPage,
                 size: 8.5,
+                logo: String::new(),
+                logo_size: 24.0,
+                logo_picture: None,
                 qr_code: None,
                 qr_warnings: Vec::new(),
             },

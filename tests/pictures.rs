@@ -198,7 +198,8 @@ fn the_masthead_logo_is_the_layouts_or_the_events() {
     let layout = write(
         dir.path(),
         "layouts/flyer.toml",
-        "extends = \"letter-2col\"\n[masthead]\nlogo = \"{event.logo}\"\nlogo-size = \"0.5in\"\nlogo-side = \"right\"\n",
+        "extends = \"letter-2col\"\n[masthead]\nlogo = \"{event.logo}\"\nlogo-size = \"0.5in\"\nlogo-side = \"right\"\n\
+         [footer]\ntext = \"Call us\"\nlogo = \"east.png\"\nlogo-size = \"20pt\"\n",
     );
     let st = handbill::statement::parse(Path::new("s.md"), "# Rally\n\nCome on Saturday.\n")
         .expect("statement");
@@ -224,6 +225,18 @@ fn the_masthead_logo_is_the_layouts_or_the_events() {
     // On the right: it ends at the right margin (letter, 0.5 in margins).
     assert!((right - (612.0 - 36.0)).abs() < 1.0, "{right}");
     assert_eq!(logo_of("east.png").0, "east.png");
+    // The footer's logo, at its left, 20 pt high, below the text area.
+    let mut vars = handbill::Vars::new();
+    vars.insert("logo".into(), "logo.svg".into());
+    let (doc, _) = handbill::typeset(&st, &spec, common::book(), &vars).expect("typeset");
+    let page = &doc.pages[0];
+    let foot = page.elements.iter().find_map(|e| match e {
+        Element::Image { x, y, h, picture, .. } if picture.name == "east.png" => Some((*x, *y, *h)),
+        _ => None,
+    });
+    let (x, y, h) = foot.expect("the footer logo");
+    assert!((x - 36.0).abs() < 0.01 && (h - 20.0).abs() < 0.01, "{x} {h}");
+    assert!(y > page.column_bottom, "{y} {}", page.column_bottom);
     // An event without a logo file: an error naming the layout.
     let mut vars = handbill::Vars::new();
     vars.insert("logo".into(), "west.png".into());

@@ -205,6 +205,58 @@ impl<'a, 'b> Flow<'a, 'b> {
     }
 
     pub(super) fn footer_units(&mut self, full_width: f32, qr: f32) -> Result<Vec<Unit>> {
+        let Some(logo) = self.spec.footer.logo_picture.clone() else {
+            return self.footer_text_units(full_width, qr);
+        };
+        // The logo at the footer's left, the text beside it.
+        let (nw, nh) = logo.natural_size();
+        let w = (nw * self.spec.footer.logo_size / nh.max(0.01)).min(full_width / 4.0);
+        let h = nh * w / nw.max(0.01);
+        let gap = self.spec.footer.size;
+        let mut out = self.footer_text_units(full_width - w - gap, qr)?;
+        let rule = if out.is_empty() {
+            // No text: the rule alone, as the text would have it.
+            let size = self.spec.footer.size;
+            Unit {
+                elements: vec![Element::Rule {
+                    x0: 0.0,
+                    y0: 0.0,
+                    x1: full_width,
+                    y1: 0.0,
+                    width: 0.5,
+                    ink: Ink::Black,
+                }],
+                space_before: size * 0.6,
+                keep: Keep::Free,
+                ..spacer(size * 0.6)
+            }
+        } else {
+            let mut rule = out.remove(0);
+            for e in &mut rule.elements {
+                if let Element::Rule { x1, .. } = e {
+                    *x1 = full_width - qr - if qr > 0.0 { gap } else { 0.0 };
+                }
+            }
+            rule
+        };
+        for u in &mut out {
+            shift(u, w + gap);
+        }
+        let tall: f32 = out.iter().map(|u| u.height + u.space_before).sum();
+        if tall < h {
+            out.push(spacer(h - tall));
+        }
+        let image =
+            Element::Image { x: 0.0, y: 0.0, w, h, picture: logo.clone(), alt: logo.name.clone() };
+        if let Some(first) = out.first_mut() {
+            first.elements.push(image);
+        }
+        out.insert(0, rule);
+        Ok(out)
+    }
+
+    /// The footer's rule and text.
+    fn footer_text_units(&mut self, full_width: f32, qr: f32) -> Result<Vec<Unit>> {
         let gap = if qr > 0.0 { self.spec.footer.size } else { 0.0 };
         let width = (full_width - qr - gap).max(full_width * 0.3);
         let spec = self.spec;

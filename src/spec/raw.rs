@@ -109,6 +109,8 @@ pub(crate) struct RawFooter {
     pub qr: Option<bool>,
     pub on: Option<String>,
     pub size: Option<RawLen>,
+    pub logo: Option<String>,
+    pub logo_size: Option<RawLen>,
 }
 
 /// `[fit]`.

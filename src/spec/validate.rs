@@ -644,6 +644,9 @@ fn footer(cx: &mut Ctx, footer: RawFooter, d: &FooterSpec) -> Result<FooterSpec>
             d.on,
         )?,
         size: cx.positive("footer.size", footer.size.as_ref(), d.size)?,
+        logo: footer.logo.map(|l| l.trim().to_owned()).unwrap_or_else(|| d.logo.clone()),
+        logo_size: cx.space("footer.logo-size", footer.logo_size.as_ref(), d.logo_size)?,
+        logo_picture: None,
         qr_code: None,
         qr_warnings: Vec::new(),
     };

@@ -295,3 +295,61 @@ fn fit_scales_pictures_before_the_type() {
     }
     assert!(checked, "no length overflowed");
 }
+
+/// Previews draw pictures (in gray), where the page has them.
+#[test]
+fn previews_draw_pictures() {
+    use handbill::pages::Element;
+    let dir = temp();
+    write(dir.path(), "dark.png", png(300, 200, [20, 30, 40, 255]));
+    let st = handbill::statement::parse(
+        &dir.path().join("s.md"),
+        "# Rally\n\nCome on Saturday.\n\n![A dark square](dark.png)\n",
+    )
+    .expect("statement");
+    let spec = handbill::spec::load("letter-2col", &[]).expect("layout");
+    let (doc, _) =
+        handbill::typeset(&st, &spec, common::book(), &handbill::Vars::new()).expect("typeset");
+    let (x, y, w, h) = doc.pages[0]
+        .elements
+        .iter()
+        .find_map(|e| match e {
+            Element::Image { x, y, w, h, .. } => Some((*x, *y, *w, *h)),
+            _ => None,
+        })
+        .expect("the picture");
+    let dpi = 36.0;
+    let img = handbill::preview::render_page(&doc, 0, common::book(), dpi).expect("preview");
+    let k = dpi / 72.0;
+    let centre = img.get(((x + w / 2.0) * k) as u32, ((y + h / 2.0) * k) as u32);
+    // Luma of (20, 30, 40).
+    assert!(centre.abs_diff(29) <= 2, "{centre}");
+    // Beside it, the paper.
+    assert_eq!(img.get(((x + w + 2.0) * k) as u32, ((y + h / 2.0) * k) as u32), 255);
+}
+
+/// In CMYK every picture is DeviceCMYK.
+#[test]
+fn cmyk_pictures_are_cmyk() {
+    if !require_tool("pdfimages") {
+        return;
+    }
+    let dir = temp();
+    for f in ["rent-strike.md", "logo.svg", "rally.jpg", "badge.png", "rent-strike.toml"] {
+        copy(dir.path(), &format!("docs/sample/{f}"), f);
+    }
+    let args = ["build", "rent-strike.md", "--layout", "rent-strike.toml"];
+    let r =
+        run(dir.path(), &[&args[..], &["--set", "print.color=cmyk", "--out", "k.pdf"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let k = dir.path().join("k.pdf");
+    let list = run_tool("pdfimages", &["-list", k.to_str().expect("path")]);
+    let rows: Vec<Vec<&str>> =
+        list.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
+    // Photo, badge (twice on the page, once in the file), logo, and masks.
+    assert!(rows.iter().filter(|r| r[2] == "image").count() >= 3, "{list}");
+    for r in rows {
+        let expected = if r[2] == "smask" { "gray" } else { "cmyk" };
+        assert_eq!(r[5], expected, "{list}");
+    }
+}

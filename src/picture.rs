@@ -55,8 +55,10 @@ pub struct Picture {
     pub height: u32,
     /// The file's bytes (a JPEG is embedded as they are).
     pub bytes: Arc<Vec<u8>>,
-    /// The decoded pixels, RGBA with straight alpha; empty for SVG.
-    pub rgba: Arc<Vec<u8>>,
+    /// The decoded pixels, RGBA with straight alpha; empty for SVG, and
+    /// for JPEG until [`Picture::pixels`] first asks (a JPEG printed in
+    /// colour is embedded as it is and never needs them).
+    rgba: Arc<std::sync::OnceLock<Vec<u8>>>,
     /// The parsed SVG.
     pub svg: Option<Arc<usvg::Tree>>,
 }
@@ -97,7 +99,17 @@ impl Picture {
 
     /// Whether the picture has an alpha channel with any pixel not opaque.
     pub fn has_transparency(&self) -> bool {
-        self.rgba.chunks_exact(4).any(|p| p[3] != 255)
+        self.pixels().chunks_exact(4).any(|p| p[3] != 255)
+    }
+
+    /// The pixels, RGBA with straight alpha (decoded on first use for a
+    /// JPEG, which was checked whole when loaded); empty for SVG.
+    pub fn pixels(&self) -> &[u8] {
+        self.rgba.get_or_init(|| match self.format {
+            // Checked when loaded; a failure now leaves the picture blank.
+            Format::Jpeg => jpeg_rgba(&self.bytes).map(|(.., px)| px).unwrap_or_default(),
+            _ => Vec::new(),
+        })
     }
 }
 
@@ -204,13 +216,15 @@ pub fn decode(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec
     }
     let (width, height, rgba) = match format {
         Format::Png => png_rgba(&bytes),
-        Format::Jpeg => jpeg_rgba(&bytes),
+        // Header and structure only: the pixels are decoded if needed.
+        Format::Jpeg => jpeg_check(&bytes),
         Format::Gif => gif_rgba(&bytes),
         _ => webp_rgba(&bytes),
     }
     .map_err(broken)?;
+    let lazy = format == Format::Jpeg;
     if u64::from(width) * u64::from(height) > MAX_PIXELS
-        || rgba.len() != width as usize * height as usize * 4
+        || (!lazy && rgba.len() != width as usize * height as usize * 4)
     {
         return Err(broken("its frames do not match its header".into()));
     }
@@ -220,7 +234,11 @@ pub fn decode(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec
         width,
         height,
         bytes: Arc::new(bytes),
-        rgba: Arc::new(rgba),
+        rgba: Arc::new(if lazy {
+            std::sync::OnceLock::new()
+        } else {
+            std::sync::OnceLock::from(rgba)
+        }),
         svg: None,
     };
     Ok((pic, Vec::new()))
@@ -264,6 +282,20 @@ fn jpeg_rgba(bytes: &[u8]) -> Decoded {
     let px = decoder.decode().map_err(|e| e.to_string().to_ascii_lowercase())?;
     let (w, h) = decoder.dimensions().ok_or("no dimensions")?;
     Ok((w as u32, h as u32, px))
+}
+
+/// Checks a JPEG without decoding its pixels: its header, and that it
+/// runs to its end marker (a file cut short does not).
+fn jpeg_check(bytes: &[u8]) -> Decoded {
+    let mut decoder = zune_jpeg::JpegDecoder::new(std::io::Cursor::new(bytes));
+    decoder.decode_headers().map_err(|e| e.to_string().to_ascii_lowercase())?;
+    let (w, h) = decoder.dimensions().ok_or("no dimensions")?;
+    decoder.input_colorspace().ok_or("no colour space")?;
+    let end = bytes.iter().rposition(|&b| b != 0 && !b.is_ascii_whitespace()).unwrap_or(0);
+    if end < 1 || bytes[end - 1..=end] != [0xFF, 0xD9] {
+        return Err("no end marker".into());
+    }
+    Ok((w as u32, h as u32, Vec::new()))
 }
 
 fn gif_rgba(bytes: &[u8]) -> Decoded {
@@ -364,7 +396,7 @@ fn svg(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec<Warnin
         width: size.width().ceil().max(1.0) as u32,
         height: size.height().ceil().max(1.0) as u32,
         bytes: Arc::new(bytes),
-        rgba: Arc::new(Vec::new()),
+        rgba: Arc::new(std::sync::OnceLock::from(Vec::new())),
         svg: Some(Arc::new(tree)),
     };
     Ok((pic, warnings))
@@ -398,13 +430,14 @@ pub fn raster(pic: &Picture, w: u32, h: u32) -> Vec<u8> {
             .collect();
     }
     let (sw, sh) = (pic.width as usize, pic.height as usize);
+    let px = pic.pixels();
     let mut out = Vec::with_capacity(w as usize * h as usize * 4);
     for y in 0..h as usize {
         let sy = (y * sh / h as usize).min(sh - 1);
         for x in 0..w as usize {
             let sx = (x * sw / w as usize).min(sw - 1);
             let i = (sy * sw + sx) * 4;
-            out.extend_from_slice(pic.rgba.get(i..i + 4).unwrap_or(&[0, 0, 0, 0]));
+            out.extend_from_slice(px.get(i..i + 4).unwrap_or(&[0, 0, 0, 0]));
         }
     }
     out
@@ -529,7 +562,7 @@ mod tests {
         let (p, w) = decode("a.png", png_bytes(2, 2, &px), &at()).unwrap();
         assert!(w.is_empty());
         assert_eq!((p.format, p.width, p.height), (Format::Png, 2, 2));
-        assert_eq!(&p.rgba[..], &px[..]);
+        assert_eq!(p.pixels(), &px[..]);
         assert!(p.has_transparency());
         assert_eq!(p.natural_size(), (2.0 * 72.0 / 150.0, 2.0 * 72.0 / 150.0));
     }

@@ -58,6 +58,11 @@ impl CustomImage for Converted {
 
 /// Converts RGBA pixels to gray or CMYK (naive, no profile).
 fn convert(pic: &Picture, rgba: &[u8], size: (u32, u32), mode: ColorMode) -> Option<Image> {
+    // krilla insists on the exact length (a JPEG that failed to decode
+    // after all is left out rather than written wrong).
+    if rgba.len() != size.0 as usize * size.1 as usize * 4 {
+        return None;
+    }
     let mut h = rustc_hash::FxHasher::default();
     pic.bytes.hash(&mut h);
     (mode as u8).hash(&mut h);
@@ -117,11 +122,11 @@ pub(super) fn draw_picture(
             }
         }
         (_, ColorMode::Color) => {
-            let img = Image::from_rgba8(pic.rgba.to_vec(), pic.width, pic.height);
+            let img = Image::from_rgba8(pic.pixels().to_vec(), pic.width, pic.height);
             s.draw_image(img, size);
         }
         _ => {
-            if let Some(img) = convert(pic, &pic.rgba, (pic.width, pic.height), mode) {
+            if let Some(img) = convert(pic, pic.pixels(), (pic.width, pic.height), mode) {
                 s.draw_image(img, size);
             }
         }

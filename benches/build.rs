@@ -87,6 +87,79 @@ fn flyer(c: &mut Criterion) {
     g.finish();
 }
 
+/// A photo-like JPEG of about 2 MB: a gradient with noise (which JPEG
+/// cannot compress away), 2,400 × 1,600 pixels.
+fn photo() -> Vec<u8> {
+    let (w, h) = (2400u16, 1600u16);
+    let mut seed: u32 = 0x2545_F491;
+    let mut px = Vec::with_capacity(usize::from(w) * usize::from(h) * 3);
+    for y in 0..h {
+        for x in 0..w {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let n = (seed % 48) as u16;
+            px.push(((x / 10 + n) % 256) as u8);
+            px.push(((y / 7 + n) % 256) as u8);
+            px.push(((x / 20 + y / 20 + n) % 256) as u8);
+        }
+    }
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 90)
+        .encode(&px, w, h, jpeg_encoder::ColorType::Rgb)
+        .expect("jpeg");
+    out
+}
+
+/// The flyer with a photo (a 2 MB JPEG) in the text and an SVG logo in the
+/// masthead, against the same flyer without pictures.
+fn flyer_with_pictures(c: &mut Criterion) {
+    let book = fonts::FontSearch::default().load().expect("fonts");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let jpeg = photo();
+    eprintln!("photo: {} bytes", jpeg.len());
+    std::fs::write(tmp.path().join("photo.jpg"), &jpeg).expect("photo");
+    let logo = tmp.path().join("logo.svg");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sample/logo.svg"),
+        &logo,
+    )
+    .expect("logo");
+    let path = statements()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("general-strike-against-ice"))
+        .expect("statement");
+    let text = std::fs::read_to_string(&path).expect("statement text");
+    // The photo after the first paragraph of the body.
+    let cut = text.find("\n\n").and_then(|i| text[i + 2..].find("\n\n").map(|j| i + 2 + j));
+    let (head, tail) = text.split_at(cut.expect("two paragraphs"));
+    let with = format!("{head}\n\n![Workers on strike](photo.jpg \"The strike.\"){tail}");
+    let pictured = tmp.path().join("flyer.md");
+    let plain = spec::load("letter-2col", &[]).expect("layout");
+    let logo_set = format!("masthead.logo={}", logo.display());
+    let logoed = spec::load("letter-2col", &[logo_set]).expect("layout");
+    let vars = Vars::new();
+    let mut g = c.benchmark_group("flyer");
+    g.sample_size(10).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    for (name, file, text, spec) in [
+        ("letter-2col without pictures (CPU time)", &path, &text, &plain),
+        ("letter-2col with a 2 MB JPEG and an SVG logo (CPU time)", &pictured, &with, &logoed),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let start = cpu_time();
+                for _ in 0..iters {
+                    let st = statement::parse(file, black_box(text)).expect("parse");
+                    let out = handbill::build(&st, spec, &book, &vars).expect("build");
+                    black_box(out.pdf.len());
+                }
+                cpu_time().saturating_sub(start)
+            })
+        });
+    }
+    g.finish();
+}
+
 /// Every statement × every shipped layout, written to a temporary folder.
 fn batch(c: &mut Criterion) {
     let book = fonts::FontSearch::default().load().expect("fonts");
@@ -223,5 +296,5 @@ fn watch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, flyer, batch, watch);
+criterion_group!(benches, flyer, flyer_with_pictures, batch, watch);
 criterion_main!(benches);

@@ -216,7 +216,7 @@ fn back_page(
                     *y0 += dy;
                     *y1 += dy;
                 }
-                Element::Rect { y, .. } if *y < foot => *y += dy,
+                Element::Rect { y, .. } | Element::Image { y, .. } if *y < foot => *y += dy,
                 _ => {}
             }
         }

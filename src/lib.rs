@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod linebreak;
 pub mod output;
 pub mod pages;
+pub mod picture;
 pub mod preview;
 pub mod qr;
 pub mod render;
@@ -47,7 +48,8 @@ pub struct Output {
     pub warnings: Vec<Warning>,
 }
 
-/// Lays out a statement with a layout: the pages as plain data.
+/// Lays out a statement with a layout: the pages as plain data. The
+/// pictures it names are loaded first ([`picture::attach`]).
 pub fn typeset(
     statement: &statement::Statement,
     spec: &spec::LayoutSpec,
@@ -72,8 +74,38 @@ pub fn typeset_with(
 }
 
 /// [`typeset_with`] with the layout as the job prints it (see
-/// [`vars::for_job`]).
+/// [`vars::for_job`]): its logos and the statement's pictures are loaded
+/// first ([`picture::attach_logo`], [`picture::attach`]).
 pub(crate) fn typeset_job(
+    shaper: &mut shape::Shaper<'_>,
+    statement: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
+    let (with_logo, mut warnings) = match picture::attach_logo(spec, &statement.meta, vars)? {
+        Some((s, w)) => (Some(s), w),
+        None => (None, Vec::new()),
+    };
+    let spec = with_logo.as_ref().unwrap_or(spec);
+    let loaded = if picture::has_pictures(&statement.blocks) {
+        let (st, mut w) = picture::attach(statement, pictures_access(spec))?;
+        warnings.append(&mut w);
+        Some(st)
+    } else {
+        None
+    };
+    let (doc, mut more) = typeset_loaded(shaper, loaded.as_ref().unwrap_or(statement), spec, vars)?;
+    warnings.append(&mut more);
+    Ok((doc, warnings))
+}
+
+/// What the layout lets a statement's pictures read.
+fn pictures_access(spec: &spec::LayoutSpec) -> picture::Access {
+    picture::Access { outside: spec.images.allow_outside }
+}
+
+/// [`typeset_job`] once the pictures are loaded.
+fn typeset_loaded(
     shaper: &mut shape::Shaper<'_>,
     statement: &statement::Statement,
     spec: &spec::LayoutSpec,
@@ -189,8 +221,42 @@ pub fn typeset_pair_with(
 }
 
 /// [`typeset_pair_with`] with the layout as the job prints it (see
-/// [`vars::for_job`]).
+/// [`vars::for_job`]), its logos and both statements' pictures loaded
+/// first.
 pub(crate) fn typeset_pair_job(
+    shaper: &mut shape::Shaper<'_>,
+    first: &statement::Statement,
+    second: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    vars: &Vars,
+) -> Result<(pages::Document, Vec<Warning>)> {
+    let (with_logo, mut warnings) = match picture::attach_logo(spec, &first.meta, vars)? {
+        Some((s, w)) => (Some(s), w),
+        None => (None, Vec::new()),
+    };
+    let spec = with_logo.as_ref().unwrap_or(spec);
+    let mut load = |st: &statement::Statement| -> Result<Option<statement::Statement>> {
+        if !picture::has_pictures(&st.blocks) {
+            return Ok(None);
+        }
+        let (st, mut w) = picture::attach(st, pictures_access(spec))?;
+        warnings.append(&mut w);
+        Ok(Some(st))
+    };
+    let (a, b) = (load(first)?, load(second)?);
+    let (doc, mut more) = typeset_pair_loaded(
+        shaper,
+        a.as_ref().unwrap_or(first),
+        b.as_ref().unwrap_or(second),
+        spec,
+        vars,
+    )?;
+    warnings.append(&mut more);
+    Ok((doc, warnings))
+}
+
+/// [`typeset_pair_job`] once the pictures are loaded.
+fn typeset_pair_loaded(
     shaper: &mut shape::Shaper<'_>,
     first: &statement::Statement,
     second: &statement::Statement,

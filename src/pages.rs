@@ -86,6 +86,21 @@ pub enum Element {
         /// Color.
         ink: Ink,
     },
+    /// A picture, scaled into its box (aspect kept by whoever made it).
+    Image {
+        /// Left.
+        x: f32,
+        /// Top.
+        y: f32,
+        /// Width.
+        w: f32,
+        /// Height.
+        h: f32,
+        /// The picture.
+        picture: std::sync::Arc<crate::picture::Picture>,
+        /// What it shows (for tagged PDF, and readers who cannot see it).
+        alt: String,
+    },
 }
 
 /// A clickable area.

@@ -278,6 +278,40 @@ pub(crate) fn fill_rect<C: Canvas>(img: &mut C, x0: f32, y0: f32, x1: f32, y1: f
     }
 }
 
+/// Draws a picture into the box at (`x`, `y`), `w` × `h` pixels, in gray
+/// (luma of its colours), over what is there by its alpha.
+fn draw_picture(
+    img: &mut GrayImage,
+    pic: &crate::picture::Picture,
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+) {
+    paint_picture(img, pic, (x, y, w, h), |[r, g, b]| crate::picture::luma(r, g, b));
+}
+
+/// Paints a picture into the box `(x, y, w, h)` (pixel units) of any
+/// canvas, each pixel's colour made an ink by `ink`, its alpha kept. A box
+/// too large to rasterize is left empty, as the preview's size limit says.
+pub(crate) fn paint_picture<C: Canvas>(
+    img: &mut C,
+    pic: &crate::picture::Picture,
+    (x, y, w, h): (f32, f32, f32, f32),
+    ink: impl Fn([u8; 3]) -> C::Ink,
+) {
+    let (pw, ph) = (w.round().max(1.0) as u32, h.round().max(1.0) as u32);
+    if u64::from(pw) * u64::from(ph) > crate::picture::MAX_PIXELS {
+        return;
+    }
+    let px = crate::picture::raster(pic, pw, ph);
+    let (x0, y0) = (x.round() as i64, y.round() as i64);
+    for (i, p) in px.chunks_exact(4).enumerate() {
+        let (dx, dy) = ((i % pw as usize) as i64, (i / pw as usize) as i64);
+        img.blend(x0 + dx, y0 + dy, ink([p[0], p[1], p[2]]), f32::from(p[3]) / 255.0);
+    }
+}
+
 /// Strokes a straight line with butt caps (pixel units).
 pub(crate) fn stroke_line<C: Canvas>(
     img: &mut C,
@@ -380,6 +414,9 @@ fn draw_page(r: &mut Rasterizer<'_>, page: &Page, dpi: f32) -> Result<GrayImage>
                 (y + h) * scale,
                 gray(*ink),
             ),
+            Element::Image { x, y, w, h, picture, .. } => {
+                draw_picture(&mut img, picture, x * scale, y * scale, w * scale, h * scale)
+            }
         }
     }
     // The footer's QR code, module by module, as the PDF draws it.

@@ -312,6 +312,24 @@ fn draw_with(
                 let (a, b) = (px(*x, *y), px(x + w, y + h));
                 fill_rect(&mut img, a.0, a.1, b.0, b.1, ink_at(*ink, *y));
             }
+            Element::Image { x, y, w, h, picture, .. } => {
+                let (a, b) = (px(*x, *y), px(x + w, y + h));
+                // A gray leaflet's pictures are gray, as the PDF prints them.
+                let gray = mode == ColorMode::Gray;
+                crate::preview::paint_picture(
+                    &mut img,
+                    picture,
+                    (a.0, a.1, b.0 - a.0, b.1 - a.1),
+                    |c| {
+                        if gray {
+                            let l = crate::picture::luma(c[0], c[1], c[2]);
+                            [l, l, l]
+                        } else {
+                            c
+                        }
+                    },
+                );
+            }
         }
     }
     if let Some(code) = qr {

@@ -66,6 +66,8 @@ pub struct LayoutSpec {
     pub imprint: ImprintSpec,
     /// Images to share on phones (`--share`).
     pub share: ShareSpec,
+    /// Pictures (`[images]`).
+    pub images: ImagesSpec,
     /// Things worth telling the user that do not stop the build (a footer
     /// link that is not a URL, very small type), each pointing at its key.
     pub warnings: Vec<Warning>,
@@ -223,6 +225,24 @@ pub struct MastheadSpec {
     /// The band of `background` as drawn (resolved, see
     /// [`LayoutSpec::resolve`]).
     pub band: Option<Band>,
+    /// The group's logo, a picture file relative to the layout file (may
+    /// use `{event.*}`); empty = none.
+    pub logo: String,
+    /// The logo's height.
+    pub logo_size: f32,
+    /// Which side of the title the logo stands on.
+    pub logo_side: LogoSide,
+    /// The logo, loaded by the picture stage ([`crate::picture::attach_logo`]).
+    pub logo_picture: Option<std::sync::Arc<crate::picture::Picture>>,
+}
+
+/// Which side of the masthead a logo stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoSide {
+    /// Left of the title.
+    Left,
+    /// Right of the title.
+    Right,
 }
 
 /// The masthead's background band on page 1, resolved from
@@ -268,6 +288,13 @@ pub struct FooterSpec {
     pub on: FooterOn,
     /// Font size of the footer text.
     pub size: f32,
+    /// A logo at the footer's left, relative to the layout file (may use
+    /// `{event.*}`); empty = none.
+    pub logo: String,
+    /// The footer logo's height.
+    pub logo_size: f32,
+    /// The footer logo, loaded by the picture stage.
+    pub logo_picture: Option<std::sync::Arc<crate::picture::Picture>>,
     /// The QR code of `link`, if the footer has one (resolved, see
     /// [`LayoutSpec::resolve`]).
     pub qr_code: Option<QrCode>,
@@ -540,6 +567,22 @@ impl std::str::FromStr for Standard {
     }
 }
 
+/// Pictures (`[images]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImagesSpec {
+    /// Pictures may be read from outside the statement's folder.
+    pub allow_outside: bool,
+    /// Pictures smaller than the column are enlarged to its width (past
+    /// their natural size of 150 ppi).
+    pub upscale: bool,
+    /// The smallest share of their size `fit.pages` may set pictures at
+    /// before it sets the type smaller (1 = pictures keep their size).
+    pub fit_scale: f32,
+    /// The share of their size pictures are set at: 1, but where fitting
+    /// made them smaller (not a key).
+    pub scale: f32,
+}
+
 impl LayoutSpec {
     /// Where a message about the layout as a whole points: its file, or
     /// for a shipped layout (compiled in, no file), its name.
@@ -632,6 +675,10 @@ impl Default for LayoutSpec {
                 kicker: String::new(),
                 background: None,
                 band: None,
+                logo: String::new(),
+                logo_size: 54.0,
+                logo_side: LogoSide::Left,
+                logo_picture: None,
             },
             footer: FooterSpec {
                 text: String::new(),
@@ -639,6 +686,9 @@ impl Default for LayoutSpec {
                 qr: false,
                 on: FooterOn::EveryPage,
                 size: 8.5,
+                logo: String::new(),
+                logo_size: 24.0,
+                logo_picture: None,
                 qr_code: None,
                 qr_warnings: Vec::new(),
             },
@@ -666,6 +716,7 @@ impl Default for LayoutSpec {
             },
             imprint: ImprintSpec { text: String::new(), required: false },
             share: ShareSpec { sizes: vec![ShareSize::Portrait, ShareSize::Square] },
+            images: ImagesSpec { allow_outside: false, upscale: false, fit_scale: 0.7, scale: 1.0 },
             warnings: Vec::new(),
             origins: KeyOrigins::default(),
         }

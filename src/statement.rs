@@ -156,6 +156,21 @@ pub enum Block {
         /// Source line (1-based).
         line: usize,
     },
+    /// A picture, `![alt](src "caption")`, on a paragraph of its own or
+    /// after the paragraph that names it.
+    Image {
+        /// The file, relative to the statement's folder.
+        src: String,
+        /// What it shows, for readers who cannot see it.
+        alt: String,
+        /// The caption set under it (the Markdown title); may be empty.
+        caption: String,
+        /// Source line (1-based).
+        line: usize,
+        /// The loaded picture (by [`crate::picture::attach`]); `None`
+        /// straight from the parser.
+        picture: Option<std::sync::Arc<crate::picture::Picture>>,
+    },
 }
 
 /// Horizontal alignment of a table column.
@@ -399,6 +414,7 @@ mod tests {
             Block::Quote { blocks, .. } => format!("Q[{}]", tree(blocks)),
             Block::Rule { .. } => "HR".to_owned(),
             Block::Code { text, .. } => format!("CODE:{text}"),
+            Block::Image { src, alt, caption, .. } => format!("IMG:{src}|{alt}|{caption}"),
             Block::Table { aligns, header, rows, .. } => {
                 let a: String = aligns
                     .iter()
@@ -441,7 +457,8 @@ mod tests {
                 | Block::Quote { line, .. }
                 | Block::Rule { line }
                 | Block::Code { line, .. }
-                | Block::Table { line, .. } => *line,
+                | Block::Table { line, .. }
+                | Block::Image { line, .. } => *line,
             })
             .collect()
     }
@@ -483,18 +500,24 @@ mod tests {
     }
 
     #[test]
-    fn html_and_images_are_skipped_with_warnings() {
+    fn html_is_skipped_and_pictures_follow_their_paragraph() {
         let s = st("# T\n\n<div>\nKeep <b>these</b> words\n</div>\n\n<!-- note -->\n\n\
-                    Hi <span>there</span><br>you ![Crowd at City Hall](p.jpg) ![](x.png)");
-        assert_eq!(tree(&s.blocks), "P:Keep these words|P:Hi there⏎you Crowd at City Hall");
+                    Hi <span>there</span><br>you ![Crowd at *City Hall*](p.jpg \"The rally\") \
+                    ![](x.png)\n\n![Alone](a.svg)\n\n## Map ![the map](m.png) ![](n.png)");
+        assert_eq!(
+            tree(&s.blocks),
+            "P:Hi there⏎you|IMG:p.jpg|Crowd at City Hall|The rally|IMG:x.png||\
+             |IMG:a.svg|Alone||H2:Map the map"
+                .replace("P:Hi", "P:Keep these words|P:Hi")
+        );
         assert_eq!(
             warns(&s),
             [
                 "s.md:3: raw HTML skipped (its text is kept)",
                 "s.md:7: raw HTML skipped",
                 "s.md:9: raw HTML skipped",
-                "s.md:9: image skipped: alt text kept",
-                "s.md:9: image skipped (it has no alt text)",
+                "s.md:13: image skipped: alt text kept",
+                "s.md:13: image skipped (it has no alt text)",
             ]
         );
     }
@@ -717,7 +740,7 @@ mod tests {
                         out.push(' ');
                     }
                 }
-                Block::Rule { .. } => {}
+                Block::Rule { .. } | Block::Image { .. } => {}
             }
             out.push(' ');
         }
@@ -1065,10 +1088,10 @@ mod tests {
 
     #[test]
     fn repeated_warnings_are_summed_up() {
-        let s = st(&format!("# T\n\n{}", "![Photo](b.png)\n\n".repeat(25)));
+        let s = st(&format!("# T\n\n{}", "Hi <span>x</span>\n\n".repeat(25)));
         let w = warns(&s);
         assert_eq!(w.len(), 11);
-        assert_eq!(w[9], "s.md:21: image skipped: alt text kept");
-        assert_eq!(w[10], "s.md: 15 more like this: image skipped: alt text kept");
+        assert_eq!(w[9], "s.md:21: raw HTML skipped");
+        assert_eq!(w[10], "s.md: 15 more like this: raw HTML skipped");
     }
 }

@@ -301,8 +301,9 @@ fn images() {
         "letter-2col",
         &[],
     );
-    ok(&r, "images");
-    warns(&r, "images", &["image skipped"]);
+    // A picture that is not there stops the job (tests/pictures.rs has
+    // the other bad pictures).
+    fails(&r, "images", &["statement.md:3", "picture `crowd.jpg` cannot be read"]);
 }
 
 #[test]

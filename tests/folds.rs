@@ -32,7 +32,7 @@ fn across(e: &Element) -> (f32, f32) {
     match e {
         Element::Text(run) => (run.x, run.x + run.width()),
         Element::Rule { x0, x1, .. } => (x0.min(*x1), x0.max(*x1)),
-        Element::Rect { x, w, .. } => (*x, x + w),
+        Element::Rect { x, w, .. } | Element::Image { x, w, .. } => (*x, x + w),
     }
 }
 

@@ -479,7 +479,10 @@ fn the_page_loads_nothing_from_outside_and_nothing_is_fetched() {
         &[],
     );
     let ev = wait_for(&rx, generation);
-    assert!(ev["error"].is_null(), "{ev}");
+    // The edit is refused with what to do, and nothing was asked of the
+    // address it names.
+    let error = ev["error"].as_str().unwrap_or_default();
+    assert!(error.contains("pictures are never fetched"), "{ev}");
     assert!(listener.accept().is_err(), "the studio fetched the picture");
 }
 

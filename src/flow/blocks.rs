@@ -125,6 +125,12 @@ impl<'a, 'b> Flow<'a, 'b> {
                 Block::Table { header, rows, line, .. } => {
                     self.table(header, rows, *line, frame, out, gap)?;
                 }
+                Block::Image { alt, caption, line, picture: Some(p), .. } => {
+                    self.picture(p, alt, caption, *line, frame, out, gap)?;
+                }
+                // Not loaded (a statement laid out without the picture
+                // stage): nothing to draw.
+                Block::Image { picture: None, .. } => {}
             }
             if keep_next {
                 if let Some(u) = out.get_mut(before) {
@@ -357,6 +363,70 @@ impl<'a, 'b> Flow<'a, 'b> {
             links: Vec::new(),
             lines: Vec::new(),
         }
+    }
+
+    /// A picture as one unit (never split), at the column's width or its
+    /// natural size if smaller, aspect kept, no taller than half the
+    /// page's text area; its caption follows, kept with it.
+    #[allow(clippy::too_many_arguments)]
+    fn picture(
+        &mut self,
+        pic: &std::sync::Arc<crate::picture::Picture>,
+        alt: &str,
+        caption: &str,
+        line: usize,
+        frame: Frame,
+        out: &mut Vec<Unit>,
+        gap: f32,
+    ) -> Result<()> {
+        let spec = self.spec;
+        let (nw, nh) = pic.natural_size();
+        let page_text = spec.page.height - spec.page.margin.top - spec.page.margin.bottom;
+        let most = if spec.images.upscale { f32::MAX } else { 1.0 };
+        let scale = (frame.width / nw).min(page_text * 0.5 / nh).min(most) * self.picture_scale;
+        let (w, h) = (nw * scale, nh * scale);
+        if let Some(ppi) = pic.ppi_at(w) {
+            if ppi < crate::picture::NATURAL_PPI - 0.5 {
+                self.warnings.push(Warning::new(
+                    Location::line(&self.st.path, line),
+                    format!(
+                        "{} is {ppi:.0} ppi at this size: it will print blurry — use a larger file",
+                        pic.name
+                    ),
+                ));
+            }
+        }
+        let x = frame.indent + (frame.width - w) / 2.0;
+        // A little air under the picture, before its caption or the text.
+        let air = spec.body.leading * 0.4;
+        out.push(Unit {
+            height: h + air,
+            space_before: gap,
+            keep: Keep::Free,
+            elements: vec![Element::Image {
+                x,
+                y: 0.0,
+                w,
+                h,
+                picture: pic.clone(),
+                alt: alt.to_owned(),
+            }],
+            links: Vec::new(),
+            lines: Vec::new(),
+        });
+        if !caption.is_empty() {
+            let before = out.len();
+            let text = Inline::Text(crate::statement::Span {
+                text: caption.to_owned(),
+                style: crate::statement::Style { italic: true, ..Default::default() },
+                link: None,
+            });
+            self.paragraph(&[text], line, frame, LineKind::Body, out, 0.0)?;
+            for u in &mut out[before..] {
+                u.keep = Keep::Hard;
+            }
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]

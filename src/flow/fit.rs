@@ -283,6 +283,13 @@ fn fit_subject(
     let (lo, hi) = (spec.fit.min_size, spec.fit.max_size.max(spec.fit.min_size));
     let n = spec.fit.pages as usize;
     let mut fitter = Fitter { shaper, subject, spec, vars, n, lo, hi, passes: 0 };
+    let scaled;
+    if let Some(k) = fitter.picture_scale()? {
+        let mut s = spec.clone();
+        s.images.scale = k;
+        scaled = s;
+        fitter.spec = &scaled;
+    }
     match fitter.search()? {
         Some(found) => {
             let found = fitter.balance_last_page(found)?;
@@ -320,6 +327,42 @@ impl Fitter<'_, '_, '_> {
         s.body.leading *= loose;
         s.body.paragraph_spacing *= loose;
         self.subject.layout(self.shaper, &s, self.vars)
+    }
+
+    /// Pictures first: when the text with its pictures overflows the page
+    /// count at the layout's size, the largest share of their size (down
+    /// to `images.fit-scale`, in tenths) at which it fits, or the smallest
+    /// allowed; `None` when the pictures can keep their size.
+    fn picture_scale(&mut self) -> Result<Option<f32>> {
+        let least = self.spec.images.fit_scale;
+        let has = |st: &Statement| crate::picture::has_pictures(&st.blocks);
+        let any = match self.subject {
+            Subject::One(a) => has(a),
+            Subject::SideBySide(a, b) | Subject::FrontBack(a, b) => has(a) || has(b),
+        };
+        if !any || least >= 1.0 {
+            return Ok(None);
+        }
+        let size = self.snap(self.spec.body.size);
+        let at = |f: &mut Self, k: f32| -> Result<bool> {
+            let mut s = f.spec.scaled_to(size);
+            fewer_columns(&mut s);
+            s.images.scale = k;
+            f.passes += 1;
+            let (parts, _) = f.subject.layout(f.shaper, &s, f.vars)?;
+            Ok(pages(&parts) <= f.n)
+        };
+        if at(self, 1.0)? {
+            return Ok(None);
+        }
+        let mut k = 0.9;
+        while k > least + 1e-3 {
+            if at(self, k)? {
+                return Ok(Some(k));
+            }
+            k -= 0.1;
+        }
+        Ok(Some(least))
     }
 
     /// Rounds a size to the grid of [`STEP`], within the allowed sizes.

@@ -23,10 +23,65 @@ pub(super) struct MastheadLine<'a> {
 
 impl<'a, 'b> Flow<'a, 'b> {
     pub(super) fn masthead_units(&mut self, width: f32) -> Result<Vec<Unit>> {
+        if let Some(logo) = self.spec.masthead.logo_picture.clone() {
+            return self.masthead_with_logo(width, &logo);
+        }
         let mut out = self.masthead_kicker(width)?;
         out.extend(self.masthead_titles(width)?);
         if out.is_empty() {
             return Ok(out);
+        }
+        out.push(self.masthead_rule(width));
+        Ok(out)
+    }
+
+    /// The masthead with the layout's logo beside the kicker and titles,
+    /// which are set in the width left; the masthead is at least as tall
+    /// as the logo.
+    fn masthead_with_logo(
+        &mut self,
+        width: f32,
+        logo: &std::sync::Arc<crate::picture::Picture>,
+    ) -> Result<Vec<Unit>> {
+        let spec = self.spec;
+        let (nw, nh) = logo.natural_size();
+        let h = spec.masthead.logo_size;
+        // No wider than a third of the masthead.
+        let w = (nw * h / nh.max(0.01)).min(width / 3.0);
+        let h = nh * w / nw.max(0.01);
+        let gap = spec.body.leading;
+        let text_w = (width - w - gap).max(width * 0.5);
+        let mut out = self.masthead_kicker(text_w)?;
+        out.extend(self.masthead_titles(text_w)?);
+        let (text_x, logo_x) = match spec.masthead.logo_side {
+            crate::spec::LogoSide::Left => (w + gap, 0.0),
+            crate::spec::LogoSide::Right => (0.0, width - w),
+        };
+        for u in &mut out {
+            shift(u, text_x);
+        }
+        let tall: f32 = out
+            .iter()
+            .enumerate()
+            .map(|(i, u)| u.height + if i > 0 { u.space_before } else { 0.0 })
+            .sum();
+        if tall < h {
+            // Text centred beside a taller logo.
+            let pad = (h - tall) / 2.0;
+            out.insert(0, spacer(pad));
+            out.push(spacer(h - tall - pad));
+        }
+        let image = Element::Image {
+            x: logo_x,
+            y: 0.0,
+            w,
+            h,
+            picture: logo.clone(),
+            alt: logo.name.clone(),
+        };
+        match out.first_mut() {
+            Some(first) => first.elements.push(image),
+            None => out.push(Unit { elements: vec![image], ..spacer(h) }),
         }
         out.push(self.masthead_rule(width));
         Ok(out)
@@ -170,6 +225,58 @@ impl<'a, 'b> Flow<'a, 'b> {
     }
 
     pub(super) fn footer_units(&mut self, full_width: f32, qr: f32) -> Result<Vec<Unit>> {
+        let Some(logo) = self.spec.footer.logo_picture.clone() else {
+            return self.footer_text_units(full_width, qr);
+        };
+        // The logo at the footer's left, the text beside it.
+        let (nw, nh) = logo.natural_size();
+        let w = (nw * self.spec.footer.logo_size / nh.max(0.01)).min(full_width / 4.0);
+        let h = nh * w / nw.max(0.01);
+        let gap = self.spec.footer.size;
+        let mut out = self.footer_text_units(full_width - w - gap, qr)?;
+        let rule = if out.is_empty() {
+            // No text: the rule alone, as the text would have it.
+            let size = self.spec.footer.size;
+            Unit {
+                elements: vec![Element::Rule {
+                    x0: 0.0,
+                    y0: 0.0,
+                    x1: full_width,
+                    y1: 0.0,
+                    width: 0.5,
+                    ink: Ink::Black,
+                }],
+                space_before: size * 0.6,
+                keep: Keep::Free,
+                ..spacer(size * 0.6)
+            }
+        } else {
+            let mut rule = out.remove(0);
+            for e in &mut rule.elements {
+                if let Element::Rule { x1, .. } = e {
+                    *x1 = full_width - qr - if qr > 0.0 { gap } else { 0.0 };
+                }
+            }
+            rule
+        };
+        for u in &mut out {
+            shift(u, w + gap);
+        }
+        let tall: f32 = out.iter().map(|u| u.height + u.space_before).sum();
+        if tall < h {
+            out.push(spacer(h - tall));
+        }
+        let image =
+            Element::Image { x: 0.0, y: 0.0, w, h, picture: logo.clone(), alt: logo.name.clone() };
+        if let Some(first) = out.first_mut() {
+            first.elements.push(image);
+        }
+        out.insert(0, rule);
+        Ok(out)
+    }
+
+    /// The footer's rule and text.
+    fn footer_text_units(&mut self, full_width: f32, qr: f32) -> Result<Vec<Unit>> {
         let gap = if qr > 0.0 { self.spec.footer.size } else { 0.0 };
         let width = (full_width - qr - gap).max(full_width * 0.3);
         let spec = self.spec;
@@ -227,4 +334,36 @@ fn lone_word(line: Option<&super::line::SetLine>) -> bool {
     line.is_some_and(|l| {
         l.text.split(|c: char| c.is_whitespace() || c == '፡').filter(|w| !w.is_empty()).count() == 1
     })
+}
+
+/// Space in the masthead.
+fn spacer(height: f32) -> Unit {
+    Unit {
+        height,
+        space_before: 0.0,
+        keep: Keep::Hard,
+        elements: Vec::new(),
+        links: Vec::new(),
+        lines: Vec::new(),
+    }
+}
+
+/// Moves a unit's contents right by `dx`.
+fn shift(u: &mut Unit, dx: f32) {
+    for e in &mut u.elements {
+        match e {
+            Element::Text(t) => t.x += dx,
+            Element::Rule { x0, x1, .. } => {
+                *x0 += dx;
+                *x1 += dx;
+            }
+            Element::Rect { x, .. } | Element::Image { x, .. } => *x += dx,
+        }
+    }
+    for l in &mut u.links {
+        l.x += dx;
+    }
+    for l in &mut u.lines {
+        l.x += dx;
+    }
 }

@@ -202,6 +202,8 @@ struct Flow<'a, 'b> {
     /// [`Flow::even_out`] sets the body again and again (`None` otherwise).
     memo: Option<HashMap<(usize, u32, i32), Vec<SetLine>>>,
     column_width: f32,
+    /// Pictures are set at this share of their size (1 but when fitting).
+    picture_scale: f32,
     /// Direction of the statement: sets columns, alignment and list markers.
     dir: Dir,
     /// Which statement of the leaflet this is (1 for the second of a
@@ -244,6 +246,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             hyphenate,
             paragraph_no: 0,
             looseness: HashMap::new(),
+            picture_scale: spec.images.scale,
             memo: None,
             column_width: spec.column_width(),
             dir,
@@ -557,6 +560,10 @@ pub fn statement_words(st: &Statement) -> Vec<String> {
                     }
                 }
                 Block::Rule { .. } => {}
+                Block::Image { caption, .. } => {
+                    out.push_str(caption);
+                    out.push(' ');
+                }
             }
         }
     }

@@ -101,7 +101,9 @@ fn page_white_margin(page: &Page) -> f32 {
             Element::Rule { x0, y0, x1, y1, .. } => {
                 (x0.min(*x1), y0.min(*y1), x0.max(*x1), y0.max(*y1))
             }
-            Element::Rect { x, y, w, h, .. } => (*x, *y, x + w, y + h),
+            Element::Rect { x, y, w, h, .. } | Element::Image { x, y, w, h, .. } => {
+                (*x, *y, x + w, y + h)
+            }
         };
         m = m.min(l).min(t).min(page.width - r).min(page.height - b);
     }

@@ -12,6 +12,7 @@
 //! - `text.rs`: glyph runs, including right-to-left text;
 //! - `marks.rs`: crop and cut marks;
 //! - `color.rs`: paints for the layout's color mode;
+//! - `picture.rs`: pictures, converted to the color mode;
 //! - `deflate.rs`: content streams compressed after krilla writes them;
 //! - `tags.rs`: the structure tree (tagged PDF) and the outline;
 //! - `standard.rs`: PDF/UA and PDF/A: krilla's validators, and their
@@ -20,6 +21,7 @@
 mod color;
 mod deflate;
 mod marks;
+mod picture;
 mod standard;
 mod tags;
 mod text;
@@ -530,6 +532,9 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
                         s.draw_path(&path);
                     });
                 }
+            }
+            Element::Image { x, y, w, h, picture, .. } => {
+                picture::draw_picture(s, picture, (*x, *y, *w, *h), cx.mode);
             }
         }
     }

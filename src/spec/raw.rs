@@ -26,6 +26,7 @@ pub(crate) struct RawLayout {
     pub fold: Option<RawFold>,
     pub imprint: Option<RawImprint>,
     pub share: Option<RawShare>,
+    pub images: Option<RawImages>,
 }
 
 /// `[page]`.
@@ -95,6 +96,9 @@ pub(crate) struct RawMasthead {
     pub meta_size: Option<RawLen>,
     pub kicker: Option<String>,
     pub background: Option<String>,
+    pub logo: Option<String>,
+    pub logo_size: Option<RawLen>,
+    pub logo_side: Option<String>,
 }
 
 /// `[footer]`.
@@ -106,6 +110,8 @@ pub(crate) struct RawFooter {
     pub qr: Option<bool>,
     pub on: Option<String>,
     pub size: Option<RawLen>,
+    pub logo: Option<String>,
+    pub logo_size: Option<RawLen>,
 }
 
 /// `[fit]`.
@@ -163,6 +169,15 @@ pub(crate) struct RawShare {
 pub(crate) enum RawStandard {
     One(String),
     Many(Vec<String>),
+}
+
+/// `[images]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RawImages {
+    pub allow_outside: Option<bool>,
+    pub upscale: Option<bool>,
+    pub fit_scale: Option<f64>,
 }
 
 /// A length as written. Numbers are accepted here so that validation can
@@ -253,13 +268,16 @@ pub(crate) fn table_keys(path: &str) -> Option<&'static [&'static str]> {
         "fold" => fields_of::<RawFold>(),
         "imprint" => fields_of::<RawImprint>(),
         "share" => fields_of::<RawShare>(),
+        "images" => fields_of::<RawImages>(),
         _ => return None,
     })
 }
 
 /// The tables a top-level key may belong in, for "`columns` belongs in \[page\]".
-pub(crate) const TABLES: [&str; 10] =
-    ["page", "body", "headings", "masthead", "footer", "fit", "print", "fold", "imprint", "share"];
+pub(crate) const TABLES: [&str; 11] = [
+    "page", "body", "headings", "masthead", "footer", "fit", "print", "fold", "imprint", "share",
+    "images",
+];
 
 /// The field names a derived struct expects, read by asking it to
 /// deserialize from a deserializer that only records what it is asked for.

@@ -199,7 +199,7 @@ fn unknown_keys() {
     );
     assert_eq!(
         err("name = \"x\"\ncolumns = 2\n"),
-        "t.toml:2:1: unknown key `columns` at the top level — `columns` belongs in [page]: move it below the [page] line; valid keys at the top level: name, description, extends, font-dirs, page, body, headings, masthead, footer, fit, print, fold, imprint, share"
+        "t.toml:2:1: unknown key `columns` at the top level — `columns` belongs in [page]: move it below the [page] line; valid keys at the top level: name, description, extends, font-dirs, page, body, headings, masthead, footer, fit, print, fold, imprint, share, images"
     );
     assert_eq!(
         err("[page.margin]\ntop = \"1in\"\nlft = \"1in\"\n"),

@@ -2,8 +2,8 @@
 //! units resolved to points, choices to enums, and every value checked.
 
 use super::raw::{
-    RawBody, RawFit, RawFold, RawFooter, RawHeadings, RawImprint, RawLen, RawMargin, RawMasthead,
-    RawPage, RawPrint, RawShare, RawSides, RawStandard,
+    RawBody, RawFit, RawFold, RawFooter, RawHeadings, RawImages, RawImprint, RawLen, RawMargin,
+    RawMasthead, RawPage, RawPrint, RawShare, RawSides, RawStandard,
 };
 use super::source::{Loaded, Origins};
 use super::words::{did_you_mean, list};
@@ -282,6 +282,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
     let print = print(&cx, raw_print, &d.print, &page)?;
     let imprint = imprint(&cx, raw.imprint.unwrap_or_default(), &d.imprint)?;
     let share = share(&cx, raw.share.unwrap_or_default(), &d.share)?;
+    let images = images(&cx, raw.images.unwrap_or_default(), &d.images)?;
     // Read last, as it always has been: see the order above.
     page.bilingual = cx.choice(
         "page.bilingual",
@@ -317,6 +318,7 @@ pub(crate) fn validate(loaded: Loaded) -> Result<LayoutSpec> {
         fold,
         imprint,
         share,
+        images,
         warnings: cx.warnings,
         origins: super::KeyOrigins::new(origins.clone()),
     };
@@ -624,6 +626,15 @@ fn masthead(
         kicker: masthead.kicker.unwrap_or_else(|| d.kicker.clone()),
         background,
         band: None,
+        logo: masthead.logo.map(|l| l.trim().to_owned()).unwrap_or_else(|| d.logo.clone()),
+        logo_size: cx.space("masthead.logo-size", masthead.logo_size.as_ref(), d.logo_size)?,
+        logo_side: cx.choice(
+            "masthead.logo-side",
+            masthead.logo_side.as_ref(),
+            &[("left", crate::spec::LogoSide::Left), ("right", crate::spec::LogoSide::Right)],
+            d.logo_side,
+        )?,
+        logo_picture: None,
     })
 }
 
@@ -641,6 +652,9 @@ fn footer(cx: &mut Ctx, footer: RawFooter, d: &FooterSpec) -> Result<FooterSpec>
             d.on,
         )?,
         size: cx.positive("footer.size", footer.size.as_ref(), d.size)?,
+        logo: footer.logo.map(|l| l.trim().to_owned()).unwrap_or_else(|| d.logo.clone()),
+        logo_size: cx.space("footer.logo-size", footer.logo_size.as_ref(), d.logo_size)?,
+        logo_picture: None,
         qr_code: None,
         qr_warnings: Vec::new(),
     };
@@ -926,5 +940,30 @@ fn print(cx: &Ctx, print: RawPrint, d: &PrintSpec, page: &PageSpec) -> Result<Pr
             ],
             d.duplex,
         )?,
+    })
+}
+
+/// `[images]`.
+fn images(
+    cx: &Ctx,
+    raw: RawImages,
+    d: &crate::spec::ImagesSpec,
+) -> Result<crate::spec::ImagesSpec> {
+    let fit_scale = match raw.fit_scale {
+        None => d.fit_scale,
+        Some(k) if (0.2..=1.0).contains(&k) => k as f32,
+        Some(k) => {
+            return Err(cx.err(
+                "images.fit-scale",
+                format!("`images.fit-scale = {k}` is not between 0.2 and 1"),
+                "write e.g. 0.7 (pictures down to 70 % of their size), or 1 to keep them whole",
+            ))
+        }
+    };
+    Ok(crate::spec::ImagesSpec {
+        allow_outside: raw.allow_outside.unwrap_or(d.allow_outside),
+        upscale: raw.upscale.unwrap_or(d.upscale),
+        fit_scale,
+        scale: 1.0,
     })
 }

@@ -76,6 +76,10 @@ struct Builder<'a> {
     links: Vec<Option<String>>,
     /// Open images: line and the text length at their start.
     images: Vec<(usize, usize)>,
+    /// The open picture of a paragraph: file, caption, line, alt text so far.
+    picture: Option<(String, String, usize, String)>,
+    /// Pictures of the open paragraph, set after it.
+    pictures: Vec<Block>,
     footnote_numbers: HashMap<String, usize>,
     footnotes: Vec<(String, Vec<Block>, usize)>,
     html_lines: Vec<usize>,
@@ -102,6 +106,8 @@ pub(super) fn convert(path: &Path, text: &str, line_map: &[usize]) -> (Vec<Block
         strike: 0,
         links: Vec::new(),
         images: Vec::new(),
+        picture: None,
+        pictures: Vec::new(),
         footnote_numbers: HashMap::new(),
         footnotes: Vec::new(),
         html_lines: Vec::new(),
@@ -142,10 +148,19 @@ impl Builder<'_> {
         let Some(leaf) = self.leaf.take() else { return };
         let block = match leaf {
             Leaf::Para { content, line } => {
-                if content.is_empty() {
-                    return;
+                let pictures = std::mem::take(&mut self.pictures);
+                // A paragraph that was only its pictures leaves no text.
+                let blank = |i: &Inline| match i {
+                    Inline::Text(s) => s.text.trim().is_empty(),
+                    Inline::LineBreak => true,
+                };
+                if !content.is_empty() && (pictures.is_empty() || !content.iter().all(blank)) {
+                    self.push_block(Block::Paragraph { content, line });
                 }
-                Block::Paragraph { content, line }
+                for p in pictures {
+                    self.push_block(p);
+                }
+                return;
             }
             Leaf::Heading { level, content, line } => Block::Heading { level, content, line },
             Leaf::Code { mut text, line } => {
@@ -189,6 +204,10 @@ impl Builder<'_> {
     }
 
     fn push_text(&mut self, text: &str, style: Style, line: usize) {
+        if let Some((.., alt)) = &mut self.picture {
+            alt.push_str(text);
+            return;
+        }
         let link = self.links.last().cloned().flatten();
         self.text_len += text.len();
         let Some(content) = self.inlines(line) else { return };
@@ -392,6 +411,15 @@ impl Builder<'_> {
                 };
                 self.links.push((!url.is_empty()).then_some(url));
             }
+            Tag::Image { dest_url, title, .. }
+                if self.picture.is_none()
+                    && !matches!(self.leaf, Some(Leaf::Heading { .. } | Leaf::Table(_))) =>
+            {
+                // A picture of running text: set as a block after its
+                // paragraph (opened here if the picture stands alone).
+                let _ = self.inlines(line);
+                self.picture = Some((dest_url.to_string(), title.to_string(), line, String::new()));
+            }
             Tag::Image { .. } => self.images.push((line, self.text_len)),
             // Not enabled; their text still arrives as Text events.
             Tag::DefinitionList
@@ -445,6 +473,13 @@ impl Builder<'_> {
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
             TagEnd::Link => {
                 self.links.pop();
+            }
+            TagEnd::Image if self.images.is_empty() && self.picture.is_some() => {
+                if let Some((src, caption, line, alt)) = self.picture.take() {
+                    let alt = alt.replace(SOFT_BREAK, " ").trim().to_owned();
+                    let caption = caption.trim().to_owned();
+                    self.pictures.push(Block::Image { src, alt, caption, line, picture: None });
+                }
             }
             TagEnd::Image => {
                 if let Some((start, before)) = self.images.pop() {

@@ -80,7 +80,7 @@ pub fn localize_quotes(blocks: &mut [Block], lang: &str, quotes: Quotes) {
                     inlines(c, &m);
                 }
             }
-            Block::Code { .. } | Block::Rule { .. } => {}
+            Block::Code { .. } | Block::Rule { .. } | Block::Image { .. } => {}
         }
     }
 }

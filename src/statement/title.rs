@@ -260,7 +260,7 @@ pub(super) fn tidy(blocks: &mut [Block]) {
             Block::Table { header, rows, .. } => {
                 header.iter_mut().chain(rows.iter_mut().flatten()).for_each(tidy_inlines)
             }
-            Block::Rule { .. } | Block::Code { .. } => {}
+            Block::Rule { .. } | Block::Code { .. } | Block::Image { .. } => {}
         }
     }
 }

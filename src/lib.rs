@@ -82,26 +82,41 @@ pub(crate) fn typeset_job(
     spec: &spec::LayoutSpec,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
-    let (with_logo, mut warnings) = match picture::attach_logo(spec, &statement.meta, vars)? {
-        Some((s, w)) => (Some(s), w),
-        None => (None, Vec::new()),
-    };
+    let (with_logo, mut warnings) = logos(spec, statement, vars)?;
     let spec = with_logo.as_ref().unwrap_or(spec);
-    let loaded = if picture::has_pictures(&statement.blocks) {
-        let (st, mut w) = picture::attach(statement, pictures_access(spec))?;
-        warnings.append(&mut w);
-        Some(st)
-    } else {
-        None
-    };
+    let loaded = pictures(statement, spec, &mut warnings)?;
     let (doc, mut more) = typeset_loaded(shaper, loaded.as_ref().unwrap_or(statement), spec, vars)?;
     warnings.append(&mut more);
     Ok((doc, warnings))
 }
 
-/// What the layout lets a statement's pictures read.
-fn pictures_access(spec: &spec::LayoutSpec) -> picture::Access {
-    picture::Access { outside: spec.images.allow_outside }
+/// The layout with its logos loaded, if it names any (an event's own logo
+/// filled from `vars`), and what they warn of.
+fn logos(
+    spec: &spec::LayoutSpec,
+    statement: &statement::Statement,
+    vars: &Vars,
+) -> Result<(Option<spec::LayoutSpec>, Vec<Warning>)> {
+    Ok(match picture::attach_logo(spec, &statement.meta, vars)? {
+        Some((s, w)) => (Some(s), w),
+        None => (None, Vec::new()),
+    })
+}
+
+/// The statement with its pictures loaded, if it has any, as far as the
+/// layout lets them be read; their warnings go to `warnings`.
+fn pictures(
+    statement: &statement::Statement,
+    spec: &spec::LayoutSpec,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<statement::Statement>> {
+    if !picture::has_pictures(&statement.blocks) {
+        return Ok(None);
+    }
+    let access = picture::Access { outside: spec.images.allow_outside };
+    let (st, mut w) = picture::attach(statement, access)?;
+    warnings.append(&mut w);
+    Ok(Some(st))
 }
 
 /// [`typeset_job`] once the pictures are loaded.
@@ -230,20 +245,10 @@ pub(crate) fn typeset_pair_job(
     spec: &spec::LayoutSpec,
     vars: &Vars,
 ) -> Result<(pages::Document, Vec<Warning>)> {
-    let (with_logo, mut warnings) = match picture::attach_logo(spec, &first.meta, vars)? {
-        Some((s, w)) => (Some(s), w),
-        None => (None, Vec::new()),
-    };
+    let (with_logo, mut warnings) = logos(spec, first, vars)?;
     let spec = with_logo.as_ref().unwrap_or(spec);
-    let mut load = |st: &statement::Statement| -> Result<Option<statement::Statement>> {
-        if !picture::has_pictures(&st.blocks) {
-            return Ok(None);
-        }
-        let (st, mut w) = picture::attach(st, pictures_access(spec))?;
-        warnings.append(&mut w);
-        Ok(Some(st))
-    };
-    let (a, b) = (load(first)?, load(second)?);
+    let a = pictures(first, spec, &mut warnings)?;
+    let b = pictures(second, spec, &mut warnings)?;
     let (doc, mut more) = typeset_pair_loaded(
         shaper,
         a.as_ref().unwrap_or(first),

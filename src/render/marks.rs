@@ -140,27 +140,16 @@ pub fn fold_marks(side: &SheetSide, offset: f32, len: f32) -> Vec<Mark> {
 /// Strokes fold marks dashed, as printers draw them, so they are not
 /// taken for cut lines.
 pub(super) fn stroke_fold_marks(s: &mut Surface, marks: &[Mark], mode: ColorMode) {
-    let mut pb = PathBuilder::new();
-    for &(x0, y0, x1, y1) in marks {
-        pb.move_to(x0, y0);
-        pb.line_to(x1, y1);
-    }
-    if let Some(path) = pb.finish() {
-        s.set_fill(None);
-        s.set_stroke(Some(Stroke {
-            paint: mark_paint(mode),
-            width: MARK_WIDTH,
-            line_cap: LineCap::Butt,
-            dash: Some(StrokeDash { array: vec![3.0, 2.0], offset: 0.0 }),
-            ..Stroke::default()
-        }));
-        s.draw_path(&path);
-        s.set_stroke(None);
-    }
+    stroke(s, marks, mode, Some(StrokeDash { array: vec![3.0, 2.0], offset: 0.0 }));
 }
 
 /// Strokes `marks` as hairlines in registration black.
 pub(super) fn stroke_marks(s: &mut Surface, marks: &[Mark], mode: ColorMode) {
+    stroke(s, marks, mode, None);
+}
+
+/// Strokes `marks` as hairlines in registration black, solid or `dash`ed.
+fn stroke(s: &mut Surface, marks: &[Mark], mode: ColorMode, dash: Option<StrokeDash>) {
     let mut pb = PathBuilder::new();
     for &(x0, y0, x1, y1) in marks {
         pb.move_to(x0, y0);
@@ -172,6 +161,7 @@ pub(super) fn stroke_marks(s: &mut Surface, marks: &[Mark], mode: ColorMode) {
             paint: mark_paint(mode),
             width: MARK_WIDTH,
             line_cap: LineCap::Butt,
+            dash,
             ..Stroke::default()
         }));
         s.draw_path(&path);

@@ -100,6 +100,9 @@ pub enum Element {
         picture: std::sync::Arc<crate::picture::Picture>,
         /// What it shows (for tagged PDF, and readers who cannot see it).
         alt: String,
+        /// Where the picture belongs in the document's structure (a
+        /// `Figure` block); `None` for a logo, which is not read.
+        mark: Option<Mark>,
     },
 }
 

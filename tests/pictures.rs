@@ -354,3 +354,22 @@ fn cmyk_pictures_are_cmyk() {
         assert_eq!(r[5], expected, "{list}");
     }
 }
+
+#[test]
+fn a_picture_is_a_figure_and_passes_the_standards() {
+    let dir = temp();
+    write(dir.path(), "s/bar.png", png(300, 150, [200, 0, 0, 128]));
+    let text = format!("{TEXT}![A red bar](bar.png)\n\nMore text after the picture.\n");
+    for standard in ["pdf/ua-1", "pdf/a-2b", "pdf/a-2a"] {
+        let r = build(dir.path(), &text, &["--standard", standard]);
+        assert_eq!(r.code, 0, "{standard}: {}", r.stderr);
+    }
+    if !require_tool("pdfinfo") {
+        return;
+    }
+    let pdf = pdfs(dir.path()).pop().expect("a PDF");
+    let tree = run_tool("pdfinfo", &["-struct-text", &pdf.to_string_lossy()]);
+    let figure = tree.find("Figure").expect("a Figure in the structure");
+    let after = tree.find("More text after the picture.").expect("the text after it");
+    assert!(figure < after, "the Figure is read in its place:\n{tree}");
+}

@@ -397,6 +397,10 @@ impl<'a, 'b> Flow<'a, 'b> {
             }
         }
         let x = frame.indent + (frame.width - w) / 2.0;
+        // A block of its own in the structure: a Figure read by its alt text.
+        let pno = self.paragraph_no;
+        self.paragraph_no += 1;
+        let mark = self.record(pno, BlockKind::Figure, Some(alt.to_owned()), line);
         // A little air under the picture, before its caption or the text.
         let air = spec.body.leading * 0.4;
         out.push(Unit {
@@ -410,6 +414,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                 h,
                 picture: pic.clone(),
                 alt: alt.to_owned(),
+                mark: Some(mark),
             }],
             links: Vec::new(),
             lines: Vec::new(),

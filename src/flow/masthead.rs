@@ -78,6 +78,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             h,
             picture: logo.clone(),
             alt: logo.name.clone(),
+            mark: None,
         };
         match out.first_mut() {
             Some(first) => first.elements.push(image),
@@ -266,8 +267,15 @@ impl<'a, 'b> Flow<'a, 'b> {
         if tall < h {
             out.push(spacer(h - tall));
         }
-        let image =
-            Element::Image { x: 0.0, y: 0.0, w, h, picture: logo.clone(), alt: logo.name.clone() };
+        let image = Element::Image {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
+            picture: logo.clone(),
+            alt: logo.name.clone(),
+            mark: None,
+        };
         if let Some(first) = out.first_mut() {
             first.elements.push(image);
         }

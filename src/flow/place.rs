@@ -80,13 +80,14 @@ fn translate(e: &Element, dx: f32, dy: f32) -> Element {
         Element::Rect { x, y, w, h, ink } => {
             Element::Rect { x: x + dx, y: y + dy, w: *w, h: *h, ink: *ink }
         }
-        Element::Image { x, y, w, h, picture, alt } => Element::Image {
+        Element::Image { x, y, w, h, picture, alt, mark } => Element::Image {
             x: x + dx,
             y: y + dy,
             w: *w,
             h: *h,
             picture: picture.clone(),
             alt: alt.clone(),
+            mark: *mark,
         },
     }
 }

@@ -533,8 +533,22 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
                     });
                 }
             }
-            Element::Image { x, y, w, h, picture, .. } => {
-                picture::draw_picture(s, picture, (*x, *y, *w, *h), cx.mode);
+            Element::Image { x, y, w, h, picture, mark, .. } => {
+                let bx = (*x, *y, *w, *h);
+                match (&mut *tags, mark) {
+                    // A picture of the text is a Figure, read by its alt
+                    // text; a logo is not read.
+                    (PageTags::On { tagger, pdf_page, to_pdf }, Some(m)) => {
+                        let id = s.start_tagged(ContentTag::Other);
+                        picture::draw_picture(s, picture, bx, cx.mode);
+                        s.end_tagged();
+                        let (px, py) = to_pdf.apply(*x, *y);
+                        tagger.content(*m, index, *pdf_page, Point::from_xy(px, py), id);
+                    }
+                    _ => tags.artifact(s, ArtifactType::Layout, |s| {
+                        picture::draw_picture(s, picture, bx, cx.mode)
+                    }),
+                }
             }
         }
     }

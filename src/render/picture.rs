@@ -89,7 +89,9 @@ fn convert(pic: &Picture, rgba: &[u8], size: (u32, u32), mode: ColorMode) -> Opt
         .any(|p| p[3] != 255)
         .then(|| Arc::new(rgba.chunks_exact(4).map(|p| p[3]).collect::<Vec<u8>>()));
     let img = Converted { key: h.finish(), size, space, color: Arc::new(color), alpha };
-    Image::from_custom(img, true).ok()
+    // No /Interpolate: PDF/A forbids it, and at print resolution (150 ppi
+    // and up) nothing needs smoothing.
+    Image::from_custom(img, false).ok()
 }
 
 /// Draws `pic` into the box at (`x`, `y`), `w` × `h` points.
@@ -117,7 +119,7 @@ pub(super) fn draw_picture(
         }
         (Format::Jpeg, ColorMode::Color) => {
             let data: Arc<dyn AsRef<[u8]> + Send + Sync> = pic.bytes.clone();
-            if let Ok(img) = Image::from_jpeg(data.into(), true) {
+            if let Ok(img) = Image::from_jpeg(data.into(), false) {
                 s.draw_image(img, size);
             }
         }

@@ -661,6 +661,20 @@ fn the_title_and_logo_fields_reach_the_preview_and_the_saved_files() {
     );
     assert!(run.errors().is_empty(), "{}", run.all());
     assert_eq!(pdf_images(&dir.path().join("out2.pdf")), 1);
+    // A layout of the folder's own with a logo named from its place: the
+    // preview (read as if in layouts/) still finds it.
+    write(
+        dir.path(),
+        "brand.toml",
+        "extends = \"letter-2col\"\n[masthead]\nlogo = \"brand.png\"\n",
+    );
+    let mut body = edit("", None);
+    body["base"] = serde_json::json!("brand.toml");
+    let ev = wait_for(&rx, s.render_json(body));
+    assert!(ev["error"].is_null(), "{ev}");
+    let pdf = dir.path().join("brand.pdf");
+    std::fs::write(&pdf, s.get("/download/leaflet.pdf").2).unwrap();
+    assert_eq!(pdf_images(&pdf), 1, "the base layout's logo is in the PDF");
     // Outside the folder, or not a picture: refused.
     for bad in ["../brand.png", "meeting.md"] {
         let (status, _, b) =

@@ -518,6 +518,24 @@ fn edit_of(state: &State, body: &[u8]) -> std::result::Result<(Edit, Base, Value
     } else {
         state.root.join("layouts")
     };
+    // A base layout's own logos are named from its folder; the preview's
+    // layout (and the saved one) sits in `layouts/`: name them from there.
+    if let Base::Local(p) = &base {
+        let dir = p.parent().unwrap_or(&state.root);
+        if dir != layouts {
+            if let Ok(l) = base_layout(&base) {
+                for (key, name) in
+                    [("masthead.logo", &l.masthead.logo), ("footer.logo", &l.footer.logo)]
+                {
+                    let Ok(file) = dir.join(name).canonicalize() else { continue };
+                    if !name.is_empty() && !name.contains('{') {
+                        let value = toml::Value::String(relative_to(&layouts, &file));
+                        all.insert(0, format!("{key}={value}"));
+                    }
+                }
+            }
+        }
+    }
     if let Some(logo) = logo {
         let value = if logo.is_empty() {
             String::new()

@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use handbill::fonts::{self, FontBook, FontSearch};
+use handbill::render::RenderOptions;
+use handbill::shape::{ShapeCache, Shaper};
 use handbill::statement::{self, Format};
 use handbill::{preview, share, spec, Vars};
 
@@ -357,10 +359,11 @@ pub fn child(search: &FontSearch) -> ExitCode {
     };
     let stdin = std::io::stdin().lock();
     let mut out = std::io::stdout().lock();
+    let mut cache = ShapeCache::default();
     for line in stdin.lines() {
         let Ok(line) = line else { break };
         let answer = match serde_json::from_str::<Edit>(&line) {
-            Ok(edit) => render(&edit, &book, search),
+            Ok(edit) => render(&edit, &book, search, &mut cache),
             Err(e) => (
                 Head {
                     error: Some(words::plain(&format!("not an edit: {e}"), "reload the page")),
@@ -397,12 +400,15 @@ pub struct Set<'a> {
     pub warnings: Vec<handbill::Warning>,
 }
 
-/// Sets `edit` and hands the result to `then`. The statement's own title,
-/// and the result or the error.
+/// Sets `edit` and hands the result to `then`: what `handbill::build`
+/// does, with the words shaped for earlier edits kept in `cache` (as
+/// `watch` keeps them between builds). The statement's own title, and the
+/// result or the error.
 pub fn set<R>(
     edit: &Edit,
     shared: &FontBook,
     search: &FontSearch,
+    cache: &mut ShapeCache,
     then: impl FnOnce(Set<'_>) -> handbill::Result<R>,
 ) -> (Option<String>, handbill::Result<R>) {
     let (text, own_title) = edit.statement_text();
@@ -418,19 +424,29 @@ pub fn set<R>(
         let book = fonts::for_layout(shared, search, &families, &layout.font_dirs)?;
         let vars = Vars::new();
         let (job, _) = handbill::vars::for_job(&layout, &[&st], &vars)?;
+        let mut shaper = Shaper::with_cache(&book, std::mem::take(cache));
+        let typeset = handbill::typeset_with(&mut shaper, &st, &layout, &vars);
+        *cache = shaper.into_cache();
+        let (document, more) = typeset?;
+        let (pdf, printing) =
+            handbill::render::render_with(&document, &job, &book, &RenderOptions::default())?;
         let mut warnings = layout.warnings.clone();
-        let built = handbill::build(&st, &layout, &book, &vars)?;
-        warnings.extend(built.warnings);
-        then(Set { pdf: built.pdf, document: built.document, layout: job, book: &book, warnings })
+        warnings.extend(st.warnings.iter().cloned().chain(more).chain(printing));
+        then(Set { pdf, document, layout: job, book: &book, warnings })
     })();
     (own_title, result)
 }
 
 /// Sets one edit: the answer's head and its bytes.
-fn render(edit: &Edit, book: &FontBook, search: &FontSearch) -> (Head, Vec<Vec<u8>>) {
+fn render(
+    edit: &Edit,
+    book: &FontBook,
+    search: &FontSearch,
+    cache: &mut ShapeCache,
+) -> (Head, Vec<Vec<u8>>) {
     let start = Instant::now();
     let path = edit.statement_path.clone();
-    let (title, result) = set(edit, book, search, |s| {
+    let (title, result) = set(edit, book, search, cache, |s| {
         let pages = preview::render_pages(&s.document, s.book, PREVIEW_DPI)?
             .iter()
             .map(preview::GrayImage::to_png)
@@ -488,7 +504,7 @@ pub fn share_image(
     search: &FontSearch,
     name: &str,
 ) -> handbill::Result<Option<Vec<u8>>> {
-    set(edit, book, search, |s| {
+    set(edit, book, search, &mut ShapeCache::default(), |s| {
         let all = share::draw(&s.document, &s.layout, s.book, Path::new("leaflet.pdf"))?;
         Ok(all.into_iter().find(|img| img.path.to_string_lossy() == name).map(|img| img.png))
     })

@@ -283,6 +283,9 @@ async function init() {
   base.append(shipped);
   if (files.layouts.length) base.append(local);
   base.value = files.shipped.includes("letter-2col") ? "letter-2col" : files.shipped[0];
+  // `?base=LAYOUT`: start from that layout (a shipped one or a file here).
+  const asked = params.get("base");
+  if (asked && [...base.options].some((o) => o.value === asked)) base.value = asked;
   await loadLayout();
 
   for (const id of ["statement", "title", "kicker", "footer-text", "footer-link", "columns", "body-size", "fit-pages", "logo-size", "toml"]) {

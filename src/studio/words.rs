@@ -235,10 +235,17 @@ fn rewrite(m: &str, hint: &str) -> (String, String) {
             format!("Write what it shows between the brackets: ![a crowd at the rally]({name})"),
         );
     }
-    if let Some((what, advice)) = m.split_once(": it will print blurry") {
-        let advice = advice.trim_start_matches([' ', '—', '-']);
-        let advice = if advice.is_empty() { "Use a larger picture file" } else { advice };
-        return (format!("{} — it will print blurry", clean(what)), clean(advice));
+    if let Some((what, _)) = m.split_once(" at this size: it will print blurry") {
+        // "small.png is 28 ppi at this size: it will print blurry — use a
+        // larger file"
+        let (name, ppi) = what.rsplit_once(" is ").unwrap_or((what, ""));
+        return (
+            format!(
+                "The picture {} has too few pixels for its size on paper ({ppi}): it will print blurry",
+                clean(name)
+            ),
+            "Use a larger picture file, or make the picture smaller".to_string(),
+        );
     }
     if m.contains("the statement is empty") {
         return ("The text is empty".to_string(), "Paste or write the statement".to_string());
@@ -412,5 +419,30 @@ mod tests {
         assert_eq!(fix, "use a shorter link");
         assert_eq!(strip_codes("𓀀 (U+13000), ꙮ (U+A66E)"), "𓀀, ꙮ");
         assert_eq!(clean("cannot read x (os error 2)"), "cannot read x");
+    }
+
+    #[test]
+    fn runts_blurry_pictures_and_low_contrast_say_what_to_do() {
+        // As flow, picture and validate word them.
+        let p = words(
+            "page 3 holds only 2 lines: set `fit.pages = 2` (e.g. `--set fit.pages=2`) and a \
+             smaller `fit.min-size` to fit the text on 2 pages, or shorten it",
+            "",
+        );
+        assert_eq!(p.text, "The last page (page 3) holds only 2 lines.");
+        assert!(p.fix.contains("“Fit to pages” to 2"), "{p:?}");
+        let p =
+            words("small.png is 28 ppi at this size: it will print blurry — use a larger file", "");
+        assert_eq!(
+            p.text,
+            "The picture small.png has too few pixels for its size on paper (28 ppi): it will print blurry."
+        );
+        let p = words(
+            "gray text on gray: the masthead text would have a contrast of only 3.1:1 on \
+             `masthead.background`; choose a darker or lighter color",
+            "",
+        );
+        assert_eq!(p.fix, "Choose a darker or lighter color.");
+        check(&p);
     }
 }

@@ -901,3 +901,32 @@ fn the_page_fits_at_200_percent_zoom_and_on_a_phone() {
         assert!(v["layout"]["width"].as_u64() <= Some(width), "{v}");
     }
 }
+
+/// One Ctrl-C stops the studio, and the renderer process with it.
+#[cfg(target_os = "linux")]
+#[test]
+fn one_ctrl_c_stops_the_studio_and_its_renderer() {
+    let dir = temp();
+    let mut s = studio(dir.path(), &[]);
+    let rx = s.events();
+    let g = s.render(&flyer(100), &[]);
+    assert!(wait_for(&rx, g)["error"].is_null());
+    let renderer = renderers(s.child.id());
+    assert_eq!(renderer.len(), 1, "{renderer:?}");
+    let pid = s.child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "the studio did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    println!("after one SIGINT: {status} in {:?}", start.elapsed());
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        !Path::new(&format!("/proc/{}", renderer[0])).exists(),
+        "the renderer outlived the studio"
+    );
+}

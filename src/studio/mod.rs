@@ -131,12 +131,25 @@ pub fn start(config: Config) -> Result<Started> {
 }
 
 impl Started {
-    /// Answers requests until the process ends, one thread per request.
-    pub fn serve(self) {
-        for req in self.server.incoming_requests() {
-            let state = Arc::clone(&self.state);
-            std::thread::spawn(move || handle(&state, req));
-        }
+    /// Answers requests, one thread per request, until the process is
+    /// told to stop (Ctrl-C: `jobs::stopped`); then ends the renderer.
+    /// The signal that stopped it.
+    pub fn serve(self) -> Option<i32> {
+        let signal = loop {
+            if let Some(signal) = handbill::jobs::stopped() {
+                break Some(signal);
+            }
+            match self.server.recv_timeout(Duration::from_millis(100)) {
+                Ok(Some(req)) => {
+                    let state = Arc::clone(&self.state);
+                    std::thread::spawn(move || handle(&state, req));
+                }
+                Ok(None) => {}
+                Err(_) => break None,
+            }
+        };
+        self.state.renderer.stop();
+        signal
     }
 }
 

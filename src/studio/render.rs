@@ -176,6 +176,14 @@ impl Renderer {
         cv.notify_all();
     }
 
+    /// Ends the child process (the studio is stopping).
+    pub fn stop(&self) {
+        if let Some(mut c) = lock(&self.slot.0).child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
     /// Starts the child process; its pipes go to the worker, the process
     /// handle into the slot, where the watchdog can kill it.
     fn spawn_child(&self) -> std::io::Result<Pipes> {

@@ -746,6 +746,13 @@ pub fn load_str(label: &str, text: &str, overrides: &[String]) -> Result<LayoutS
     validate::validate(source::load(source::Source::text(label, text), overrides)?)
 }
 
+/// Loads a layout from TOML text as if it were the file `path`, which may
+/// not exist yet: `extends`, logos and font folders are found from the
+/// file's folder, as they will be once the text is saved there.
+pub fn load_str_at(path: &std::path::Path, text: &str, overrides: &[String]) -> Result<LayoutSpec> {
+    validate::validate(source::load(source::Source::at(path, text), overrides)?)
+}
+
 /// The layouts built into the binary: (id, TOML text), sorted by id.
 pub fn shipped() -> Vec<(&'static str, &'static str)> {
     source::SHIPPED.to_vec()

@@ -229,9 +229,10 @@ impl<'a, 'b> Flow<'a, 'b> {
         lines
     }
 
-    /// Paragraph `paragraph_no` shaped with `style`: while the body is set
-    /// again and again (see [`super::Memo`]), shaped once and kept, so that a
-    /// paragraph tried a line tighter or looser is only broken again.
+    /// Paragraph `paragraph_no` shaped with `style`. A paragraph the
+    /// searches try (see [`super::Memo`]) is kept shaped, so that trying it
+    /// the other way only breaks it again; the first setting keeps none, as
+    /// most would never be tried and they would only add to the peak memory.
     fn shaped(
         &mut self,
         content: &[Inline],
@@ -245,7 +246,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         }
         let src = self.source(line);
         let p = Rc::new(self.shaper.paragraph(content, style, &src)?);
-        if let Some(m) = self.memo.as_mut() {
+        if let Some(m) = self.memo.as_mut().filter(|m| m.hollow) {
             m.shaped.insert(key, Rc::clone(&p));
         }
         Ok(p)

@@ -676,6 +676,42 @@ mod tests {
     }
 
     #[test]
+    fn a_pull_back_from_the_runt_as_laid_out_skips_one_pass_and_changes_nothing() {
+        // 2026-01-29 with letter-2col leaves nine lines on page 3.
+        let book = FontBook::load(&[shipped_dir()]).unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let st = crate::statement::load(
+            &root.join("statements/2026-01-29-stop-ice-murders-and-dictatorship.md"),
+        )
+        .unwrap();
+        let vars = Vars::new();
+        let sp = crate::spec::load("letter-2col", &[]).unwrap();
+        // The layout as the job prints it (the statement's contact in the footer).
+        let (sp, _) = crate::vars::for_job(&sp, &[&st], &vars).unwrap();
+        let mut shaper = Shaper::new(&book);
+        let (laid, _) = flow::flow_with(&mut shaper, &st, &sp, &vars).unwrap();
+        assert!(runt(&laid).is_some(), "no runt to pull back");
+        let pulled = pull_back(&mut shaper, &st, &sp, &vars, &laid).expect("pulled back");
+        // The same search from scratch.
+        let mut s = sp.clone();
+        s.fit.pages = (laid.pages.len() - 1) as u32;
+        s.fit.max_size = sp.body.size;
+        s.fit.min_size = sp.body.size * (1.0 - RUNT_SHRINK);
+        let fresh = fit(&mut shaper, &st, &s, &vars).unwrap();
+        assert_eq!(pulled.passes + 1, fresh.passes);
+        assert_eq!(pulled.document.body_size, fresh.document.body_size);
+        assert_eq!(pulled.document.pages.len(), laid.pages.len() - 1);
+        let lines = |d: &Document| {
+            d.pages
+                .iter()
+                .flat_map(|p| &p.lines)
+                .map(|l| (l.text.clone(), l.column, l.y.to_bits()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(&pulled.document), lines(&fresh.document));
+    }
+
+    #[test]
     fn too_long_says_how_much_overflows() {
         let book = FontBook::load(&[shipped_dir()]).unwrap();
         let st = parse(Path::new("t.md"), &text(200)).unwrap();

@@ -120,8 +120,8 @@ struct Memo {
     /// Lines of body paragraphs and headings, by number, measure and
     /// looseness.
     lines: HashMap<(usize, u32, i32), Vec<SetLine>>,
-    /// Shaped body paragraphs, by number and measure: a paragraph tried a
-    /// line tighter or looser is only broken again.
+    /// Shaped body paragraphs the searches tried, by number and measure: a
+    /// paragraph tried a line tighter, then looser, is shaped once.
     shaped: HashMap<(usize, u32), std::rc::Rc<crate::shape::Paragraph>>,
     /// Set while the body is set only to be measured (a try of the
     /// searches): paragraphs and headings then give their units without

@@ -2,6 +2,8 @@
 //! its lines set; headings, list markers, code, tables and quotes get their
 //! own sizes, indents and keep rules.
 
+use std::rc::Rc;
+
 use crate::error::{Location, Result, Warning};
 use crate::linebreak::{self, Item, Mode, Params};
 use crate::pages::{
@@ -227,6 +229,29 @@ impl<'a, 'b> Flow<'a, 'b> {
         lines
     }
 
+    /// Paragraph `paragraph_no` shaped with `style`. A paragraph the
+    /// searches try (see [`super::Memo`]) is kept shaped, so that trying it
+    /// the other way only breaks it again; the first setting keeps none, as
+    /// most would never be tried and they would only add to the peak memory.
+    fn shaped(
+        &mut self,
+        content: &[Inline],
+        style: &crate::shape::TextStyle,
+        line: usize,
+        width: f32,
+    ) -> Result<Rc<Paragraph>> {
+        let key = (self.paragraph_no, width.to_bits());
+        if let Some(p) = self.memo.as_ref().and_then(|m| m.shaped.get(&key)) {
+            return Ok(Rc::clone(p));
+        }
+        let src = self.source(line);
+        let p = Rc::new(self.shaper.paragraph(content, style, &src)?);
+        if let Some(m) = self.memo.as_mut().filter(|m| m.hollow) {
+            m.shaped.insert(key, Rc::clone(&p));
+        }
+        Ok(p)
+    }
+
     pub(super) fn paragraph(
         &mut self,
         content: &[Inline],
@@ -241,18 +266,21 @@ impl<'a, 'b> Flow<'a, 'b> {
         style.indent = spec.body.first_line_indent;
         let loose = self.looseness.get(&self.paragraph_no).copied().unwrap_or(0);
         let key = (self.paragraph_no, frame.width.to_bits(), loose);
-        let lines = match self.memo.as_ref().and_then(|m| m.get(&key)) {
-            Some(lines) => lines.clone(),
+        let lines = match self.memo.as_ref().and_then(|m| Some(m.lines_for(m.lines.get(&key)?))) {
+            Some(lines) => lines,
             None => {
-                let src = self.source(line);
-                let p = self.shaper.paragraph(content, &style, &src)?;
+                let p = self.shaped(content, &style, line, frame.width)?;
                 let mode =
                     if spec.body.align == Align::Justify { Mode::Justify } else { Mode::Ragged };
                 let lines = self.set_paragraph_loose(&p, frame.width, frame.width, mode, loose);
-                if let Some(m) = self.memo.as_mut() {
-                    m.insert(key, lines.clone());
+                match self.memo.as_mut() {
+                    Some(m) => {
+                        let out = m.lines_for(&lines);
+                        m.lines.insert(key, lines);
+                        out
+                    }
+                    None => lines,
                 }
-                lines
             }
         };
         let m = self.body_metrics();
@@ -281,9 +309,24 @@ impl<'a, 'b> Flow<'a, 'b> {
             .copied()
             .unwrap_or(spec.body.size * 1.2);
         let style = self.text_style(size, &spec.headings.font, true, false, frame.width);
-        let src = self.source(line);
-        let p = self.shaper.paragraph(content, &style, &src)?;
-        let lines = self.set_paragraph(&p, frame.width, frame.width, Mode::Ragged);
+        // Headings are never set looser: one setting serves every pass.
+        let key = (self.paragraph_no, frame.width.to_bits(), 0);
+        let lines = match self.memo.as_ref().and_then(|m| Some(m.lines_for(m.lines.get(&key)?))) {
+            Some(lines) => lines,
+            None => {
+                let src = self.source(line);
+                let p = self.shaper.paragraph(content, &style, &src)?;
+                let lines = self.set_paragraph(&p, frame.width, frame.width, Mode::Ragged);
+                match self.memo.as_mut() {
+                    Some(m) => {
+                        let out = m.lines_for(&lines);
+                        m.lines.insert(key, lines);
+                        out
+                    }
+                    None => lines,
+                }
+            }
+        };
         // Heading lines sit on a leading that is a whole multiple of
         // nothing in particular: 1.15 × size reads well for display type.
         let m =
@@ -565,6 +608,10 @@ impl<'a, 'b> Flow<'a, 'b> {
             }
             out[n0].space_before =
                 if k == 0 { gap } else { self.spec.body.paragraph_spacing * 0.5 };
+            // A hollow setting (see `Memo::hollow`) draws no marker.
+            if self.memo.as_ref().is_some_and(|m| m.hollow) {
+                continue;
+            }
             // The marker hangs in the list's indent, ending a little before the text.
             let marker = match start {
                 Some(s) => format!("{}.", s + k as u64),

@@ -112,6 +112,46 @@ fn with_flow<'b, T>(
     (result, warnings)
 }
 
+/// What one statement's flow keeps while it sets the body again and again
+/// (column feet, the last page's balance): each try changes one paragraph,
+/// so the others are not shaped, broken and set again.
+#[derive(Default)]
+struct Memo {
+    /// Lines of body paragraphs and headings, by number, measure and
+    /// looseness.
+    lines: HashMap<(usize, u32, i32), Vec<SetLine>>,
+    /// Shaped body paragraphs the searches tried, by number and measure: a
+    /// paragraph tried a line tighter, then looser, is shaped once.
+    shaped: HashMap<(usize, u32), std::rc::Rc<crate::shape::Paragraph>>,
+    /// Set while the body is set only to be measured (a try of the
+    /// searches): paragraphs and headings then give their units without
+    /// what they draw, which the searches never read; the body chosen is
+    /// set whole once they are done.
+    hollow: bool,
+}
+
+impl Memo {
+    /// Lines to push for `lines` as kept: themselves, or while
+    /// [`Memo::hollow`], their measures only.
+    fn lines_for(&self, lines: &[SetLine]) -> Vec<SetLine> {
+        if !self.hollow {
+            return lines.to_vec();
+        }
+        lines
+            .iter()
+            .map(|l| SetLine {
+                runs: Vec::new(),
+                links: Vec::new(),
+                strikes: Vec::new(),
+                ratio: l.ratio,
+                hyphen: l.hyphen,
+                natural: l.natural,
+                text: String::new(),
+            })
+            .collect()
+    }
+}
+
 /// Something stacked in a column: a line, a rule, a table row.
 #[derive(Debug, Clone)]
 struct Unit {
@@ -198,9 +238,9 @@ struct Flow<'a, 'b> {
     /// Paragraphs to set with more (or fewer) lines than their best
     /// breaking, by number: how the last page's columns are evened out.
     looseness: feet::Looseness,
-    /// Body paragraphs already set, by number, measure and looseness, while
-    /// [`Flow::even_out`] sets the body again and again (`None` otherwise).
-    memo: Option<HashMap<(usize, u32, i32), Vec<SetLine>>>,
+    /// Body paragraphs already shaped and set while levelling and balancing
+    /// set the body again and again (`None` otherwise).
+    memo: Option<Memo>,
     column_width: f32,
     /// Pictures are set at this share of their size (1 but when fitting).
     picture_scale: f32,
@@ -308,6 +348,11 @@ impl<'a, 'b> Flow<'a, 'b> {
         let blocks = self.body_blocks();
         let body = Body { blocks: &blocks, frame, first_paragraph: self.paragraph_no };
         let mut units = Vec::new();
+        // With columns to level or balance, the body is set again: what
+        // this first setting shapes and sets is kept for that.
+        if p.columns > 1 {
+            self.memo.get_or_insert_with(Memo::default);
+        }
         self.blocks(&blocks, frame, &mut units)?;
         let mut masthead_h = place::height(&masthead);
         if spec.body.grid {
@@ -329,6 +374,12 @@ impl<'a, 'b> Flow<'a, 'b> {
         (units, placed) = self.level_pages(&body, units, placed, &sheet)?;
         if spec.page.balance && ncol > 1 {
             (units, placed) = self.balance_last_page(&body, units, placed, &sheet)?;
+        }
+        // The searches' units are hollow (see `Memo::hollow`): the body as
+        // they chose it is set once more, whole, on the same heights.
+        if !self.looseness.is_empty() {
+            let marks = self.warning_marks();
+            units = self.set_body(&body, &marks)?;
         }
         self.memo = None;
 

@@ -40,6 +40,8 @@ pub enum Format {
     Webp,
     /// SVG, drawn as vectors.
     Svg,
+    /// A one-page PDF, embedded as vectors.
+    Pdf,
 }
 
 /// A loaded picture.
@@ -61,6 +63,21 @@ pub struct Picture {
     rgba: Arc<std::sync::OnceLock<Vec<u8>>>,
     /// The parsed SVG.
     pub svg: Option<Arc<usvg::Tree>>,
+    /// The parsed PDF.
+    pub pdf: Option<Arc<PdfPicture>>,
+}
+
+/// A one-page PDF picture.
+pub struct PdfPicture {
+    /// The document, as krilla embeds it.
+    pub doc: krilla::pdf::PdfDocument,
+    /// The same, for rasterizing (previews, gray and CMYK pages).
+    pdf: Arc<hayro::hayro_syntax::Pdf>,
+    /// Its page's size in points, as viewers show it.
+    pub size: (f32, f32),
+    /// Whether it can be embedded as it is: PDF 1.7 or older, as the
+    /// PDFs handbill writes (a PDF 2.0 page is drawn as pixels).
+    pub embeddable: bool,
 }
 
 impl std::fmt::Debug for Picture {
@@ -80,8 +97,12 @@ impl PartialEq for Picture {
 
 impl Picture {
     /// Size in points at its natural resolution: rasters at
-    /// [`NATURAL_PPI`], SVG at its own size (96 CSS pixels an inch).
+    /// [`NATURAL_PPI`], SVG at its own size (96 CSS pixels an inch), a
+    /// PDF at its page's size.
     pub fn natural_size(&self) -> (f32, f32) {
+        if let Some(pdf) = &self.pdf {
+            return pdf.size;
+        }
         match self.format {
             Format::Svg => (self.width as f32 * 0.75, self.height as f32 * 0.75),
             _ => {
@@ -94,7 +115,13 @@ impl Picture {
     /// Resolution in pixels per inch when printed `width` points wide;
     /// `None` for vectors.
     pub fn ppi_at(&self, width: f32) -> Option<f32> {
-        (self.format != Format::Svg && width > 0.0).then(|| self.width as f32 * 72.0 / width)
+        (!self.is_vector() && width > 0.0).then(|| self.width as f32 * 72.0 / width)
+    }
+
+    /// Whether it is drawn as vectors (SVG, PDF): no resolution to warn
+    /// about.
+    pub fn is_vector(&self) -> bool {
+        matches!(self.format, Format::Svg | Format::Pdf)
     }
 
     /// Whether the picture has an alpha channel with any pixel not opaque.
@@ -173,6 +200,8 @@ fn sniff(bytes: &[u8]) -> Option<Format> {
         Some(Format::Gif)
     } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
         Some(Format::Webp)
+    } else if bytes.starts_with(b"%PDF-") {
+        Some(Format::Pdf)
     } else {
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
         let head = head.trim_start_matches('\u{feff}').trim_start();
@@ -186,11 +215,14 @@ pub fn decode(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec
     let Some(format) = sniff(&bytes) else {
         return Err(err(
             format!("`{name}` is not a picture handbill reads"),
-            "use a PNG, JPEG, GIF, WebP or SVG file",
+            "use a PNG, JPEG, GIF, WebP, SVG or PDF file",
         ));
     };
     if format == Format::Svg {
         return svg(name, bytes, at);
+    }
+    if format == Format::Pdf {
+        return pdf(name, bytes, at);
     }
     let broken = |e: String| {
         err(
@@ -240,6 +272,73 @@ pub fn decode(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec
             std::sync::OnceLock::from(rgba)
         }),
         svg: None,
+        pdf: None,
+    };
+    Ok((pic, Vec::new()))
+}
+
+/// Checks a PDF picture: readable, not encrypted, one page.
+fn pdf(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec<Warning>)> {
+    use hayro::hayro_syntax::{LoadPdfError, Pdf, PdfVersion};
+    let err = |msg: String, hint: &str| Error::new(at.clone(), msg, hint);
+    let encrypted = || {
+        err(
+            format!("picture `{name}` is an encrypted PDF"),
+            "save it again without a password or restrictions (\"print to PDF\" does)",
+        )
+    };
+    // An encrypted PDF may open without a password, but its objects cannot
+    // be copied into another PDF as they are.
+    if bytes.windows(8).any(|w| w == b"/Encrypt") {
+        return Err(encrypted());
+    }
+    let damaged = || {
+        err(
+            format!("picture `{name}` is a damaged PDF or cut short"),
+            "export or download it again",
+        )
+    };
+    // A PDF ends with `%%EOF`: one cut short does not (the reader would
+    // patch it up and draw what it finds).
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    if !tail.windows(5).any(|w| w == b"%%EOF") {
+        return Err(damaged());
+    }
+    let bytes = Arc::new(bytes);
+    let doc = Pdf::new(bytes.clone()).map_err(|e| match e {
+        LoadPdfError::Decryption(_) => encrypted(),
+        LoadPdfError::Invalid => damaged(),
+    })?;
+    let pages = doc.pages().len();
+    if pages != 1 {
+        return Err(err(
+            format!("picture `{name}` has {pages} pages, and a picture is one page"),
+            &format!("save the page you want as a PDF of its own, e.g. `qpdf {name} --pages . 1 -- page-1.pdf`"),
+        ));
+    }
+    let (w, h) = doc.pages()[0].render_dimensions();
+    if !(w >= 1.0 && h >= 1.0 && w < 20_000.0 && h < 20_000.0) {
+        return Err(err(
+            format!("picture `{name}` has a page of {w} × {h} pt"),
+            "export it again with a page the size of the drawing",
+        ));
+    }
+    let embeddable = doc.version() != PdfVersion::Pdf20;
+    let doc = Arc::new(doc);
+    let pic = Picture {
+        name: name.to_owned(),
+        format: Format::Pdf,
+        width: w.ceil() as u32,
+        height: h.ceil() as u32,
+        bytes,
+        rgba: Arc::new(std::sync::OnceLock::from(Vec::new())),
+        svg: None,
+        pdf: Some(Arc::new(PdfPicture {
+            doc: krilla::pdf::PdfDocument::new(doc.clone()),
+            pdf: doc,
+            size: (w, h),
+            embeddable,
+        })),
     };
     Ok((pic, Vec::new()))
 }
@@ -398,6 +497,7 @@ fn svg(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec<Warnin
         bytes: Arc::new(bytes),
         rgba: Arc::new(std::sync::OnceLock::from(Vec::new())),
         svg: Some(Arc::new(tree)),
+        pdf: None,
     };
     Ok((pic, warnings))
 }
@@ -407,11 +507,29 @@ pub fn luma(r: u8, g: u8, b: u8) -> u8 {
     (0.2126 * f32::from(r) + 0.7152 * f32::from(g) + 0.0722 * f32::from(b)).round() as u8
 }
 
-/// Rasterizes a picture to RGBA (straight alpha) `w` × `h` pixels: SVG
-/// drawn at that size, rasters scaled (nearest pixel). For previews and
+/// Rasterizes a picture to RGBA (straight alpha) `w` × `h` pixels: SVG and
+/// PDF drawn at that size, rasters scaled (nearest pixel). For previews and
 /// for converting SVG to gray or CMYK.
 pub fn raster(pic: &Picture, w: u32, h: u32) -> Vec<u8> {
-    let (w, h) = (w.max(1), h.max(1));
+    let (w, h) = (w.clamp(1, u16::MAX.into()), h.clamp(1, u16::MAX.into()));
+    if let Some(pdf) = &pic.pdf {
+        let settings = hayro::RenderSettings {
+            x_scale: w as f32 / pdf.size.0,
+            y_scale: h as f32 / pdf.size.1,
+            width: Some(w as u16),
+            height: Some(h as u16),
+            ..hayro::RenderSettings::default()
+        };
+        let page = &pdf.pdf.pages()[0];
+        let cache = hayro::RenderCache::new();
+        let pixmap = hayro::render(
+            page,
+            &cache,
+            &hayro::hayro_interpret::InterpreterSettings::default(),
+            &settings,
+        );
+        return pixmap.take_unpremultiplied().iter().flat_map(|p| [p.r, p.g, p.b, p.a]).collect();
+    }
     if let Some(tree) = &pic.svg {
         let Some(mut pixmap) = resvg::tiny_skia::Pixmap::new(w, h) else { return Vec::new() };
         let size = tree.size();

@@ -391,8 +391,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         let (nw, nh) = pic.natural_size();
         let page_text = spec.page.height - spec.page.margin.top - spec.page.margin.bottom;
         let most = if spec.images.upscale { f32::MAX } else { 1.0 };
-        let set_at =
-            |width: f32| (width / nw).min(page_text * 0.5 / nh).min(most) * self.picture_scale;
+        let fitted = |width: f32, most: f32| (width / nw).min(page_text * 0.5 / nh).min(most);
+        let set_at = |width: f32| fitted(width, most) * self.picture_scale;
         let text_w = spec.page.width - spec.page.margin.left - spec.page.margin.right;
         // Only a picture of the text itself (not in a list or a quote).
         let top_level = self.may_span && frame.indent == 0.0 && frame.quote_depth == 0;
@@ -403,7 +403,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                 // Across the page it would be half as large again: a
                 // landscape photo or a wide map; a portrait or a small
                 // picture gains nothing and keeps to its column.
-                ImageSpan::Auto => set_at(text_w) >= set_at(frame.width) * SPAN_GAIN,
+                // (Sizes as the file gives them: enlarging a small picture
+                // past its natural size is no reason to span.)
+                ImageSpan::Auto => fitted(text_w, 1.0) >= fitted(frame.width, 1.0) * SPAN_GAIN,
             };
         let frame = if span { Frame { width: text_w, ..frame } } else { frame };
         let scale = set_at(frame.width);

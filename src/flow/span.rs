@@ -196,10 +196,7 @@ impl Sections<'_> {
         // it fills this one meanwhile.
         let mut holding = false;
         loop {
-            while !holding
-                && at.float < floats.len()
-                && floats[at.float].anchor <= at.unit
-            {
+            while !holding && at.float < floats.len() && floats[at.float].anchor <= at.unit {
                 if self.fits(at.float, y, bottom, secs.is_empty(), first) {
                     let ftop = if secs.is_empty() { y } else { y + self.sep };
                     secs.push(Section::Float { top: ftop, index: at.float });
@@ -375,7 +372,6 @@ mod tests {
             laid_out("aaaa bbbb cccc", &[(4, 7.0), (8, 7.0)], 2, 10.0),
             "aa|aa / [0] || bb|bb / [1] || cc|cc"
         );
-
     }
 
     #[test]

@@ -65,6 +65,10 @@ pub struct Picture {
     pub svg: Option<Arc<usvg::Tree>>,
     /// The parsed PDF.
     pub pdf: Option<Arc<PdfPicture>>,
+    /// The picture as the PDF writer drew it, converted to gray or CMYK
+    /// or rasterized, by what it was drawn as: a batch's jobs convert it
+    /// once (see [`Picture::drawn`]).
+    drawn: Arc<Mutex<Vec<(u64, krilla::image::Image)>>>,
 }
 
 /// A one-page PDF picture.
@@ -124,6 +128,27 @@ impl Picture {
         matches!(self.format, Format::Svg | Format::Pdf)
     }
 
+    /// The picture as drawn for `key` (a colour mode and size), made by
+    /// `make` the first time it is asked for; `None` if it cannot be.
+    pub fn drawn(
+        &self,
+        key: u64,
+        make: impl FnOnce() -> Option<krilla::image::Image>,
+    ) -> Option<krilla::image::Image> {
+        if let Some((_, img)) = self.drawn.lock().ok()?.iter().find(|(k, _)| *k == key) {
+            return Some(img.clone());
+        }
+        let img = make()?;
+        if let Ok(mut drawn) = self.drawn.lock() {
+            // A few sizes at most (page, thumbnail); never grows unbounded.
+            if drawn.len() >= 8 {
+                drawn.remove(0);
+            }
+            drawn.push((key, img.clone()));
+        }
+        Some(img)
+    }
+
     /// Whether the picture has an alpha channel with any pixel not opaque.
     pub fn has_transparency(&self) -> bool {
         self.pixels().chunks_exact(4).any(|p| p[3] != 255)
@@ -178,7 +203,18 @@ pub fn load(
             ));
         }
     }
-    let len = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+    let meta = std::fs::metadata(&full).ok();
+    let len = meta.as_ref().map_or(0, |m| m.len());
+    let key = FileKey {
+        path: full.clone(),
+        len,
+        modified: meta.as_ref().and_then(|m| m.modified().ok()),
+    };
+    if let Some((mut p, messages)) = cache::get(&key) {
+        p.name = name.to_owned();
+        let warnings = messages.into_iter().map(|m| Warning::new(at.clone(), m)).collect();
+        return Ok((p, warnings));
+    }
     if len > MAX_BYTES {
         return Err(err(
             format!("picture `{name}` is {} MB, more than {} MB", len >> 20, MAX_BYTES >> 20),
@@ -187,7 +223,66 @@ pub fn load(
     }
     let bytes = std::fs::read(&full)
         .map_err(|e| err(format!("picture `{name}` cannot be read: {e}"), "check the file"))?;
-    decode(name, bytes, at)
+    let (p, warnings) = decode(name, bytes, at)?;
+    cache::put(key, &p, &warnings);
+    Ok((p, warnings))
+}
+
+/// A picture file as it was when read: a file changed since (saved again,
+/// replaced) has another size or time, and is read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileKey {
+    path: PathBuf,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// Pictures already loaded by this process, so that the jobs of a batch
+/// (or a watch's rebuilds) read and decode each file once.
+mod cache {
+    use std::collections::VecDeque;
+    use std::sync::{Mutex, OnceLock};
+
+    use super::{FileKey, Picture};
+    use crate::error::Warning;
+
+    /// The most decoded pixels kept: a few dozen photos.
+    const MAX_BYTES: usize = 512 << 20;
+
+    #[derive(Default)]
+    struct Cache {
+        entries: VecDeque<(FileKey, Picture, Vec<String>, usize)>,
+        bytes: usize,
+    }
+
+    fn cache() -> &'static Mutex<Cache> {
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+        CACHE.get_or_init(Mutex::default)
+    }
+
+    /// The picture loaded from `key`, with its warnings' messages.
+    pub(super) fn get(key: &FileKey) -> Option<(Picture, Vec<String>)> {
+        let c = cache().lock().ok()?;
+        let (_, p, w, _) = c.entries.iter().find(|(k, ..)| k == key)?;
+        Some((p.clone(), w.clone()))
+    }
+
+    /// Keeps `p`, loaded from `key`; the oldest go when the pixels kept
+    /// pass [`MAX_BYTES`].
+    pub(super) fn put(key: FileKey, p: &Picture, warnings: &[Warning]) {
+        let Ok(mut c) = cache().lock() else { return };
+        let size = p.bytes.len() + p.width as usize * p.height as usize * 4;
+        // The file as it was before, if it changed since.
+        c.entries.retain(|(k, ..)| k.path != key.path);
+        c.bytes = c.entries.iter().map(|e| e.3).sum();
+        while c.bytes + size > MAX_BYTES {
+            let Some((.., gone)) = c.entries.pop_front() else { break };
+            c.bytes -= gone;
+        }
+        c.bytes += size;
+        let messages = warnings.iter().map(|w| w.message.clone()).collect();
+        c.entries.push_back((key, p.clone(), messages, size));
+    }
 }
 
 /// Tells the format from the first bytes (never from the file name).
@@ -273,6 +368,7 @@ pub fn decode(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec
         }),
         svg: None,
         pdf: None,
+        drawn: Arc::default(),
     };
     Ok((pic, Vec::new()))
 }
@@ -333,6 +429,7 @@ fn pdf(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec<Warnin
         bytes,
         rgba: Arc::new(std::sync::OnceLock::from(Vec::new())),
         svg: None,
+        drawn: Arc::default(),
         pdf: Some(Arc::new(PdfPicture {
             doc: krilla::pdf::PdfDocument::new(doc.clone()),
             pdf: doc,
@@ -498,6 +595,7 @@ fn svg(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec<Warnin
         rgba: Arc::new(std::sync::OnceLock::from(Vec::new())),
         svg: Some(Arc::new(tree)),
         pdf: None,
+        drawn: Arc::default(),
     };
     Ok((pic, warnings))
 }
@@ -724,6 +822,33 @@ mod tests {
         assert!(e.to_string().contains("never fetched"), "{e}");
         let e = load("gone.png", &inner, Access::default(), &at()).unwrap_err();
         assert!(e.to_string().starts_with("s.md:3: picture `gone.png` cannot be read"), "{e}");
+    }
+
+    #[test]
+    fn a_file_is_decoded_once_until_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.png"), png_bytes(2, 1, &[9; 8])).unwrap();
+        let (a, _) = load("a.png", dir.path(), Access::default(), &at()).unwrap();
+        let (b, _) = load("./a.png", dir.path(), Access::default(), &at()).unwrap();
+        // The same decoded picture, under the name this statement gives it.
+        assert!(Arc::ptr_eq(&a.bytes, &b.bytes) && Arc::ptr_eq(&a.rgba, &b.rgba));
+        assert_eq!((a.name.as_str(), b.name.as_str()), ("a.png", "./a.png"));
+        // Saved again, larger: read again.
+        std::fs::write(dir.path().join("a.png"), png_bytes(3, 1, &[7; 12])).unwrap();
+        let (c, _) = load("a.png", dir.path(), Access::default(), &at()).unwrap();
+        assert_eq!(c.width, 3);
+        // A warning of the file comes with every use, at its own line.
+        std::fs::write(
+            dir.path().join("s.svg"),
+            br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><script/></svg>"#,
+        )
+        .unwrap();
+        for line in [3, 9] {
+            let here = Location::line("s.md", line);
+            let (_, w) = load("s.svg", dir.path(), Access::default(), &here).unwrap();
+            assert_eq!(w.len(), 1);
+            assert!(w[0].to_string().starts_with(&format!("s.md:{line}:")), "{}", w[0]);
+        }
     }
 
     #[test]

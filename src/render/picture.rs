@@ -109,44 +109,49 @@ pub(super) fn draw_picture(
     let Some(size) = Size::from_wh(w, h) else { return };
     s.push_transform(&Transform::from_translate(x, y));
     let raster_at = |k: f32| ((w * k).ceil().max(1.0) as u32, (h * k).ceil().max(1.0) as u32);
-    match (pic.format, mode) {
+    // Each conversion is made once per picture and size, and kept with the
+    // picture: a batch's jobs (and a picture used twice) reuse it.
+    let key = |size: (u32, u32)| {
+        let mut k = rustc_hash::FxHasher::default();
+        (mode as u8, size).hash(&mut k);
+        k.finish()
+    };
+    let img = match (pic.format, mode) {
         (Format::Pdf, ColorMode::Color) => match &pic.pdf {
-            Some(pdf) if embed_pdf && pdf.embeddable => s.draw_pdf_page(&pdf.doc, size, 0),
+            Some(pdf) if embed_pdf && pdf.embeddable => {
+                s.draw_pdf_page(&pdf.doc, size, 0);
+                None
+            }
             _ => {
                 let (pw, ph) = raster_at(SVG_RASTER_PPI / 72.0);
-                let px = picture::raster(pic, pw, ph);
-                if px.len() == pw as usize * ph as usize * 4 {
-                    s.draw_image(Image::from_rgba8(px, pw, ph), size);
-                }
+                pic.drawn(key((pw, ph)), || {
+                    let px = picture::raster(pic, pw, ph);
+                    (px.len() == pw as usize * ph as usize * 4)
+                        .then(|| Image::from_rgba8(px, pw, ph))
+                })
             }
         },
         (Format::Svg, ColorMode::Color) => {
             if let Some(tree) = &pic.svg {
                 s.draw_svg(tree, size, SvgSettings::default());
             }
+            None
         }
         (Format::Svg | Format::Pdf, _) => {
             let (pw, ph) = raster_at(SVG_RASTER_PPI / 72.0);
-            let px = picture::raster(pic, pw, ph);
-            if let Some(img) = convert(pic, &px, (pw, ph), mode) {
-                s.draw_image(img, size);
-            }
+            pic.drawn(key((pw, ph)), || convert(pic, &picture::raster(pic, pw, ph), (pw, ph), mode))
         }
-        (Format::Jpeg, ColorMode::Color) => {
+        (Format::Jpeg, ColorMode::Color) => pic.drawn(key((0, 0)), || {
             let data: Arc<dyn AsRef<[u8]> + Send + Sync> = pic.bytes.clone();
-            if let Ok(img) = Image::from_jpeg(data.into(), false) {
-                s.draw_image(img, size);
-            }
-        }
-        (_, ColorMode::Color) => {
-            let img = Image::from_rgba8(pic.pixels().to_vec(), pic.width, pic.height);
-            s.draw_image(img, size);
-        }
-        _ => {
-            if let Some(img) = convert(pic, pic.pixels(), (pic.width, pic.height), mode) {
-                s.draw_image(img, size);
-            }
-        }
+            Image::from_jpeg(data.into(), false).ok()
+        }),
+        (_, ColorMode::Color) => pic.drawn(key((0, 0)), || {
+            Some(Image::from_rgba8(pic.pixels().to_vec(), pic.width, pic.height))
+        }),
+        _ => pic.drawn(key((0, 0)), || convert(pic, pic.pixels(), (pic.width, pic.height), mode)),
+    };
+    if let Some(img) = img {
+        s.draw_image(img, size);
     }
     s.pop();
 }

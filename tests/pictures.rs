@@ -446,8 +446,11 @@ fn nothing_lost_or_overlapping(doc: &handbill::pages::Document, text: &str) {
     for (pi, page) in doc.pages.iter().enumerate() {
         for l in page.lines.iter().filter(|l| common::is_text(l)) {
             assert!(l.y <= page.column_bottom + 0.5, "page {pi}: `{}` below the foot", l.text);
-            if let Some((_, y, _, h)) = picture_box(doc, pi) {
-                assert!(l.y < y || l.y - 10.0 > y + h, "page {pi}: `{}` on the picture", l.text);
+            // (A line's baseline; its top is a body size above.)
+            if let Some((x, y, w, h)) = picture_box(doc, pi) {
+                let beside = l.x >= x + w || l.x + l.width <= x;
+                let clear = l.y < y || l.y - 10.0 > y + h;
+                assert!(beside || clear, "page {pi}: `{}` on the picture", l.text);
             }
         }
     }
@@ -477,7 +480,7 @@ fn a_wide_picture_spans_the_columns_between_sections() {
         assert!(lines.iter().any(|l| l.column == column && l.y < y), "column {column} above");
         assert!(lines.iter().any(|l| l.column == column && l.y > y + h), "column {column} below");
     }
-    // The caption spans too: under the picture, from the left margin.
+    // The caption spans too: under the picture, lined up with it.
     let caption = page.lines.iter().find(|l| l.text.contains("The avenue.")).expect("caption");
     assert!(caption.y > y + h && (caption.x - 36.0).abs() < 0.5, "{caption:?}");
     // The text above reads across: the first paragraphs, balanced.
@@ -635,4 +638,50 @@ fn a_pdf_picture_must_be_one_readable_page() {
     assert!(status.success());
     let r = build(dir.path(), &format!("{TEXT}![A map](locked.pdf)\n"), &[]);
     fails(dir.path(), &r, &["statement.md:8", "encrypted", "without a password"]);
+}
+
+/// A picture's own marker wins over `images.span`: `{.wide}` after it
+/// spans the columns, `{.column}` keeps it to one; the marker is not
+/// printed.
+#[test]
+fn a_marker_after_a_picture_says_whether_it_spans() {
+    let dir = temp();
+    write(dir.path(), "wide.png", png(1500, 900, [30, 60, 90, 255]));
+    write(dir.path(), "tall.png", png(600, 900, [30, 60, 90, 255]));
+    // Where the picture's middle is: the page's (306 pt) when it spans,
+    // a column's when not.
+    let middle = |picture: &str, sets: &[&str]| {
+        let text = around(3, picture, 3);
+        let doc = typeset(dir.path(), &text, sets);
+        let words = common::joined_text(common::text_lines(&doc));
+        assert!(!words.contains('{') && !words.contains(".wide"), "{words}");
+        nothing_lost_or_overlapping(&doc, &text);
+        let (x, _, w, _) = picture_box(&doc, 0).expect("picture");
+        (x + w / 2.0).round()
+    };
+    let spec = common::layout("letter-2col", &[]);
+    let (left, cw) = (spec.page.margin.left, spec.column_width());
+    let columns = [left + cw / 2.0, left + cw * 1.5 + spec.page.gutter].map(f32::round);
+    assert_eq!(middle("![A tall photo](tall.png){.wide}", &["images.span=column"]), 306.0);
+    let m = middle("![A wide photo](wide.png){.column}", &[]);
+    assert!(columns.contains(&m), "{m} {columns:?}");
+    let captioned = "![A wide photo](wide.png \"The avenue\"){.column}";
+    let m = middle(captioned, &["images.span=page"]);
+    assert!(columns.contains(&m), "{m} {columns:?}");
+}
+
+/// Previews draw a PDF picture too (rasterized): the map's red, in gray.
+#[test]
+fn previews_draw_pdf_pictures() {
+    let dir = temp();
+    write(dir.path(), "map.pdf", map_pdf(1));
+    let text = format!("{TEXT}![A map of the square](map.pdf)\n");
+    let doc = typeset(dir.path(), &text, &[]);
+    let (x, y, w, h) = picture_box(&doc, 0).expect("the map");
+    let dpi = 36.0;
+    let img = handbill::preview::render_page(&doc, 0, common::book(), dpi).expect("preview");
+    let k = dpi / 72.0;
+    // Luma of pure red, a third of the way down (above the blue line).
+    let red = img.get(((x + w / 4.0) * k) as u32, ((y + h / 4.0) * k) as u32);
+    assert!(red.abs_diff(54) <= 3, "{red}");
 }

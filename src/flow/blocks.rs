@@ -129,8 +129,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                 Block::Table { header, rows, line, .. } => {
                     self.table(header, rows, *line, frame, out, gap)?;
                 }
-                Block::Image { alt, caption, line, picture: Some(p), .. } => {
-                    self.picture(p, alt, caption, *line, frame, out, gap)?;
+                Block::Image { alt, caption, line, picture: Some(p), wide, .. } => {
+                    let text = (alt.as_str(), caption.as_str(), *line);
+                    self.picture(p, text, *wide, frame, out, gap)?;
                 }
                 // Not loaded (a statement laid out without the picture
                 // stage): nothing to draw.
@@ -374,15 +375,14 @@ impl<'a, 'b> Flow<'a, 'b> {
     /// A picture as one unit (never split), at the column's width or its
     /// natural size if smaller, aspect kept, no taller than half the
     /// page's text area; its caption follows, kept with it. A picture that
-    /// spans the columns (`images.span`) is set at the text width instead,
-    /// with its caption, as a float placed between sections of columns.
-    #[allow(clippy::too_many_arguments)]
+    /// spans the columns (its `{.wide}` marker, or `images.span`) is set at
+    /// the text width instead, with its caption, as a float placed between
+    /// sections of columns.
     fn picture(
         &mut self,
         pic: &std::sync::Arc<crate::picture::Picture>,
-        alt: &str,
-        caption: &str,
-        line: usize,
+        (alt, caption, line): (&str, &str, usize),
+        wide: Option<bool>,
         frame: Frame,
         out: &mut Vec<Unit>,
         gap: f32,
@@ -397,7 +397,13 @@ impl<'a, 'b> Flow<'a, 'b> {
         // Only a picture of the text itself (not in a list or a quote).
         let top_level = self.may_span && frame.indent == 0.0 && frame.quote_depth == 0;
         let span = top_level
-            && match spec.images.span {
+            && match wide.map_or(spec.images.span, |w| {
+                if w {
+                    ImageSpan::Page
+                } else {
+                    ImageSpan::Column
+                }
+            }) {
                 ImageSpan::Column => false,
                 ImageSpan::Page => true,
                 // Across the page it would be half as large again: a
@@ -450,7 +456,15 @@ impl<'a, 'b> Flow<'a, 'b> {
                 style: crate::statement::Style { italic: true, ..Default::default() },
                 link: None,
             });
-            self.paragraph(&[text], line, frame, LineKind::Body, &mut set, 0.0)?;
+            // Across the columns, the caption lines up with the picture
+            // (at least a column wide).
+            let under = if span {
+                let width = w.max(self.column_width);
+                Frame { indent: frame.indent + (frame.width - width) / 2.0, width, ..frame }
+            } else {
+                frame
+            };
+            self.paragraph(&[text], line, under, LineKind::Body, &mut set, 0.0)?;
             for u in &mut set[1..] {
                 u.keep = Keep::Hard;
             }

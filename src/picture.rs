@@ -246,8 +246,9 @@ mod cache {
     use super::{FileKey, Picture};
     use crate::error::Warning;
 
-    /// The most decoded pixels kept: a few dozen photos.
-    const MAX_BYTES: usize = 512 << 20;
+    /// The most file bytes and decoded pixels kept: a dozen large photos
+    /// (a watch or the studio runs for hours).
+    const MAX_BYTES: usize = 256 << 20;
 
     #[derive(Default)]
     struct Cache {

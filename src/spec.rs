@@ -581,6 +581,20 @@ pub struct ImagesSpec {
     /// The share of their size pictures are set at: 1, but where fitting
     /// made them smaller (not a key).
     pub scale: f32,
+    /// Which pictures span all the columns (`images.span`).
+    pub span: ImageSpan,
+}
+
+/// Which pictures of the text span all the columns (`images.span`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageSpan {
+    /// A picture that would be set much larger across the page than in a
+    /// column (a landscape photo, a wide map) spans; others keep to one.
+    Auto,
+    /// Every picture keeps to its column.
+    Column,
+    /// Every picture spans the columns.
+    Page,
 }
 
 impl LayoutSpec {
@@ -716,7 +730,13 @@ impl Default for LayoutSpec {
             },
             imprint: ImprintSpec { text: String::new(), required: false },
             share: ShareSpec { sizes: vec![ShareSize::Portrait, ShareSize::Square] },
-            images: ImagesSpec { allow_outside: false, upscale: false, fit_scale: 0.7, scale: 1.0 },
+            images: ImagesSpec {
+                allow_outside: false,
+                upscale: false,
+                fit_scale: 0.7,
+                scale: 1.0,
+                span: ImageSpan::Auto,
+            },
             warnings: Vec::new(),
             origins: KeyOrigins::default(),
         }

@@ -12,7 +12,7 @@ use crate::pages::{
 };
 use crate::script::Dir;
 use crate::shape::Paragraph;
-use crate::spec::Align;
+use crate::spec::{Align, ImageSpan};
 use crate::statement::{plain_text, Block, Inline};
 
 use super::line::{set_line, LineSpan, SetLine};
@@ -50,6 +50,10 @@ impl Limits {
 /// paragraph: a rag a little deeper than the usual 3 em on a 20 em
 /// column, in one paragraph, is not seen.
 const RAGGED_NARROWING: f32 = 0.1;
+
+/// With `images.span = "auto"`, a picture spans the columns when it would
+/// be set at least this much larger across the page than in a column.
+const SPAN_GAIN: f32 = 1.5;
 
 /// Breaks a ragged paragraph into a line more than [`linebreak::linebreak`]
 /// does: ragged lines have no spacing to give, so the paragraph is broken
@@ -127,8 +131,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                 Block::Table { header, rows, line, .. } => {
                     self.table(header, rows, *line, frame, out, gap)?;
                 }
-                Block::Image { alt, caption, line, picture: Some(p), .. } => {
-                    self.picture(p, alt, caption, *line, frame, out, gap)?;
+                Block::Image { alt, caption, line, picture: Some(p), wide, .. } => {
+                    let text = (alt.as_str(), caption.as_str(), *line);
+                    self.picture(p, text, *wide, frame, out, gap)?;
                 }
                 // Not loaded (a statement laid out without the picture
                 // stage): nothing to draw.
@@ -139,7 +144,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                     u.keep.tighten();
                 }
             }
-            keep_next = matches!(b, Block::Heading { .. });
+            // A picture set across the columns leaves no unit here: the
+            // heading before it keeps with the text after it.
+            keep_next = matches!(b, Block::Heading { .. }) || (keep_next && out.len() == before);
         }
         Ok(())
     }
@@ -410,14 +417,15 @@ impl<'a, 'b> Flow<'a, 'b> {
 
     /// A picture as one unit (never split), at the column's width or its
     /// natural size if smaller, aspect kept, no taller than half the
-    /// page's text area; its caption follows, kept with it.
-    #[allow(clippy::too_many_arguments)]
+    /// page's text area; its caption follows, kept with it. A picture that
+    /// spans the columns (its `{.wide}` marker, or `images.span`) is set at
+    /// the text width instead, with its caption, as a float placed between
+    /// sections of columns.
     fn picture(
         &mut self,
         pic: &std::sync::Arc<crate::picture::Picture>,
-        alt: &str,
-        caption: &str,
-        line: usize,
+        (alt, caption, line): (&str, &str, usize),
+        wide: Option<bool>,
         frame: Frame,
         out: &mut Vec<Unit>,
         gap: f32,
@@ -426,7 +434,30 @@ impl<'a, 'b> Flow<'a, 'b> {
         let (nw, nh) = pic.natural_size();
         let page_text = spec.page.height - spec.page.margin.top - spec.page.margin.bottom;
         let most = if spec.images.upscale { f32::MAX } else { 1.0 };
-        let scale = (frame.width / nw).min(page_text * 0.5 / nh).min(most) * self.picture_scale;
+        let fitted = |width: f32, most: f32| (width / nw).min(page_text * 0.5 / nh).min(most);
+        let set_at = |width: f32| fitted(width, most) * self.picture_scale;
+        let text_w = spec.page.width - spec.page.margin.left - spec.page.margin.right;
+        // Only a picture of the text itself (not in a list or a quote).
+        let top_level = self.may_span && frame.indent == 0.0 && frame.quote_depth == 0;
+        let span = top_level
+            && match wide.map_or(spec.images.span, |w| {
+                if w {
+                    ImageSpan::Page
+                } else {
+                    ImageSpan::Column
+                }
+            }) {
+                ImageSpan::Column => false,
+                ImageSpan::Page => true,
+                // Across the page it would be half as large again: a
+                // landscape photo or a wide map; a portrait or a small
+                // picture gains nothing and keeps to its column.
+                // (Sizes as the file gives them: enlarging a small picture
+                // past its natural size is no reason to span.)
+                ImageSpan::Auto => fitted(text_w, 1.0) >= fitted(frame.width, 1.0) * SPAN_GAIN,
+            };
+        let frame = if span { Frame { width: text_w, ..frame } } else { frame };
+        let scale = set_at(frame.width);
         let (w, h) = (nw * scale, nh * scale);
         if let Some(ppi) = pic.ppi_at(w) {
             if ppi < crate::picture::NATURAL_PPI - 0.5 {
@@ -446,9 +477,9 @@ impl<'a, 'b> Flow<'a, 'b> {
         let mark = self.record(pno, BlockKind::Figure, Some(alt.to_owned()), line);
         // A little air under the picture, before its caption or the text.
         let air = spec.body.leading * 0.4;
-        out.push(Unit {
+        let mut set = vec![Unit {
             height: h + air,
-            space_before: gap,
+            space_before: if span { 0.0 } else { gap },
             keep: Keep::Free,
             elements: vec![Element::Image {
                 x,
@@ -461,18 +492,37 @@ impl<'a, 'b> Flow<'a, 'b> {
             }],
             links: Vec::new(),
             lines: Vec::new(),
-        });
+        }];
         if !caption.is_empty() {
-            let before = out.len();
             let text = Inline::Text(crate::statement::Span {
                 text: caption.to_owned(),
                 style: crate::statement::Style { italic: true, ..Default::default() },
                 link: None,
             });
-            self.paragraph(&[text], line, frame, LineKind::Body, out, 0.0)?;
-            for u in &mut out[before..] {
+            // Across the columns, the caption lines up with the picture
+            // (at least a column wide).
+            let under = if span {
+                let width = w.max(self.column_width);
+                Frame { indent: frame.indent + (frame.width - width) / 2.0, width, ..frame }
+            } else {
+                frame
+            };
+            self.paragraph(&[text], line, under, LineKind::Body, &mut set, 0.0)?;
+            for u in &mut set[1..] {
                 u.keep = Keep::Hard;
             }
+        }
+        if span {
+            // Before a heading that would otherwise stand alone above it.
+            let mut anchor = out.len();
+            while anchor > 0
+                && out[anchor - 1].lines.first().is_some_and(|l| l.kind == LineKind::Heading)
+            {
+                anchor -= 1;
+            }
+            self.floats.push(super::span::Float { anchor, units: set });
+        } else {
+            out.append(&mut set);
         }
         Ok(())
     }

@@ -48,6 +48,7 @@ mod pair;
 mod place;
 #[cfg(test)]
 mod sketch;
+mod span;
 
 use balance::{feather, Body};
 use blocks::snap_to_grid;
@@ -244,6 +245,12 @@ struct Flow<'a, 'b> {
     column_width: f32,
     /// Pictures are set at this share of their size (1 but when fitting).
     picture_scale: f32,
+    /// Pictures may span the columns (`images.span`): a single
+    /// statement's flow in more than one column.
+    may_span: bool,
+    /// The pictures set across the columns, in order, each with the text
+    /// unit it comes before.
+    floats: Vec<span::Float>,
     /// Direction of the statement: sets columns, alignment and list markers.
     dir: Dir,
     /// Which statement of the leaflet this is (1 for the second of a
@@ -287,6 +294,8 @@ impl<'a, 'b> Flow<'a, 'b> {
             paragraph_no: 0,
             looseness: HashMap::new(),
             picture_scale: spec.images.scale,
+            may_span: false,
+            floats: Vec::new(),
             memo: None,
             column_width: spec.column_width(),
             dir,
@@ -353,6 +362,8 @@ impl<'a, 'b> Flow<'a, 'b> {
         if p.columns > 1 {
             self.memo.get_or_insert_with(Memo::default);
         }
+        self.may_span = p.columns > 1;
+        self.floats.clear();
         self.blocks(&blocks, frame, &mut units)?;
         let mut masthead_h = place::height(&masthead);
         if spec.body.grid {
@@ -370,6 +381,11 @@ impl<'a, 'b> Flow<'a, 'b> {
         // Fill pages, then balance the columns of the last page.
         let ncol = p.columns.max(1) as usize;
         let sheet = Sheet::new(ncol, &bands);
+        if !self.floats.is_empty() {
+            let floats = std::mem::take(&mut self.floats);
+            self.place_sections(&units, &floats, &masthead, &footer, &bands, &sheet);
+            return Ok(());
+        }
         let mut placed = sheet.place(&units);
         (units, placed) = self.level_pages(&body, units, placed, &sheet)?;
         if spec.page.balance && ncol > 1 {

@@ -540,13 +540,13 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
                     // text; a logo is not read.
                     (PageTags::On { tagger, pdf_page, to_pdf }, Some(m)) => {
                         let id = s.start_tagged(ContentTag::Other);
-                        picture::draw_picture(s, picture, bx, cx.mode);
+                        picture::draw_picture(s, picture, bx, cx.mode, !cx.locate);
                         s.end_tagged();
                         let (px, py) = to_pdf.apply(*x, *y);
                         tagger.content(*m, index, *pdf_page, Point::from_xy(px, py), id);
                     }
                     _ => tags.artifact(s, ArtifactType::Layout, |s| {
-                        picture::draw_picture(s, picture, bx, cx.mode)
+                        picture::draw_picture(s, picture, bx, cx.mode, !cx.locate)
                     }),
                 }
             }

@@ -272,28 +272,82 @@ fn right_to_left_text_has_its_language_and_every_block() {
     assert_reads(&kinds(structure(&bytes)), &kinds(expected(&st)), "ar");
 }
 
+/// Runs the second judge, PyPI's `pdfua` (an independent PDF/UA-1 checker,
+/// no Java), on `files`: `None` when it is not installed (which fails
+/// under CI), else its exit code, how many files it passed and its report.
+fn pdfua(files: &[std::path::PathBuf]) -> Option<(i32, usize, String)> {
+    if !require_tool("pdfua") {
+        return None;
+    }
+    let out = Command::new("pdfua").arg("check").args(files).output().expect("pdfua runs");
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    let passed = report.lines().filter(|l| l.trim_start().starts_with("result: PASS")).count();
+    Some((out.status.code().unwrap_or(-1), passed, report))
+}
+
 #[test]
 fn every_shipped_layout_and_statement_is_valid_pdf_ua_and_pdf_a() {
     let statements: Vec<Statement> = statements().iter().map(load).collect();
+    let dir = temp();
+    let mut files = Vec::new();
     for spec in common::shipped_layouts() {
         if spec.page.bilingual != handbill::spec::Bilingual::No {
             let spec = with_standards(spec, &[Standard::Ua1, Standard::A2b]);
             let (doc, _) =
                 handbill::typeset_pair(&load(ENGLISH), &load(SPANISH), &spec, book(), &Vars::new())
                     .expect("pair");
-            if let Err(e) = pdf(&doc, &spec) {
-                panic!("{} (bilingual): {e}", spec.id);
+            match pdf(&doc, &spec) {
+                Ok(bytes) => files.push(write(dir.path(), &format!("{}.pdf", spec.id), bytes)),
+                Err(e) => panic!("{} (bilingual): {e}", spec.id),
             }
             continue;
         }
         let spec = with_standards(spec, &[Standard::Ua1, Standard::A2b]);
         for st in &statements {
             let doc = typeset(st, &spec);
-            if let Err(e) = pdf(&doc, &spec) {
-                panic!("{} × {}: {e}", st.name, spec.id);
+            match pdf(&doc, &spec) {
+                Ok(bytes) => {
+                    files.push(write(dir.path(), &format!("{}-{}.pdf", st.name, spec.id), bytes))
+                }
+                Err(e) => panic!("{} × {}: {e}", st.name, spec.id),
             }
         }
     }
+    // The second judge agrees with krilla's on every file.
+    if let Some((code, passed, report)) = pdfua(&files) {
+        assert!(
+            code == 0 && passed == files.len(),
+            "pdfua: {passed} of {} pass:\n{report}",
+            files.len()
+        );
+    }
+}
+
+/// The second judge can fail: it refuses a leaflet built untagged and one
+/// whose picture has no alternate text (built without a standard, so
+/// krilla's validator lets it through).
+#[test]
+fn the_second_judge_fails_broken_files() {
+    use handbill::pages::BlockKind;
+    let dir = temp();
+    let st = load(write(dir.path(), "pic.md", "# Title\n\nSome text.\n\nThe picture.\n"));
+    let spec = layout("letter-2col", &[]);
+    let mut doc = typeset(&st, &spec);
+    let ua = with_standards(spec.clone(), &[Standard::Ua1]);
+    let good = write(dir.path(), "good.pdf", pdf(&doc, &ua).expect("renders"));
+    let untagged = RenderOptions { tagged: false, ..RenderOptions::default() };
+    let (plain, _) = render::render_with(&doc, &spec, book(), &untagged).expect("renders");
+    let plain = write(dir.path(), "untagged.pdf", plain);
+    let block = doc.structure[0].blocks.iter_mut().flatten().find(|b| b.line == 5).expect("line 5");
+    block.kind = BlockKind::Figure;
+    block.title = None;
+    let blind = write(dir.path(), "no-alt.pdf", pdf(&doc, &spec).expect("renders"));
+    for (file, rule) in [(&plain, "UA-01-005"), (&blind, "UA-13-004")] {
+        let Some((code, passed, report)) = pdfua(std::slice::from_ref(file)) else { return };
+        assert!(code == 3 && passed == 0 && report.contains(rule), "{}:\n{report}", file.display());
+    }
+    let Some((code, passed, report)) = pdfua(&[good]) else { return };
+    assert!(code == 0 && passed == 1, "{report}");
 }
 
 #[test]

@@ -490,3 +490,62 @@ fn a_figure_without_alt_text_fails_pdf_ua_at_its_line() {
     let bytes = pdf(&doc, &spec).expect("described");
     assert!(String::from_utf8_lossy(&bytes).contains("/S/Figure"));
 }
+
+/// The text pieces of the structure as poppler reads them, in order.
+fn struct_pieces(pdf: &[u8]) -> Vec<String> {
+    let dir = temp();
+    let path = write(dir.path(), "t.pdf", pdf);
+    let out = Command::new("pdfinfo").arg("-struct-text").arg(&path).output().expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix('"').map(str::to_string))
+        .collect()
+}
+
+/// A hyphen the line breaker adds is a soft hyphen (U+00AD), not a hard
+/// one: the structure reads the word's halves with nothing between them,
+/// and pdftotext keeps the soft hyphen at the line's end, where a reader
+/// joins the word again; hard hyphens stay hard.
+#[test]
+fn added_hyphens_are_soft_and_words_come_back_whole() {
+    if !require_tool("pdfinfo") || !require_tool("pdftotext") {
+        return;
+    }
+    let st = load(ENGLISH);
+    let spec = layout("letter-2col", &[]);
+    let doc = typeset(&st, &spec);
+    let bytes = pdf(&doc, &spec).expect("renders");
+    // The words the breaker divided: the last of a hyphenated line and the
+    // first of the paragraph's next line.
+    let mut split = Vec::new();
+    for page in &doc.pages {
+        for (i, l) in page.lines.iter().enumerate() {
+            let next = page.lines[i + 1..].iter().find(|n| n.paragraph == l.paragraph);
+            let (Some(next), true) = (next, l.hyphen && l.text.ends_with('-')) else { continue };
+            let head = l.text.trim_end_matches('-').rsplit(' ').next().unwrap_or("").to_string();
+            let tail = next.text.split(' ').next().unwrap_or("").to_string();
+            split.push((head, tail));
+        }
+    }
+    assert!(split.len() >= 5, "the flyer has hyphenated lines: {split:?}");
+    let pieces = struct_pieces(&bytes);
+    for (head, tail) in &split {
+        assert!(
+            pieces
+                .windows(2)
+                .any(|w| w[0].ends_with(head.as_str()) && w[1].starts_with(tail.as_str())),
+            "{head}-{tail} is not read as one word by the structure:\n{pieces:#?}"
+        );
+    }
+    assert!(!pieces.iter().any(|p| split.iter().any(|(h, _)| p.ends_with(&format!("{h}-")))));
+    // Hard hyphens are still there ("counter-offensive").
+    assert!(pieces.iter().any(|p| p.contains("counter-offensive")), "{pieces:#?}");
+    let dir = temp();
+    let path = write(dir.path(), "h.pdf", &bytes);
+    let text = common::run_tool("pdftotext", &["-enc", "UTF-8", &path.to_string_lossy(), "-"]);
+    let joined = text.replace("\u{AD}\n", "");
+    for (head, tail) in &split {
+        assert!(joined.contains(&format!("{head}{tail}")), "{head}\u{AD}{tail} not in:\n{text}");
+    }
+    assert!(!text.contains(&format!("{}-\n", split[0].0)), "a hard hyphen was added:\n{text}");
+}

@@ -58,7 +58,8 @@ pub(super) fn set_line(p: &Paragraph, span: LineSpan, measure: f32, mode: Mode) 
     for slot in visual_order(p, s, e, hyphen.is_some()) {
         let Some(k) = slot else {
             if let Some(h) = hyphen {
-                pen.draw(h, h.decor, None, adjust.expand, Some("-"));
+                // A soft hyphen: readers of the PDF drop it and join the word.
+                pen.draw(h, h.decor, None, adjust.expand, Some("\u{AD}"));
             }
             continue;
         };

@@ -178,6 +178,7 @@ pub fn render_with(
             .rposition(|p| p.lines.iter().any(|l| l.kind == LineKind::Footer)),
         locate: !standards.is_empty(),
         strict: standards.iter().any(|s| matches!(s, Standard::Ua1 | Standard::A2a)),
+        copies: Default::default(),
     };
     let mut tagger = tagged.then(Tagger::default);
     let (pw, ph) =
@@ -247,6 +248,8 @@ struct Ctx<'a> {
     locate: bool,
     /// Every glyph must map to a character (PDF/UA-1, PDF/A-2a).
     strict: bool,
+    /// Copies of fonts for glyphs that stand for other text (see `text.rs`).
+    copies: std::cell::RefCell<text::Copies>,
 }
 
 /// How one copy of a page is tagged.
@@ -571,7 +574,7 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
 /// place in the structure).
 fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, tags: &mut PageTags) {
     let PageTags::On { tagger, pdf_page, to_pdf } = tags else {
-        draw_text(s, run, ink, cx.book, cx.mode, cx.strict);
+        draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut());
         return;
     };
     let role = run.mark.and_then(|m| {
@@ -585,7 +588,9 @@ fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, ta
     };
     let Some(mark) = mark else {
         let kind = if role.is_some() { ArtifactType::Footer } else { ArtifactType::Other };
-        tags.artifact(s, kind, |s| draw_text(s, run, ink, cx.book, cx.mode, cx.strict));
+        tags.artifact(s, kind, |s| {
+            draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut())
+        });
         return;
     };
     if let Some(loc) = cx.locate.then(|| tags::pdf_location(mark)).flatten() {
@@ -595,7 +600,7 @@ fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, ta
     // per-cluster spans `text.rs` writes for readers' bidi, and page text
     // would come back garbled.
     let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
-    draw_text(s, run, ink, cx.book, cx.mode, cx.strict);
+    draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut());
     s.end_tagged();
     if cx.locate {
         s.reset_location();

@@ -549,3 +549,64 @@ fn added_hyphens_are_soft_and_words_come_back_whole() {
     }
     assert!(!text.contains(&format!("{}-\n", split[0].0)), "a hard hyphen was added:\n{text}");
 }
+
+/// The `Link` elements poppler reads: each one's text (its pieces joined)
+/// and how many annotations it holds.
+fn link_elements(pdf: &[u8]) -> Vec<(String, usize)> {
+    let dir = temp();
+    let path = write(dir.path(), "t.pdf", pdf);
+    let out = Command::new("pdfinfo").arg("-struct-text").arg(&path).output().expect("pdfinfo");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut links: Vec<(usize, String, usize)> = Vec::new();
+    let mut open = false;
+    for line in text.lines() {
+        let depth = line.len() - line.trim_start().len();
+        let t = line.trim();
+        if open && depth <= links.last().map_or(0, |l| l.0) {
+            open = false;
+        }
+        if t.starts_with("Link") {
+            links.push((depth, String::new(), 0));
+            open = true;
+        } else if let (true, Some(link)) = (open, links.last_mut()) {
+            if let Some(q) = t.strip_prefix('"') {
+                link.1.push_str(q.trim_end_matches('"'));
+                link.1.push(' ');
+            } else if t.starts_with("Object") {
+                link.2 += 1;
+            }
+        }
+    }
+    links
+        .into_iter()
+        .map(|(_, t, n)| (t.split_whitespace().collect::<Vec<_>>().join(" "), n))
+        .collect()
+}
+
+/// A link's text is inside its `Link` element with its annotations (one
+/// per line it spans, and one per copy on an imposed sheet), not left in
+/// the paragraph beside an empty Link.
+#[test]
+fn a_links_text_is_inside_its_link_element() {
+    if !require_tool("pdfinfo") {
+        return;
+    }
+    let dir = temp();
+    let long = "link to the site that runs on for quite a few words so that it surely breaks across the line end";
+    let md = format!(
+        "# Links\n\nOpening words with a [{long}](https://example.org/site) and words after it.\n\nAnother [short link](https://example.org/b) here.\n"
+    );
+    let st = load(write(dir.path(), "links.md", md));
+    for (name, copies) in [("letter-2col", 1), ("half-letter-2up", 2)] {
+        let spec = with_standards(layout(name, &[]), &[Standard::Ua1]);
+        let doc = typeset(&st, &spec);
+        let lines = doc.pages[0].links.iter().filter(|l| l.url.ends_with("/site")).count();
+        assert!(lines >= 2, "{name}: the long link spans lines");
+        let links = link_elements(&pdf(&doc, &spec).expect("valid PDF/UA-1"));
+        assert_eq!(
+            links,
+            vec![(long.to_string(), lines * copies), ("short link".to_string(), copies)],
+            "{name}"
+        );
+    }
+}

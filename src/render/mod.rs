@@ -327,13 +327,13 @@ fn render_single(
         }
         s.finish();
     }
-    for l in &page.links {
+    for (li, l) in page.links.iter().enumerate() {
         let area = Area { x: l.x + off, y: l.y + off, w: l.w.max(0.1), h: l.h.max(0.1) };
-        add_link(&mut p, &area, &l.url, tagger.as_deref_mut(), l.mark);
+        add_link(&mut p, &area, &l.url, tagger.as_deref_mut(), l.mark, Some((index, li)));
     }
     if let Some(code) = qr_on(page, cx.spec) {
         let area = Area { x: code.x + off, y: code.y + off, w: code.side, h: code.side };
-        add_link(&mut p, &area, &cx.spec.footer.link, tagger, None);
+        add_link(&mut p, &area, &cx.spec.footer.link, tagger, None, None);
     }
     p.finish();
     Ok(())
@@ -426,13 +426,15 @@ fn render_side(
     for pl in &side.placements {
         let Some(page) = doc.pages.get(pl.page) else { continue };
         let shift = |a: Area| Area { x: a.x + m, y: a.y + m, ..a };
-        for l in &page.links {
+        for (li, l) in page.links.iter().enumerate() {
             let area = impose::bounds(&pl.transform, l.x, l.y, l.w.max(0.1), l.h.max(0.1));
-            add_link(&mut p, &shift(area), &l.url, tagger.as_deref_mut(), l.mark);
+            let key = Some((pl.page, li));
+            add_link(&mut p, &shift(area), &l.url, tagger.as_deref_mut(), l.mark, key);
         }
         if let Some(code) = qr_on(page, cx.spec) {
             let area = impose::bounds(&pl.transform, code.x, code.y, code.side, code.side);
-            add_link(&mut p, &shift(area), &cx.spec.footer.link, tagger.as_deref_mut(), None);
+            let link = &cx.spec.footer.link;
+            add_link(&mut p, &shift(area), link, tagger.as_deref_mut(), None, None);
         }
     }
     p.finish();
@@ -440,13 +442,15 @@ fn render_side(
 }
 
 /// A link annotation over `area`, its URL as its description; filed in
-/// the tagger (under the block `mark`, or as the QR code's) if tagging.
+/// the tagger (under the block `mark` and link `key`, or as the QR code's)
+/// if tagging.
 fn add_link(
     p: &mut krilla::page::Page,
     area: &Area,
     url: &str,
     tagger: Option<&mut Tagger>,
     mark: Option<crate::pages::Mark>,
+    key: Option<tags::LinkKey>,
 ) {
     if url.is_empty() {
         return;
@@ -457,7 +461,7 @@ fn add_link(
         match tagger {
             Some(t) => {
                 let id = p.add_tagged_annotation(annotation);
-                t.link(mark, url, id);
+                t.link(mark, key, url, id);
             }
             None => p.add_annotation(annotation),
         }
@@ -546,7 +550,7 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
                         picture::draw_picture(s, picture, bx, cx.mode);
                         s.end_tagged();
                         let (px, py) = to_pdf.apply(*x, *y);
-                        tagger.content(*m, index, *pdf_page, Point::from_xy(px, py), id);
+                        tagger.content(*m, index, *pdf_page, Point::from_xy(px, py), id, None);
                     }
                     _ => tags.artifact(s, ArtifactType::Layout, |s| {
                         picture::draw_picture(s, picture, bx, cx.mode)
@@ -606,7 +610,30 @@ fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, ta
         s.reset_location();
     }
     let (x, y) = to_pdf.apply(run.x, run.y - run.size);
-    tagger.content(mark, index, *pdf_page, Point::from_xy(x, y), id);
+    tagger.content(mark, index, *pdf_page, Point::from_xy(x, y), id, link_of(cx, index, run, mark));
+}
+
+/// The link whose text `run` is: a link of its block on leaflet page
+/// `index` whose box holds the run (flow gives a link's words runs of
+/// their own).
+fn link_of(
+    cx: &Ctx,
+    index: usize,
+    run: &TextRun,
+    mark: crate::pages::Mark,
+) -> Option<tags::LinkKey> {
+    let page = cx.doc.pages.get(index)?;
+    let (x0, x1) = (run.x, run.x + run.width());
+    page.links
+        .iter()
+        .position(|l| {
+            l.mark == Some(mark)
+                && x0 >= l.x - 0.5
+                && x1 <= l.x + l.w + 0.5
+                && run.y >= l.y
+                && run.y <= l.y + l.h
+        })
+        .map(|li| (index, li))
 }
 
 /// A horizontal rule (the footer's) that runs into the QR code's square

@@ -47,6 +47,10 @@ type Links = Vec<(String, Vec<Identifier>)>;
 /// per copy on an imposed sheet) share it.
 pub(super) type LinkKey = (usize, usize);
 
+/// A piece of marked content: leaflet page, drawing order, identifier,
+/// and the link whose text it is.
+type Content = (usize, usize, Identifier, Option<LinkKey>);
+
 /// What the drawing of the pages hands over for the tree: marked content,
 /// annotations and where each block starts.
 #[derive(Default)]
@@ -55,7 +59,7 @@ pub(super) struct Tagger {
     /// drawing order: the order it is read in (an imposed sheet may hold
     /// pages out of order).
     /// Content that is a link's text carries the link.
-    content: HashMap<Mark, Vec<(usize, usize, Identifier, Option<LinkKey>)>>,
+    content: HashMap<Mark, Vec<Content>>,
     /// Leaflet pages already drawn as content: further copies of them are
     /// artifacts.
     drawn: std::collections::HashSet<usize>,

@@ -78,8 +78,9 @@ fn structure(pdf: &[u8]) -> Vec<(String, String)> {
         let depth = line.len() - line.trim_start().len();
         let t = line.trim();
         if let Some(q) = t.strip_prefix('"') {
-            // The text of the innermost element above.
-            if let Some(row) = rows.iter_mut().rev().find(|r| r.0 < depth) {
+            // The text of the innermost element above (a link's, of the
+            // block that holds the link).
+            if let Some(row) = rows.iter_mut().rev().find(|r| r.0 < depth && r.1 != "Link") {
                 row.2.push_str(q.trim_end_matches('"'));
             }
         } else {
@@ -609,4 +610,25 @@ fn a_links_text_is_inside_its_link_element() {
             "{name}"
         );
     }
+}
+
+/// In a side-by-side pair the kicker above both titles is read first, then
+/// the first statement's title and byline, as the page shows them.
+#[test]
+fn a_pairs_kicker_is_read_before_the_titles() {
+    if !require_tool("pdfinfo") {
+        return;
+    }
+    let (en, es) = (load(ENGLISH), load(SPANISH));
+    let spec = layout("letter-bilingual", &["masthead.kicker=Day of action"]);
+    let (doc, _) = handbill::typeset_pair(&en, &es, &spec, book(), &Vars::new()).expect("pair");
+    let rows = structure(&pdf(&doc, &spec).expect("renders"));
+    let title = squash(en.meta.title.as_deref().unwrap_or_default());
+    let kicker = rows.iter().position(|r| r == &("P".to_string(), "dayofaction".to_string()));
+    let h1 = rows.iter().position(|r| r == &("H1".to_string(), title.clone()));
+    let byline = rows.iter().position(|r| r.0 == "P" && r.1.starts_with("socialistequalityparty"));
+    assert!(
+        matches!((kicker, h1, byline), (Some(k), Some(t), Some(b)) if k < t && t < b),
+        "kicker {kicker:?}, title {h1:?}, byline {byline:?}:\n{rows:#?}"
+    );
 }

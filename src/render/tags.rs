@@ -14,8 +14,9 @@
 //! The tree: the title and headings as `H1`–`H6` with their text as title;
 //! paragraphs, masthead and footer lines as `P`; lists as `L` of `LI`
 //! (`Lbl` marker, `LBody`); quotes as `BlockQuote`; tables as `Table` of
-//! `TR` with `TH`/`TD` cells; each link's annotations in a `Link` inside
-//! the block that carries it; the footer's QR code as a `Figure` whose
+//! `TR` with `TH`/`TD` cells; each link's text and annotations in a
+//! `Link` inside the block that carries it (a link's words are runs of
+//! their own, found by the link's box); the footer's QR code as a `Figure` whose
 //! alternate text is its URL, in a `Link` with the code's annotations.
 //! A picture (a block of kind `Figure`) is a `Figure` with its
 //! alternate text the same way. The

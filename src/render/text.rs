@@ -35,6 +35,9 @@ struct PdfGlyph {
     dy: f32,
     /// Font size, to turn absolute advances back into em.
     size: f32,
+    /// Written through the copy of the font in which it stands for its
+    /// text (right-to-left glyphs, see [`rtl_glyphs`]).
+    copy: bool,
 }
 
 impl PdfGlyph {
@@ -42,7 +45,15 @@ impl PdfGlyph {
     /// [`draw_text`]).
     fn new(g: &Glyph, size: f32, notdef_as: u16) -> Self {
         let id = if g.id == 0 { notdef_as } else { g.id };
-        PdfGlyph { id, text: g.text.clone(), unit: g.advance / size, dx: g.dx, dy: g.dy, size }
+        PdfGlyph {
+            id,
+            text: g.text.clone(),
+            unit: g.advance / size,
+            dx: g.dx,
+            dy: g.dy,
+            size,
+            copy: false,
+        }
     }
 }
 
@@ -150,18 +161,15 @@ pub(super) fn draw_text(
         .map(|(g, em)| PdfGlyph { unit: em / 1000.0, ..PdfGlyph::new(g, run.size, space) })
         .collect();
     let text = run.text.clone();
-    // Which copy of the font each glyph is written with: the face's own
-    // unless the glyph stands for other text than it does there.
-    // A cluster of several glyphs stays in one font, that of its first
-    // glyph (krilla writes it as one span).
-    let mut copy: Vec<u32> = Vec::with_capacity(glyphs.len());
-    for (i, g) in glyphs.iter().enumerate() {
-        let k = match i.checked_sub(1).map(|p| &glyphs[p]) {
-            Some(prev) if prev.text == g.text => copy[i - 1],
-            _ => copies.copy(run.face, g.id, text.get(g.text.clone()).unwrap_or("")),
-        };
-        copy.push(k);
-    }
+    // Which copy of the font each glyph is written with (0: the face's
+    // own): a glyph standing for other text than it does elsewhere.
+    let copy: Vec<u32> = glyphs
+        .iter()
+        .map(|g| match text.get(g.text.clone()) {
+            Some(t) if g.copy || t == SOFT_HYPHEN => copies.copy(run.face, g.id, t),
+            _ => 0,
+        })
+        .collect();
     if expanded {
         s.push_transform(&Transform::from_row(run.expand, 0.0, 0.0, 1.0, run.x, 0.0));
     }
@@ -203,7 +211,7 @@ fn draw_rtl(
     let mut ids = Vec::new();
     for g in glyphs.iter().filter(|g| g.order.is_some()) {
         let t = text.get(g.glyph.text.clone()).unwrap_or("");
-        let k = copies.copy(run.face, g.glyph.id, t);
+        let k = if g.glyph.copy { copies.copy(run.face, g.glyph.id, t) } else { 0 };
         let font = copies.font(book, run.face, k);
         let id = tag.then(|| s.start_tagged(ContentTag::Span(SpanTag::empty())));
         let at = Point::from_xy(origin + g.x, run.y);
@@ -222,19 +230,8 @@ fn draw_rtl(
         if tag {
             s.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other)));
         }
-        // One span of empty text, in the copy where each ink glyph is
-        // no text (the first in which it is still free).
-        let t = text.get(ink[0].text.clone()).unwrap_or("");
-        let mut start = 0;
-        while start < ink.len() {
-            let k = copies.copy(run.face, ink[start].id, t);
-            let n = ink[start..].iter().take_while(|g| copies.copy(run.face, g.id, t) == k).count();
-            let font = copies.font(book, run.face, k);
-            let part = &ink[start..start + n];
-            let x = origin + ink[..start].iter().map(|g| g.unit * run.size).sum::<f32>();
-            s.draw_glyphs(Point::from_xy(x, run.y), part, font, text, run.size, false);
-            start += n;
-        }
+        let font = book.face(run.face).pdf.clone();
+        s.draw_glyphs(Point::from_xy(origin, run.y), &ink, font, text, run.size, false);
         if tag {
             s.end_tagged();
         }
@@ -246,20 +243,23 @@ fn draw_rtl(
     ids.into_iter().map(|(_, id)| id).collect()
 }
 
+/// The text of a hyphen the line breaker adds (see `flow/line.rs`): a soft
+/// hyphen, as Tagged PDF wants the incidental division of a word written
+/// (ISO 32000-1, 14.8.2.2.3, "Incidental artifacts"), distinct from a hard
+/// hyphen; readers drop it and join the word's halves.
+const SOFT_HYPHEN: &str = "\u{AD}";
+
 /// Further PDF fonts of a face, each with a ToUnicode map of its own, for
-/// glyphs that must stand for other text than they do elsewhere: the
-/// hyphen glyph as a hyphen the line breaker adds, which is a soft hyphen
-/// (U+00AD, as Tagged PDF wants an incidental division of a word written,
-/// ISO 32000-1 14.8.2.2.3; readers drop it and join the word's halves),
-/// and the right-to-left glyphs of [`rtl_glyphs`]. krilla gives a glyph
-/// one text per font and marks any other use with an `/ActualText` span;
-/// poppler's structure reader (`pdfinfo -struct-text`) reads no
-/// ActualText and loses the rest of an element's text after such a span,
-/// so a glyph's other texts are written through a copy of the font.
+/// glyphs that must stand for other text than they do elsewhere (the
+/// hyphen glyph as an added, soft hyphen). krilla gives a glyph one text
+/// per font and marks any other use with an `/ActualText` span; poppler's
+/// structure reader (`pdfinfo -struct-text`) reads no ActualText and loses
+/// the rest of an element's text after such a span, so a glyph's other
+/// meanings are written through a copy of the font instead.
 #[derive(Default)]
 pub(super) struct Copies {
-    /// The texts each glyph of a face stands for, the first in copy 1 (the
-    /// face's own font), the next in copy 2, …
+    /// The texts each glyph of a face stands for in the copies, the first
+    /// in copy 1.
     texts: HashMap<(FaceId, u16), Vec<String>>,
     /// The copies made, by face and number.
     fonts: HashMap<(FaceId, u32), Font>,
@@ -267,8 +267,6 @@ pub(super) struct Copies {
 
 impl Copies {
     /// The copy (1, 2, …) in which glyph `id` of `face` stands for `text`.
-    /// Every glyph written goes through here, so no font ever gives a glyph
-    /// two texts (which krilla would mark with `/ActualText`).
     fn copy(&mut self, face: FaceId, id: u16, text: &str) -> u32 {
         let texts = self.texts.entry((face, id)).or_default();
         let k = match texts.iter().position(|t| t == text) {
@@ -281,12 +279,12 @@ impl Copies {
         u32::try_from(k + 1).unwrap_or(u32::MAX)
     }
 
-    /// The PDF font of copy `k` of `face` (1: the face's own). A further
-    /// copy is the same font file, told apart by a variation coordinate on
-    /// an axis the font does not have, which changes nothing drawn.
+    /// The PDF font of copy `k` of `face` (0: the face's own). A copy is
+    /// the same font file, told apart by a variation coordinate on an axis
+    /// the font does not have, which changes nothing drawn.
     fn font(&mut self, book: &FontBook, face: FaceId, k: u32) -> Font {
         let f = book.face(face);
-        if k <= 1 {
+        if k == 0 {
             return f.pdf.clone();
         }
         self.fonts
@@ -334,7 +332,7 @@ struct RtlGlyph {
 /// character, a zero width space, U+200B, which readers and speech pass
 /// over). A glyph standing for several texts (Noto Naskh's dotless ب
 /// stands for ب ت ث ن ي; the blank glyph for every mark) is written
-/// through copies of the font (see [`Copies`]).
+/// through copies of the font (see [`Copies`]): `copy` is set.
 fn rtl_glyphs(
     glyphs: &[Glyph],
     text: &str,
@@ -376,14 +374,15 @@ fn rtl_glyphs(
             let from = written.len();
             written.push(m);
             let mut z = PdfGlyph::new(g, size, blank);
-            (z.id, z.text, z.unit, z.dx, z.dy) = (zwsp, from..written.len(), 0.0, 0.0, 0.0);
+            (z.id, z.text, z.unit, z.dx, z.dy, z.copy) =
+                (zwsp, from..written.len(), 0.0, 0.0, 0.0, true);
             let x = at[base] - 0.01 * size * (k + 1) as f32;
             out.push(RtlGlyph { glyph: z, x, order: Some((rank, k + 1)) });
         }
         let from = written.len();
         written.push_str(&t[..split]);
         let mut pg = PdfGlyph::new(g, size, blank);
-        (pg.text, pg.dx) = (from..written.len(), 0.0);
+        (pg.text, pg.dx, pg.copy) = (from..written.len(), 0.0, true);
         let order = (!t.is_empty()).then_some((rank, 0));
         out.push(RtlGlyph { glyph: pg, x: at[base], order });
         for k in members.filter(|&k| k != base) {
@@ -475,11 +474,12 @@ mod tests {
         assert!(blank.x < out[3].x && blank.glyph.unit == 0.0);
         assert!(out[4..].iter().all(|o| o.order.is_none() && o.glyph.text.is_empty()));
         // Read in order, each glyph with its own text: ب, its damma, the
-        // space, ن.
+        // space, ن; the blank and the letters through copies of the font.
         let mut read: Vec<&RtlGlyph> = out.iter().filter(|o| o.order.is_some()).collect();
         read.sort_by_key(|o| o.order);
         let texts: Vec<&str> = read.iter().map(|o| &written[o.glyph.text.clone()]).collect();
         assert_eq!(texts, vec!["ب", "\u{64f}", " ", "ن"]);
+        assert!(read.iter().all(|o| o.glyph.copy));
     }
 
     #[test]

@@ -502,12 +502,11 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
         w: code.side + code.quiet,
         h: code.side + code.quiet,
     });
-    let ranks = reading_ranks(&page.elements);
-    for (el, &rank) in page.elements.iter().zip(&ranks) {
+    for el in &page.elements {
         match el {
             Element::Text(run) => {
                 let ink = ink_at(run.ink, run.y);
-                draw_run(s, run, ink, (index, rank), cx, tags);
+                draw_run(s, run, ink, index, cx, tags);
             }
             Element::Rule { x0, y0, x1, y1, width, ink } => {
                 let (x0, x1) = clear_of_qr(*x0, *y0, *x1, *y1, qr_square);
@@ -551,8 +550,7 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
                         picture::draw_picture(s, picture, bx, cx.mode);
                         s.end_tagged();
                         let (px, py) = to_pdf.apply(*x, *y);
-                        let at = Point::from_xy(px, py);
-                        tagger.content(*m, index, rank, *pdf_page, at, id, None);
+                        tagger.content(*m, index, *pdf_page, Point::from_xy(px, py), id, None);
                     }
                     _ => tags.artifact(s, ArtifactType::Layout, |s| {
                         picture::draw_picture(s, picture, bx, cx.mode)
@@ -578,19 +576,9 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
 /// Draws a run of text: as content filed under its mark, or as an
 /// artifact when it is not read (a running footer, layout text with no
 /// place in the structure).
-fn draw_run(
-    s: &mut Surface,
-    run: &TextRun,
-    ink: Ink,
-    (index, rank): (usize, usize),
-    cx: &Ctx,
-    tags: &mut PageTags,
-) {
-    let text = |s: &mut Surface, tag: bool| {
-        draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut(), tag)
-    };
+fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, tags: &mut PageTags) {
     let PageTags::On { tagger, pdf_page, to_pdf } = tags else {
-        text(s, false);
+        draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut());
         return;
     };
     let role = run.mark.and_then(|m| {
@@ -605,57 +593,24 @@ fn draw_run(
     let Some(mark) = mark else {
         let kind = if role.is_some() { ArtifactType::Footer } else { ArtifactType::Other };
         tags.artifact(s, kind, |s| {
-            text(s, false);
+            draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut())
         });
         return;
     };
     if let Some(loc) = cx.locate.then(|| tags::pdf_location(mark)).flatten() {
         s.set_location(loc);
     }
-    // A right-to-left run tags its glyphs one by one, in logical order
-    // (see `text.rs`); any other run is one piece of marked content.
-    let ids = if run.rtl {
-        text(s, true)
-    } else {
-        let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
-        text(s, false);
-        s.end_tagged();
-        vec![id]
-    };
+    // No ActualText over a right-to-left run: it would hide the
+    // per-cluster spans `text.rs` writes for readers' bidi, and page text
+    // would come back garbled.
+    let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
+    draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut());
+    s.end_tagged();
     if cx.locate {
         s.reset_location();
     }
     let (x, y) = to_pdf.apply(run.x, run.y - run.size);
-    let link = link_of(cx, index, run, mark);
-    for id in ids {
-        tagger.content(mark, index, rank, *pdf_page, Point::from_xy(x, y), id, link);
-    }
-}
-
-/// Where each element of a page is read: in drawing order, except that a
-/// right-to-left stretch of several runs on one line (a word in another
-/// font, a parenthesis) is drawn left to right, the order page-text
-/// readers need (see `flow::line::reading_order`), and read from its
-/// right end.
-fn reading_ranks(elements: &[Element]) -> Vec<usize> {
-    let mut ranks: Vec<usize> = (0..elements.len()).collect();
-    let rtl_at = |i: usize| match elements.get(i) {
-        Some(Element::Text(r)) if r.rtl => Some(r.y),
-        _ => None,
-    };
-    let mut i = 0;
-    while i < elements.len() {
-        let Some(y) = rtl_at(i) else {
-            i += 1;
-            continue;
-        };
-        let n = (i..elements.len())
-            .take_while(|&k| rtl_at(k).is_some_and(|y2| (y2 - y).abs() < 0.01))
-            .count();
-        ranks[i..i + n].reverse();
-        i += n;
-    }
-    ranks
+    tagger.content(mark, index, *pdf_page, Point::from_xy(x, y), id, link_of(cx, index, run, mark));
 }
 
 /// The link whose text `run` is: a link of its block on leaflet page

@@ -48,9 +48,9 @@ type Links = Vec<(String, Vec<Identifier>)>;
 /// per copy on an imposed sheet) share it.
 pub(super) type LinkKey = (usize, usize);
 
-/// A piece of marked content: leaflet page, reading rank on the page,
-/// drawing order, identifier, and the link whose text it is.
-type Content = (usize, usize, usize, Identifier, Option<LinkKey>);
+/// A piece of marked content: leaflet page, drawing order, identifier,
+/// and the link whose text it is.
+type Content = (usize, usize, Identifier, Option<LinkKey>);
 
 /// What the drawing of the pages hands over for the tree: marked content,
 /// annotations and where each block starts.
@@ -85,21 +85,18 @@ impl Tagger {
 
     /// Files a piece of marked content of leaflet page `page`, drawn on
     /// PDF page `pdf_page` with its text starting at `at` (PDF page
-    /// coordinates); `rank`: where the element it is part of is read on
-    /// its page (see `reading_ranks`); `link`: the link whose text it is.
-    #[allow(clippy::too_many_arguments)]
+    /// coordinates); `link`: the link whose text it is.
     pub(super) fn content(
         &mut self,
         mark: Mark,
         page: usize,
-        rank: usize,
         pdf_page: usize,
         at: Point,
         id: Identifier,
         link: Option<LinkKey>,
     ) {
         self.seq += 1;
-        self.content.entry(mark).or_default().push((page, rank, self.seq, id, link));
+        self.content.entry(mark).or_default().push((page, self.seq, id, link));
         if mark.part == Part::Text {
             self.anchors.entry((mark.statement, mark.block)).or_insert((pdf_page, at));
         }
@@ -133,11 +130,11 @@ impl Tagger {
     /// that runs on into the next line is one element.
     fn text(&self, mark: Mark, annots: &mut HashMap<LinkKey, Vec<Identifier>>) -> Vec<Node> {
         let mut v = self.content.get(&mark).cloned().unwrap_or_default();
-        v.sort_by_key(|&(page, rank, seq, _, _)| (page, rank, seq));
+        v.sort_by_key(|&(page, seq, _, _)| (page, seq));
         let mut out: Vec<Node> = Vec::new();
         // The open Link element and the URL of its link.
         let mut open: Option<(TagGroup, &str)> = None;
-        for (_, _, _, id, link) in v {
+        for (_, _, id, link) in v {
             let url = link.and_then(|k| self.url(k));
             match (open.take(), url, link) {
                 (Some((mut g, u)), Some(url), Some(k)) if u == url => {
@@ -182,7 +179,7 @@ impl Tagger {
         // Annotations of links whose text was drawn go into the text's
         // Link element; the others into a Link of their own.
         let with_text: std::collections::HashSet<LinkKey> =
-            self.content.values().flatten().filter_map(|c| c.4).collect();
+            self.content.values().flatten().filter_map(|c| c.3).collect();
         let mut annots: HashMap<LinkKey, Vec<Identifier>> = HashMap::new();
         for (owner, key, url, id) in &self.links {
             if let Some(k) = key.filter(|k| with_text.contains(k)) {

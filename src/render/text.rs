@@ -9,7 +9,6 @@ use std::ops::Range;
 use krilla::geom::{PathBuilder, Point, Rect, Transform};
 use krilla::paint::Stroke;
 use krilla::surface::Surface;
-use krilla::tagging::{Artifact, ArtifactType, ContentTag, Identifier, SpanTag};
 use krilla::text::{Font, GlyphId, Tag};
 use unicode_bidi::BidiClass;
 
@@ -35,9 +34,6 @@ struct PdfGlyph {
     dy: f32,
     /// Font size, to turn absolute advances back into em.
     size: f32,
-    /// Written through the copy of the font in which it stands for its
-    /// text (right-to-left glyphs, see [`rtl_glyphs`]).
-    copy: bool,
 }
 
 impl PdfGlyph {
@@ -45,15 +41,7 @@ impl PdfGlyph {
     /// [`draw_text`]).
     fn new(g: &Glyph, size: f32, notdef_as: u16) -> Self {
         let id = if g.id == 0 { notdef_as } else { g.id };
-        PdfGlyph {
-            id,
-            text: g.text.clone(),
-            unit: g.advance / size,
-            dx: g.dx,
-            dy: g.dy,
-            size,
-            copy: false,
-        }
+        PdfGlyph { id, text: g.text.clone(), unit: g.advance / size, dx: g.dx, dy: g.dy, size }
     }
 }
 
@@ -85,9 +73,6 @@ impl krilla::text::Glyph for PdfGlyph {
 
 /// Draws a run of glyphs in `ink`; a glyph no font has is outlined as a
 /// box. `strict`: every glyph must map to a character (PDF/UA-1, PDF/A-2a).
-/// `tag`: a right-to-left run's text is tagged glyph by glyph (see
-/// [`rtl_glyphs`]); the marked content is returned in logical order.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn draw_text(
     s: &mut Surface,
     run: &TextRun,
@@ -96,10 +81,9 @@ pub(super) fn draw_text(
     mode: ColorMode,
     strict: bool,
     copies: &mut Copies,
-    tag: bool,
-) -> Vec<Identifier> {
+) {
     if run.glyphs.is_empty() || run.size <= 0.0 {
-        return Vec::new();
+        return;
     }
     let face = book.face(run.face);
     s.set_stroke(None);
@@ -122,6 +106,18 @@ pub(super) fn draw_text(
         &unscaled
     } else {
         &run.glyphs
+    };
+    let (glyphs, text) = if run.rtl {
+        // A default-ignorable character's glyph: blank and of no width.
+        let zwsp = face.font.charmap().map_unicode('\u{200B}').map_or(space, |g| g.to_u32() as u16);
+        rtl_glyphs(run_glyphs, &run.text, run.size, space, zwsp, strict)
+    } else {
+        let glyphs = run_glyphs
+            .iter()
+            .zip(pdf_advances(run_glyphs, run.size))
+            .map(|(g, em)| PdfGlyph { unit: em / 1000.0, ..PdfGlyph::new(g, run.size, space) })
+            .collect();
+        (glyphs, run.text.clone())
     };
     if space != 0 && run.glyphs.iter().any(|g| g.id == 0) {
         let mut x = run.x;
@@ -149,24 +145,12 @@ pub(super) fn draw_text(
             x += g.advance;
         }
     }
-    if run.rtl {
-        // A default-ignorable character's glyph: blank and of no width.
-        let zwsp = face.font.charmap().map_unicode('\u{200B}').map_or(space, |g| g.to_u32() as u16);
-        let (glyphs, text) = rtl_glyphs(run_glyphs, &run.text, run.size, space, zwsp, strict);
-        return draw_rtl(s, run, &glyphs, &text, expanded, book, copies, tag);
-    }
-    let glyphs: Vec<PdfGlyph> = run_glyphs
-        .iter()
-        .zip(pdf_advances(run_glyphs, run.size))
-        .map(|(g, em)| PdfGlyph { unit: em / 1000.0, ..PdfGlyph::new(g, run.size, space) })
-        .collect();
-    let text = run.text.clone();
     // Which copy of the font each glyph is written with (0: the face's
     // own): a glyph standing for other text than it does elsewhere.
     let copy: Vec<u32> = glyphs
         .iter()
         .map(|g| match text.get(g.text.clone()) {
-            Some(t) if g.copy || t == SOFT_HYPHEN => copies.copy(run.face, g.id, t),
+            Some(SOFT_HYPHEN) => copies.copy(run.face, g.id, SOFT_HYPHEN),
             _ => 0,
         })
         .collect();
@@ -187,60 +171,6 @@ pub(super) fn draw_text(
     if expanded {
         s.pop();
     }
-    Vec::new()
-}
-
-/// Draws a right-to-left run's glyphs from [`rtl_glyphs`], each glyph that
-/// carries text on its own (tagged if `tag`), the ink after them (an
-/// artifact if `tag`); returns the tagged content in logical order.
-#[allow(clippy::too_many_arguments)]
-fn draw_rtl(
-    s: &mut Surface,
-    run: &TextRun,
-    glyphs: &[RtlGlyph],
-    text: &str,
-    expanded: bool,
-    book: &FontBook,
-    copies: &mut Copies,
-    tag: bool,
-) -> Vec<Identifier> {
-    if expanded {
-        s.push_transform(&Transform::from_row(run.expand, 0.0, 0.0, 1.0, run.x, 0.0));
-    }
-    let origin = if expanded { 0.0 } else { run.x };
-    let mut ids = Vec::new();
-    for g in glyphs.iter().filter(|g| g.order.is_some()) {
-        let t = text.get(g.glyph.text.clone()).unwrap_or("");
-        let k = if g.glyph.copy { copies.copy(run.face, g.glyph.id, t) } else { 0 };
-        let font = copies.font(book, run.face, k);
-        let id = tag.then(|| s.start_tagged(ContentTag::Span(SpanTag::empty())));
-        let at = Point::from_xy(origin + g.x, run.y);
-        s.draw_glyphs(at, std::slice::from_ref(&g.glyph), font, text, run.size, false);
-        if let (Some(id), Some(order)) = (id, g.order) {
-            s.end_tagged();
-            ids.push((order, id));
-        }
-    }
-    let ink: Vec<PdfGlyph> = glyphs
-        .iter()
-        .filter(|g| g.order.is_none())
-        .map(|g| PdfGlyph { dx: g.x, unit: 0.0, ..g.glyph.clone() })
-        .collect();
-    if !ink.is_empty() {
-        if tag {
-            s.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other)));
-        }
-        let font = book.face(run.face).pdf.clone();
-        s.draw_glyphs(Point::from_xy(origin, run.y), &ink, font, text, run.size, false);
-        if tag {
-            s.end_tagged();
-        }
-    }
-    if expanded {
-        s.pop();
-    }
-    ids.sort_by_key(|(order, _)| *order);
-    ids.into_iter().map(|(_, id)| id).collect()
 }
 
 /// The text of a hyphen the line breaker adds (see `flow/line.rs`): a soft
@@ -298,41 +228,38 @@ impl Copies {
     }
 }
 
-/// A glyph of a right-to-left run as written to the PDF: drawn on its own
-/// at `x` (from the run's start), with its place in the run's logical
-/// order, `None` for ink that is no text.
-struct RtlGlyph {
-    glyph: PdfGlyph,
-    x: f32,
-    order: Option<(usize, usize)>,
-}
-
-/// The glyphs of a right-to-left run as written to the PDF, in stream
-/// order, and the text they point into.
+/// The glyphs of a right-to-left run as written to the PDF, and the text
+/// they point into.
 ///
-/// Two kinds of reader meet here. Page-text readers (poppler's pdftotext,
-/// MuPDF) want the glyphs in visual order, left to right: they reverse
-/// right-to-left lines. Structure readers (poppler's `pdfinfo
-/// -struct-text`, which stands for what a screen reader gets from the tag
-/// tree) read an element's marked content in the tree's order and each
-/// piece's glyphs by their ToUnicode text alone: no `/ActualText`, and an
-/// `/ActualText` span inside an element's marked content ends poppler's
-/// reading of it. So each glyph carrying text is drawn on its own, tagged
-/// on its own (see `draw_run`), and the tree takes the pieces in `order`:
-/// the stream is visual, the structure logical.
+/// Glyphs stay in visual order, left to right, which is the order poppler
+/// needs (it sorts characters by position and then reverses right-to-left
+/// lines); MuPDF sees the pen move forward over right-to-left characters
+/// and reverses them too. What both need is one glyph per cluster that
+/// carries all of the cluster's text and covers its whole width: readers
+/// place ActualText at a span's first glyph (MuPDF) or across the span
+/// from its first glyph's origin to its last glyph's end (poppler), and a
+/// dot or vowel mark drawn first or last, at an offset and with no width,
+/// would put the text off the baseline or leave a gap read as a space.
+/// So the widest glyph of each cluster stands for it and takes its whole
+/// advance, and the cluster's other glyphs (Noto Naskh draws the dots of
+/// ب ت ن ي as glyphs of their own, and every vowel mark) are drawn after
+/// the run, at their places, in one span with empty ActualText: they are
+/// ink, not text.
 ///
-/// One glyph per cluster carries the cluster's letters (Noto Naskh draws
-/// the dots of ب ت ن ي and every vowel mark as glyphs of their own): the
-/// widest, which spans the cluster. Each mark after the letters is given
-/// to a blank glyph of no width (`zwsp`) just left of the letter, the
-/// later marks further left, where a page-text reader, reversing the line,
-/// reads it after the letter. The cluster's other glyphs are ink, not
-/// text: drawn after the run in one span with empty text (in `strict`
-/// standards, PDF/UA-1 and PDF/A-2a, which want every glyph to map to a
-/// character, a zero width space, U+200B, which readers and speech pass
-/// over). A glyph standing for several texts (Noto Naskh's dotless ب
-/// stands for ب ت ث ن ي; the blank glyph for every mark) is written
-/// through copies of the font (see [`Copies`]): `copy` is set.
+/// Both readers reverse a right-to-left line character by character, marks
+/// included, so the text of a cluster of several characters in which not
+/// all are strong right-to-left (a letter and its vowel mark) is written
+/// reversed; poppler keeps a cluster of right-to-left letters only (a
+/// ligature) in its own order, so that is left alone. Such a reversed
+/// cluster also gets `zwsp`, a blank glyph of no width, after its base, in
+/// its span: MuPDF matches a span's text against its glyphs' own codes at
+/// both ends, and a last glyph whose code (the letter) ends the text would
+/// make it drop the rest (the mark). Poppler spreads the text from the
+/// base's start to the blank glyph's end, as before.
+///
+/// `strict` standards (PDF/UA-1, PDF/A-2a) want every glyph to map to a
+/// character; there the dots and marks map to a zero width space
+/// (U+200B) at the text's end, which readers and speech pass over.
 fn rtl_glyphs(
     glyphs: &[Glyph],
     text: &str,
@@ -340,83 +267,78 @@ fn rtl_glyphs(
     blank: u16,
     zwsp: u16,
     strict: bool,
-) -> (Vec<RtlGlyph>, String) {
-    // Where each glyph is drawn, from the run's start.
-    let mut at = Vec::with_capacity(glyphs.len());
+) -> (Vec<PdfGlyph>, String) {
+    let mut out = Vec::with_capacity(glyphs.len());
+    let mut ink: Vec<PdfGlyph> = Vec::new();
+    let mut text = text.to_string();
     let mut pen = 0.0;
-    for g in glyphs {
-        at.push(pen + g.dx);
-        pen += g.advance;
-    }
-    let mut clusters: Vec<(Range<usize>, usize)> = Vec::new();
     let mut i = 0;
     while i < glyphs.len() {
         let range = glyphs[i].text.clone();
         let n = glyphs[i..].iter().take_while(|g| g.text == range).count().max(1);
-        let base =
-            (i..i + n).fold(i, |b, k| if glyphs[k].advance > glyphs[b].advance { k } else { b });
-        clusters.push((i..i + n, base));
+        let cluster = &glyphs[i..i + n];
         i += n;
-    }
-    let count = clusters.len();
-    let mut written = String::with_capacity(text.len() + 8);
-    let mut out: Vec<RtlGlyph> = Vec::with_capacity(glyphs.len() + 4);
-    let mut ink: Vec<RtlGlyph> = Vec::new();
-    for (c, (members, base)) in clusters.into_iter().enumerate() {
-        // Logical order: the rightmost cluster first.
-        let rank = count - 1 - c;
-        let g = &glyphs[base];
-        let t = text.get(g.text.clone()).unwrap_or("");
-        let split = t.char_indices().skip(1).find(|&(_, c)| is_mark(c)).map_or(t.len(), |(k, _)| k);
-        let marks: Vec<char> = t[split..].chars().collect();
-        // The marks, rightmost (first) last, then the letters.
-        for (k, &m) in marks.iter().enumerate().rev() {
-            let from = written.len();
-            written.push(m);
-            let mut z = PdfGlyph::new(g, size, blank);
-            (z.id, z.text, z.unit, z.dx, z.dy, z.copy) =
-                (zwsp, from..written.len(), 0.0, 0.0, 0.0, true);
-            let x = at[base] - 0.01 * size * (k + 1) as f32;
-            out.push(RtlGlyph { glyph: z, x, order: Some((rank, k + 1)) });
+        if n == 1 || range.is_empty() {
+            out.push(PdfGlyph::new(&cluster[0], size, blank));
+            pen += cluster[0].advance;
+            continue;
         }
-        let from = written.len();
-        written.push_str(&t[..split]);
-        let mut pg = PdfGlyph::new(g, size, blank);
-        (pg.text, pg.dx, pg.copy) = (from..written.len(), 0.0, true);
-        let order = (!t.is_empty()).then_some((rank, 0));
-        out.push(RtlGlyph { glyph: pg, x: at[base], order });
-        for k in members.filter(|&k| k != base) {
-            let mut pg = PdfGlyph::new(&glyphs[k], size, blank);
-            pg.dx = 0.0;
-            ink.push(RtlGlyph { glyph: pg, x: at[k], order: None });
+        let base =
+            (0..n).fold(0, |b, k| if cluster[k].advance > cluster[b].advance { k } else { b });
+        let strong = |c: char| matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL);
+        let reversed = text
+            .get(range.clone())
+            .is_some_and(|t| t.chars().nth(1).is_some() && !t.chars().all(strong));
+        let mut at = pen;
+        for (k, g) in cluster.iter().enumerate() {
+            let mut pg = PdfGlyph::new(g, size, blank);
+            // Offsets from the pen where this glyph is written: the base at
+            // the cluster's start, the others after the run's end.
+            pg.dx = at + g.dx;
+            if k == base {
+                pg.dx -= pen;
+                pg.unit = cluster.iter().map(|g| g.advance).sum::<f32>() / size;
+                let text = pg.text.clone();
+                out.push(pg);
+                if reversed {
+                    let mut z = PdfGlyph::new(g, size, blank);
+                    (z.id, z.text, z.unit, z.dx, z.dy) = (zwsp, text, 0.0, 0.0, 0.0);
+                    out.push(z);
+                }
+            } else {
+                pg.unit = 0.0;
+                ink.push(pg);
+            }
+            at += g.advance;
         }
-    }
-    if !ink.is_empty() {
-        // An empty span needs two glyphs (one alone would get a plain,
-        // empty ToUnicode entry, which MuPDF reads as its glyph number): a
-        // blank glyph of no width keeps it company.
-        if ink.len() == 1 {
-            let mut b = PdfGlyph::new(&glyphs[0], size, blank);
-            (b.id, b.unit, b.dx, b.dy) = (blank, 0.0, 0.0, 0.0);
-            ink.push(RtlGlyph { glyph: b, x: pen, order: None });
-        }
-        let mut end = written.len()..written.len();
-        if strict {
-            written.push('\u{200B}');
-            end.end = written.len();
-        }
-        for mut g in ink {
-            g.glyph.text = end.clone();
-            out.push(g);
+        pen = at;
+        if reversed {
+            let rev: String = text[range.clone()].chars().rev().collect();
+            text.replace_range(range, &rev);
         }
     }
-    (out, written)
-}
-
-/// Whether `c` is a combining mark (a vowel mark, shadda, tanween): read
-/// after its letter.
-fn is_mark(c: char) -> bool {
-    matches!(unicode_bidi::bidi_class(c), BidiClass::NSM)
+    if ink.is_empty() {
+        return (out, text);
+    }
+    // An empty span needs two glyphs (one alone would get a plain, empty
+    // ToUnicode entry, which MuPDF reads as its glyph number): a blank glyph
+    // of no width keeps it company.
+    if ink.len() == 1 {
+        let mut b = PdfGlyph::new(&glyphs[0], size, blank);
+        (b.id, b.unit, b.dx, b.dy) = (blank, 0.0, pen, 0.0);
+        ink.push(b);
+    }
+    let mut end = text.len()..text.len();
+    if strict {
+        text.push('\u{200B}');
+        end.end = text.len();
+    }
+    for mut g in ink {
+        g.dx -= pen;
+        g.text = end.clone();
+        out.push(g);
+    }
+    (out, text)
 }
 
 /// Glyph advances in whole thousandths of an em, the unit of a PDF text
@@ -445,10 +367,26 @@ mod tests {
         Glyph { id, advance, dx, dy: 0.0, text }
     }
 
+    /// Where each glyph id is drawn, as krilla places it: at the pen plus
+    /// its offset, the pen moving by the advances.
+    fn drawn(glyphs: &[PdfGlyph]) -> Vec<(u16, f32)> {
+        let mut pen = 0.0;
+        let mut out: Vec<(u16, f32)> = glyphs
+            .iter()
+            .map(|g| {
+                let x = pen + g.dx;
+                pen += g.unit * g.size;
+                (g.id, x)
+            })
+            .collect();
+        out.sort_by_key(|g| g.0);
+        out
+    }
+
     #[test]
-    fn rtl_glyphs_stay_in_place_and_are_read_in_logical_order() {
-        // "بُ ن" shaped right to left: ن (base 3, dot 4), then a space (6),
-        // then بُ (dot 2, base 1, damma 5), in visual order.
+    fn rtl_clusters_have_one_glyph_with_their_text_and_width() {
+        // "بُن" shaped right to left: ن (base 3, dot 4), then بُ (base 1,
+        // dot 2, damma 5), in visual order; a space (6) between.
         let text = "بُ ن";
         let glyphs = vec![
             glyph(3, 6.0, 0.0, 5..7),
@@ -459,37 +397,39 @@ mod tests {
             glyph(5, 0.0, -2.5, 0..4),
         ];
         let (out, written) = rtl_glyphs(&glyphs, text, 10.0, 6, 7, false);
-        // Every glyph of the run is drawn where the shaper put it.
-        let mut pen = 0.0;
-        for g in &glyphs {
-            let drawn = out.iter().find(|o| o.glyph.id == g.id).expect("drawn");
-            assert!((drawn.x - (pen + g.dx)).abs() < 1e-4, "{} moved", g.id);
-            pen += g.advance;
+        // Nothing moves on the page.
+        let before: Vec<PdfGlyph> = glyphs.iter().map(|g| PdfGlyph::new(g, 10.0, 6)).collect();
+        let ink: Vec<PdfGlyph> = out.iter().filter(|g| g.id != 7).map(PdfGlyph::clone).collect();
+        let (want, got) = (drawn(&before), drawn(&ink));
+        assert_eq!(want.len(), got.len());
+        for (w, g) in want.iter().zip(&got) {
+            assert!(w.0 == g.0 && (w.1 - g.1).abs() < 1e-4, "{w:?} moved to {g:?}");
         }
-        // The stream is visual: ن, the space, the damma's blank just left
-        // of ب, ب; then the dots and the damma as ink with no text.
-        let ids: Vec<u16> = out.iter().map(|o| o.glyph.id).collect();
-        assert_eq!(ids, vec![3, 6, 7, 1, 4, 2, 5]);
-        let blank = &out[2];
-        assert!(blank.x < out[3].x && blank.glyph.unit == 0.0);
-        assert!(out[4..].iter().all(|o| o.order.is_none() && o.glyph.text.is_empty()));
-        // Read in order, each glyph with its own text: ب, its damma, the
-        // space, ن; the blank and the letters through copies of the font.
-        let mut read: Vec<&RtlGlyph> = out.iter().filter(|o| o.order.is_some()).collect();
-        read.sort_by_key(|o| o.order);
-        let texts: Vec<&str> = read.iter().map(|o| &written[o.glyph.text.clone()]).collect();
-        assert_eq!(texts, vec!["ب", "\u{64f}", " ", "ن"]);
-        assert!(read.iter().all(|o| o.glyph.copy));
+        // The bases come first, in visual order, each with its cluster's
+        // text and whole width; the letter with its mark is written
+        // reversed (readers reverse it back) and its span ends with a
+        // blank glyph (7) of no width at the cluster's end; dots and marks
+        // follow with no text.
+        let with_text: Vec<(u16, &str, f32, f32)> = out
+            .iter()
+            .filter(|g| !g.text.is_empty())
+            .map(|g| (g.id, &written[g.text.clone()], g.unit * g.size, g.dx))
+            .collect();
+        let bu = "\u{64f}ب";
+        let want =
+            vec![(3, "ن", 6.0, 0.0), (6, " ", 2.0, 0.0), (1, bu, 5.0, 0.0), (7, bu, 0.0, 0.0)];
+        assert_eq!(with_text, want);
+        assert!(out[4..].iter().all(|g| g.text.is_empty() && g.unit == 0.0));
+        assert_eq!(out[4..].iter().map(|g| g.id).collect::<Vec<_>>(), vec![4, 2, 5]);
     }
 
     #[test]
-    fn ink_of_strict_standards_maps_to_a_zero_width_space() {
+    fn a_lone_mark_gets_a_blank_companion() {
+        // One empty-text glyph alone would get a plain, empty ToUnicode
+        // entry; two make an ActualText span.
         let glyphs = vec![glyph(3, 6.0, 0.0, 0..2), glyph(4, 0.0, -3.0, 0..2)];
-        let (out, written) = rtl_glyphs(&glyphs, "ن", 10.0, 9, 8, true);
-        // A lone ink glyph gets a blank companion: one glyph alone would
-        // get a plain, empty ToUnicode entry.
-        let ink: Vec<&RtlGlyph> = out.iter().filter(|o| o.order.is_none()).collect();
-        assert_eq!(ink.iter().map(|o| o.glyph.id).collect::<Vec<_>>(), vec![4, 9]);
-        assert!(ink.iter().all(|o| &written[o.glyph.text.clone()] == "\u{200B}"));
+        let (out, _) = rtl_glyphs(&glyphs, "ن", 10.0, 9, 8, false);
+        assert_eq!(out.iter().map(|g| g.id).collect::<Vec<_>>(), vec![3, 4, 9]);
+        assert!(out[1..].iter().all(|g| g.text.is_empty() && g.text == out[2].text));
     }
 }

@@ -413,6 +413,12 @@ impl Warm {
     pub fn words(&self) -> usize {
         self.caches.lock().map_or(0, |c| c.values().map(ShapeCache::words).sum())
     }
+
+    /// How many paragraphs the last run of the jobs set as an earlier run
+    /// had shaped and broken them, in all.
+    pub fn paragraphs_reused(&self) -> usize {
+        self.caches.lock().map_or(0, |c| c.values().map(ShapeCache::paragraphs_reused).sum())
+    }
 }
 
 impl Default for Options {

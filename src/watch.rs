@@ -550,6 +550,12 @@ impl Session {
         self.warm.words()
     }
 
+    /// How many paragraphs the last rebuild took whole (shaped, broken and
+    /// set) from the one before.
+    pub fn paragraphs_reused(&self) -> usize {
+        self.warm.paragraphs_reused()
+    }
+
     /// Builds the jobs that read one of `changed` (every job the first
     /// time, and jobs new to the plan); `progress` as for [`jobs::run`].
     pub fn rebuild(
@@ -691,7 +697,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let st = dir.path().join("s.md");
         let text = "# Stop the raids\n\nWorkers of every city and every trade, unite against \
-                    the raids and the deportations.\n";
+                    the raids and the deportations.\n\nBring your neighbours.\n";
         std::fs::write(&st, text).unwrap();
         let target = Target::Leaflets {
             statements: vec![st.clone()],
@@ -720,6 +726,8 @@ mod tests {
         assert_eq!(build(&mut session, std::slice::from_ref(&st)), 1);
         assert_ne!(std::fs::read(&pdf).unwrap(), cold);
         assert_eq!(session.cached_words(), words + 1, "only the new word was shaped");
+        // The second paragraph was set as before; the first changed.
+        assert_eq!(session.paragraphs_reused(), 1);
         std::fs::write(&st, text).unwrap();
         assert_eq!(build(&mut session, std::slice::from_ref(&st)), 1);
         assert!(std::fs::read(&pdf).unwrap() == cold, "a warm build differs from a cold one");
@@ -727,6 +735,49 @@ mod tests {
         assert!(inputs.contains(&absolute(&st)), "{inputs:?}");
         // The bundled fonts are inside the program: nothing to watch.
         assert!(!inputs.iter().any(|p| p.extension().is_some_and(|e| e == "ttf" || e == "otf")));
+    }
+
+    /// A warm rebuild after an edit and its undoing gives the cold build's
+    /// bytes on layouts that set paragraphs again and again (columns made
+    /// level, balanced, fitted to a page count), with the paragraphs the
+    /// edit left alone taken from the build before.
+    #[test]
+    fn kept_paragraphs_give_the_bytes_of_a_cold_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("statements/2026-01-22-general-strike-against-ice.md");
+        let text = std::fs::read_to_string(shipped).unwrap();
+        let st = dir.path().join("s.md");
+        std::fs::write(&st, &text).unwrap();
+        let layouts = ["letter-2col", "a4-1sheet", "tabloid-3col"];
+        let target = Target::Leaflets {
+            statements: vec![st.clone()],
+            layouts: layouts.iter().map(|l| l.to_string()).collect(),
+            sets: Vec::new(),
+            format: None,
+            out: dir.path().join("out"),
+        };
+        let fonts = FontSearch::new(Vec::new(), true);
+        let mut session = Session::new(target, &fonts, Options::default()).unwrap();
+        let pdfs: Vec<PathBuf> =
+            layouts.iter().map(|l| dir.path().join(format!("out/s-{l}.pdf"))).collect();
+        let build = |session: &mut Session| {
+            let summary = session.rebuild(std::slice::from_ref(&st), &|_| {}).result.unwrap();
+            assert_eq!(summary.failed(), 0, "{:?}", summary.reports);
+            pdfs.iter().map(|p| std::fs::read(p).unwrap()).collect::<Vec<_>>()
+        };
+        let cold = build(&mut session);
+        assert!(text.contains("violence"));
+        std::fs::write(&st, text.replacen("violence", "violencia", 1)).unwrap();
+        let edited = build(&mut session);
+        let reused = session.paragraphs_reused();
+        assert!(reused > 3 * 10, "{reused} paragraphs reused");
+        std::fs::write(&st, &text).unwrap();
+        let warm = build(&mut session);
+        for ((c, w), l) in cold.iter().zip(&warm).zip(layouts) {
+            assert!(c == w, "{l}: a warm build differs from a cold one");
+        }
+        assert!(edited != cold);
     }
 
     #[test]

@@ -71,6 +71,18 @@ fn ragged_loose(items: &[Item], params: &Params, looseness: i32) -> Option<Vec<l
     None
 }
 
+/// The line breaker's parameters for `p` at these measures. Everything
+/// [`Flow::set_paragraph_loose`] makes of a paragraph depends on the
+/// paragraph, these and the looseness alone: paragraphs kept between builds
+/// are found by them (`reuse.rs`).
+pub(super) fn break_params(p: &Paragraph, first_width: f32, width: f32, mode: Mode) -> Params {
+    Params::new(first_width, width, mode)
+        .with_em(p.max_size)
+        .with_loose_demerits(linebreak::LOOSE_DEMERITS)
+        .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
+        .with_endings()
+}
+
 impl<'a, 'b> Flow<'a, 'b> {
     /// How a paragraph may be set to even out columns: a line fewer or
     /// more justified, ragged only a line more.
@@ -187,11 +199,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         mode: Mode,
         looseness: i32,
     ) -> Vec<SetLine> {
-        let params = Params::new(first_width, width, mode)
-            .with_em(p.max_size)
-            .with_loose_demerits(linebreak::LOOSE_DEMERITS)
-            .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
-            .with_endings();
+        let params = break_params(p, first_width, width, mode);
         let loosen = |looseness: i32| match mode {
             Mode::Justify => linebreak::linebreak_loose(&p.items, &params, looseness),
             Mode::Ragged => ragged_loose(&p.items, &params, looseness),
@@ -245,10 +253,10 @@ impl<'a, 'b> Flow<'a, 'b> {
             Some(lines) => lines.clone(),
             None => {
                 let src = self.source(line);
-                let p = self.shaper.paragraph(content, &style, &src)?;
                 let mode =
                     if spec.body.align == Align::Justify { Mode::Justify } else { Mode::Ragged };
-                let lines = self.set_paragraph_loose(&p, frame.width, frame.width, mode, loose);
+                let (w, s) = (frame.width, &style);
+                let lines = self.set_kept(content, s, &src, w, w, mode, loose)?;
                 if let Some(m) = self.memo.as_mut() {
                     m.insert(key, lines.clone());
                 }
@@ -282,8 +290,8 @@ impl<'a, 'b> Flow<'a, 'b> {
             .unwrap_or(spec.body.size * 1.2);
         let style = self.text_style(size, &spec.headings.font, true, false, frame.width);
         let src = self.source(line);
-        let p = self.shaper.paragraph(content, &style, &src)?;
-        let lines = self.set_paragraph(&p, frame.width, frame.width, Mode::Ragged);
+        let w = frame.width;
+        let lines = self.set_kept(content, &style, &src, w, w, Mode::Ragged, 0)?;
         // Heading lines sit on a leading that is a whole multiple of
         // nothing in particular: 1.15 × size reads well for display type.
         let m =

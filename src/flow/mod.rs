@@ -46,6 +46,7 @@ mod line;
 mod masthead;
 mod pair;
 mod place;
+mod reuse;
 #[cfg(test)]
 mod sketch;
 
@@ -55,6 +56,7 @@ use fill::Sheet;
 use line::SetLine;
 use pair::place_pair;
 use place::{column_rules, stack, Bands, Spacing};
+pub(crate) use reuse::SetParagraphs;
 
 /// Tolerance for floating-point comparisons of vertical positions.
 const EPS: f32 = 0.01;

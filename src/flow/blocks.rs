@@ -250,7 +250,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let loose = self.looseness.get(&self.paragraph_no).copied().unwrap_or(0);
         let key = (self.paragraph_no, frame.width.to_bits(), loose);
         let lines = match self.memo.as_ref().and_then(|m| m.get(&key)) {
-            Some(lines) => lines.clone(),
+            Some(lines) => Vec::clone(lines),
             None => {
                 let src = self.source(line);
                 let mode =
@@ -260,7 +260,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                 if let Some(m) = self.memo.as_mut() {
                     m.insert(key, lines.clone());
                 }
-                lines
+                std::sync::Arc::unwrap_or_clone(lines)
             }
         };
         let m = self.body_metrics();
@@ -291,7 +291,15 @@ impl<'a, 'b> Flow<'a, 'b> {
         let style = self.text_style(size, &spec.headings.font, true, false, frame.width);
         let src = self.source(line);
         let w = frame.width;
-        let lines = self.set_kept(content, &style, &src, w, w, Mode::Ragged, 0)?;
+        let lines = std::sync::Arc::unwrap_or_clone(self.set_kept(
+            content,
+            &style,
+            &src,
+            w,
+            w,
+            Mode::Ragged,
+            0,
+        )?);
         // Heading lines sit on a leading that is a whole multiple of
         // nothing in particular: 1.15 × size reads well for display type.
         let m =

@@ -202,7 +202,7 @@ struct Flow<'a, 'b> {
     looseness: feet::Looseness,
     /// Body paragraphs already set, by number, measure and looseness, while
     /// [`Flow::even_out`] sets the body again and again (`None` otherwise).
-    memo: Option<HashMap<(usize, u32, i32), Vec<SetLine>>>,
+    memo: Option<HashMap<(usize, u32, i32), std::sync::Arc<Vec<SetLine>>>>,
     column_width: f32,
     /// Pictures are set at this share of their size (1 but when fitting).
     picture_scale: f32,

@@ -57,7 +57,7 @@ struct Shaped {
 struct Set {
     params: Params,
     looseness: i32,
-    lines: Vec<SetLine>,
+    lines: Arc<Vec<SetLine>>,
     used: bool,
 }
 
@@ -126,7 +126,8 @@ fn bucket(content: &[Inline], style: &str) -> u64 {
 impl Flow<'_, '_> {
     /// Shapes `content` in `style` and sets it as
     /// [`Flow::set_paragraph_loose`] does, or takes both from an earlier
-    /// build (see the module docs).
+    /// build (see the module docs). Shared, so that the flow's own memo
+    /// keeps the lines without a copy.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn set_kept(
         &mut self,
@@ -137,10 +138,10 @@ impl Flow<'_, '_> {
         width: f32,
         mode: Mode,
         looseness: i32,
-    ) -> Result<Vec<SetLine>> {
+    ) -> Result<Arc<Vec<SetLine>>> {
         if !self.shaper.set_paragraphs.on {
             let p = self.shaper.paragraph(content, style, src)?;
-            return Ok(self.set_paragraph_loose(&p, first_width, width, mode, looseness));
+            return Ok(Arc::new(self.set_paragraph_loose(&p, first_width, width, mode, looseness)));
         }
         let style_key = format!("{style:?}");
         let key = bucket(content, &style_key);
@@ -157,7 +158,8 @@ impl Flow<'_, '_> {
                 let p = self.shaper.paragraph(content, style, src)?;
                 if self.shaper.warnings.len() != warned {
                     // Told again by every build: not kept.
-                    return Ok(self.set_paragraph_loose(&p, first_width, width, mode, looseness));
+                    let lines = self.set_paragraph_loose(&p, first_width, width, mode, looseness);
+                    return Ok(Arc::new(lines));
                 }
                 let p = Arc::new(p);
                 self.shaper.set_paragraphs.shaped.entry(key).or_default().push(Shaped {
@@ -181,7 +183,8 @@ impl Flow<'_, '_> {
                 return Ok(lines);
             }
         }
-        let lines = self.set_paragraph_loose(&paragraph, first_width, width, mode, looseness);
+        let lines =
+            Arc::new(self.set_paragraph_loose(&paragraph, first_width, width, mode, looseness));
         if let Some(s) = self.shaper.set_paragraphs.entry(key, &paragraph) {
             s.set.push(Set { params, looseness, lines: lines.clone(), used: true });
         }

@@ -645,6 +645,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jobs::Layout;
     use std::sync::atomic::{AtomicBool, Ordering};
 
     /// Waits for the next wake, failing the test after a few seconds.
@@ -737,10 +738,10 @@ mod tests {
         assert!(!inputs.iter().any(|p| p.extension().is_some_and(|e| e == "ttf" || e == "otf")));
     }
 
-    /// A warm rebuild after an edit and its undoing gives the cold build's
-    /// bytes on layouts that set paragraphs again and again (columns made
-    /// level, balanced, fitted to a page count), with the paragraphs the
-    /// edit left alone taken from the build before.
+    /// Warm rebuilds give the bytes of builds that keep nothing, on layouts
+    /// that set paragraphs again and again (columns made level, balanced,
+    /// fitted to a page count), with the paragraphs an edit left alone taken
+    /// from the build before.
     #[test]
     fn kept_paragraphs_give_the_bytes_of_a_cold_build() {
         let dir = tempfile::tempdir().unwrap();
@@ -748,36 +749,47 @@ mod tests {
             .join("statements/2026-01-22-general-strike-against-ice.md");
         let text = std::fs::read_to_string(shipped).unwrap();
         let st = dir.path().join("s.md");
-        std::fs::write(&st, &text).unwrap();
         let layouts = ["letter-2col", "a4-1sheet", "tabloid-3col"];
         let target = Target::Leaflets {
             statements: vec![st.clone()],
             layouts: layouts.iter().map(|l| l.to_string()).collect(),
             sets: Vec::new(),
             format: None,
-            out: dir.path().join("out"),
+            out: dir.path().join("warm"),
         };
         let fonts = FontSearch::new(Vec::new(), true);
+        let book = fonts.load().unwrap();
         let mut session = Session::new(target, &fonts, Options::default()).unwrap();
-        let pdfs: Vec<PathBuf> =
-            layouts.iter().map(|l| dir.path().join(format!("out/s-{l}.pdf"))).collect();
-        let build = |session: &mut Session| {
-            let summary = session.rebuild(std::slice::from_ref(&st), &|_| {}).result.unwrap();
-            assert_eq!(summary.failed(), 0, "{:?}", summary.reports);
-            pdfs.iter().map(|p| std::fs::read(p).unwrap()).collect::<Vec<_>>()
+        let read = |folder: &str| -> Vec<Vec<u8>> {
+            let pdf = |l: &str| dir.path().join(format!("{folder}/s-{l}.pdf"));
+            layouts.iter().map(|l| std::fs::read(pdf(l)).unwrap()).collect()
         };
-        let cold = build(&mut session);
-        assert!(text.contains("violence"));
-        std::fs::write(&st, text.replacen("violence", "violencia", 1)).unwrap();
-        let edited = build(&mut session);
-        let reused = session.paragraphs_reused();
-        assert!(reused > 3 * 10, "{reused} paragraphs reused");
+        // The statement as it is now, built warm and built with nothing kept.
+        let mut both = |session: &mut Session| {
+            let warm = session.rebuild(std::slice::from_ref(&st), &|_| {}).result.unwrap();
+            assert_eq!(warm.failed(), 0, "{:?}", warm.reports);
+            let loaded = layouts.iter().map(|l| Layout::load(l, &[])).collect();
+            let plan =
+                Plan::for_folder(vec![st.clone()], loaded, &dir.path().join("cold"), true).unwrap();
+            let cold = jobs::run(&plan, &book, &Options::default(), &|_| {});
+            assert_eq!(cold.failed(), 0, "{:?}", cold.reports);
+            let (warm, cold) = (read("warm"), read("cold"));
+            for ((w, c), l) in warm.iter().zip(&cold).zip(layouts) {
+                assert!(w == c, "{l}: a warm build differs from a cold one");
+            }
+            warm
+        };
         std::fs::write(&st, &text).unwrap();
-        let warm = build(&mut session);
-        for ((c, w), l) in cold.iter().zip(&warm).zip(layouts) {
-            assert!(c == w, "{l}: a warm build differs from a cold one");
+        let first = both(&mut session);
+        assert!(text.contains("violence"));
+        for edit in ["violencia", "violence and repression"] {
+            std::fs::write(&st, text.replacen("violence", edit, 1)).unwrap();
+            assert!(both(&mut session) != first);
+            let reused = session.paragraphs_reused();
+            assert!(reused > 3 * 10, "{reused} paragraphs reused");
         }
-        assert!(edited != cold);
+        std::fs::write(&st, &text).unwrap();
+        assert!(both(&mut session) == first);
     }
 
     #[test]

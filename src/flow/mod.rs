@@ -21,6 +21,8 @@
 //! - `balance.rs`: the last page's columns made to end level;
 //! - `pair.rs`: two statements side by side;
 //! - `place.rs`: units stacked on a page at their final positions;
+//! - `reuse.rs`: paragraphs shaped and set by an earlier build, kept for
+//!   the next (`handbill watch`);
 //! - [`fit`]: the body size that fills a page count, found by flowing the
 //!   text again at other sizes (the shaper's cache makes that cheap).
 

@@ -765,7 +765,7 @@ mod tests {
             layouts.iter().map(|l| std::fs::read(pdf(l)).unwrap()).collect()
         };
         // The statement as it is now, built warm and built with nothing kept.
-        let mut both = |session: &mut Session| {
+        let both = |session: &mut Session| {
             let warm = session.rebuild(std::slice::from_ref(&st), &|_| {}).result.unwrap();
             assert_eq!(warm.failed(), 0, "{:?}", warm.reports);
             let loaded = layouts.iter().map(|l| Layout::load(l, &[])).collect();

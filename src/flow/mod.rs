@@ -183,6 +183,10 @@ struct Frame {
     quote_depth: usize,
 }
 
+/// A paragraph's lines, shared by the memo below and the paragraphs kept
+/// between builds (`reuse.rs`).
+type SharedLines = std::sync::Arc<Vec<SetLine>>;
+
 /// One statement being laid out: what it is set with, and what it has
 /// made so far. The shaper is its own for the while (see [`with_flow`]).
 struct Flow<'a, 'b> {
@@ -204,7 +208,7 @@ struct Flow<'a, 'b> {
     looseness: feet::Looseness,
     /// Body paragraphs already set, by number, measure and looseness, while
     /// [`Flow::even_out`] sets the body again and again (`None` otherwise).
-    memo: Option<HashMap<(usize, u32, i32), std::sync::Arc<Vec<SetLine>>>>,
+    memo: Option<HashMap<(usize, u32, i32), SharedLines>>,
     column_width: f32,
     /// Pictures are set at this share of their size (1 but when fitting).
     picture_scale: f32,

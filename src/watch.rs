@@ -494,6 +494,8 @@ pub struct Session {
     warm: Arc<Warm>,
     /// Each output's font files, from its last successful build.
     fonts: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Each output's picture files, likewise.
+    pictures: HashMap<PathBuf, Vec<PathBuf>>,
     /// Every output built at least once.
     seen: HashSet<PathBuf>,
     /// Every input read so far (absolute): what to watch.
@@ -524,6 +526,7 @@ impl Session {
             options,
             warm,
             fonts: HashMap::new(),
+            pictures: HashMap::new(),
             seen: HashSet::new(),
             inputs,
             layouts: KeptLayouts::default(),
@@ -603,6 +606,7 @@ impl Session {
             reads.extend(job.second.map(|s| absolute(&statements[s])));
             reads.extend(layout_files[job.layout].iter().cloned());
             reads.extend(self.fonts.get(&job.output).into_iter().flatten().map(|f| absolute(f)));
+            reads.extend(self.pictures.get(&job.output).into_iter().flatten().map(|f| absolute(f)));
             let dirty = everything
                 || fonts_reloaded && !self.fonts.contains_key(&job.output)
                 || !self.seen.contains(&job.output)
@@ -617,6 +621,8 @@ impl Session {
             if let Ok(built) = &r.result {
                 self.inputs.extend(built.fonts.iter().map(|f| absolute(f)));
                 self.fonts.insert(r.output.clone(), built.fonts.clone());
+                self.inputs.extend(built.pictures.iter().map(|f| absolute(f)));
+                self.pictures.insert(r.output.clone(), built.pictures.clone());
             }
         }
         Rebuild {

@@ -174,6 +174,25 @@ fn every_kind_of_save_is_rebuilt_once() {
 }
 
 #[test]
+fn a_picture_saved_again_is_rebuilt() {
+    let dir = tempfile::tempdir().expect("temp");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sample/badge.png");
+    let badge = std::fs::read(sample).expect("the sample badge");
+    std::fs::write(dir.path().join("badge.png"), &badge).expect("write");
+    let text = format!("{}\n![The union's badge](badge.png)\n", statement("pictured"));
+    std::fs::write(dir.path().join("pic.md"), text).expect("write");
+    let mut w = Watch::start(dir.path(), &["pic.md", "--layout", "letter-2col", "--out", "out"]);
+    let l = w.line();
+    assert!(l.starts_with("wrote out/pic-letter-2col.pdf"), "{l}");
+    // Saved by rename, as an image editor might.
+    std::fs::write(dir.path().join(".badge.png.tmp"), &badge).expect("write");
+    std::fs::rename(dir.path().join(".badge.png.tmp"), dir.path().join("badge.png"))
+        .expect("rename");
+    let l = w.line();
+    assert!(l.starts_with("badge.png changed: wrote out/pic-letter-2col.pdf"), "{l}");
+}
+
+#[test]
 fn a_campaign_rebuilds_only_the_jobs_whose_inputs_changed() {
     let dir = tempfile::tempdir().expect("temp");
     std::fs::write(dir.path().join("a.md"), statement("alpha")).expect("write");

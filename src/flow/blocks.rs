@@ -77,6 +77,18 @@ fn ragged_loose(items: &[Item], params: &Params, looseness: i32) -> Option<Vec<l
     None
 }
 
+/// The line breaker's parameters for `p` at these measures. Everything
+/// [`Flow::set_paragraph_loose`] makes of a paragraph depends on the
+/// paragraph, these and the looseness alone: paragraphs kept between builds
+/// are found by them (`reuse.rs`).
+pub(super) fn break_params(p: &Paragraph, first_width: f32, width: f32, mode: Mode) -> Params {
+    Params::new(first_width, width, mode)
+        .with_em(p.max_size)
+        .with_loose_demerits(linebreak::LOOSE_DEMERITS)
+        .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
+        .with_endings()
+}
+
 impl<'a, 'b> Flow<'a, 'b> {
     /// How a paragraph may be set to even out columns: a line fewer or
     /// more justified, ragged only a line more.
@@ -196,11 +208,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         mode: Mode,
         looseness: i32,
     ) -> Vec<SetLine> {
-        let params = Params::new(first_width, width, mode)
-            .with_em(p.max_size)
-            .with_loose_demerits(linebreak::LOOSE_DEMERITS)
-            .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
-            .with_endings();
+        let params = break_params(p, first_width, width, mode);
         let loosen = |looseness: i32| match mode {
             Mode::Justify => linebreak::linebreak_loose(&p.items, &params, looseness),
             Mode::Ragged => ragged_loose(&p.items, &params, looseness),
@@ -276,17 +284,25 @@ impl<'a, 'b> Flow<'a, 'b> {
         let lines = match self.memo.as_ref().and_then(|m| Some(m.lines_for(m.lines.get(&key)?))) {
             Some(lines) => lines,
             None => {
-                let p = self.shaped(content, &style, line, frame.width)?;
                 let mode =
                     if spec.body.align == Align::Justify { Mode::Justify } else { Mode::Ragged };
-                let lines = self.set_paragraph_loose(&p, frame.width, frame.width, mode, loose);
+                let w = frame.width;
+                // A watch keeps paragraphs between builds (`reuse.rs`);
+                // otherwise a paragraph the searches try is kept shaped.
+                let lines = if self.shaper.set_paragraphs.on {
+                    let src = self.source(line);
+                    self.set_kept(content, &style, &src, w, w, mode, loose)?
+                } else {
+                    let p = self.shaped(content, &style, line, w)?;
+                    std::sync::Arc::new(self.set_paragraph_loose(&p, w, w, mode, loose))
+                };
                 match self.memo.as_mut() {
                     Some(m) => {
                         let out = m.lines_for(&lines);
                         m.lines.insert(key, lines);
                         out
                     }
-                    None => lines,
+                    None => std::sync::Arc::unwrap_or_clone(lines),
                 }
             }
         };
@@ -322,15 +338,15 @@ impl<'a, 'b> Flow<'a, 'b> {
             Some(lines) => lines,
             None => {
                 let src = self.source(line);
-                let p = self.shaper.paragraph(content, &style, &src)?;
-                let lines = self.set_paragraph(&p, frame.width, frame.width, Mode::Ragged);
+                let w = frame.width;
+                let lines = self.set_kept(content, &style, &src, w, w, Mode::Ragged, 0)?;
                 match self.memo.as_mut() {
                     Some(m) => {
                         let out = m.lines_for(&lines);
                         m.lines.insert(key, lines);
                         out
                     }
-                    None => lines,
+                    None => std::sync::Arc::unwrap_or_clone(lines),
                 }
             }
         };

@@ -21,6 +21,8 @@
 //! - `balance.rs`: the last page's columns made to end level;
 //! - `pair.rs`: two statements side by side;
 //! - `place.rs`: units stacked on a page at their final positions;
+//! - `reuse.rs`: paragraphs shaped and set by an earlier build, kept for
+//!   the next (`handbill watch`);
 //! - [`fit`]: the body size that fills a page count, found by flowing the
 //!   text again at other sizes (the shaper's cache makes that cheap).
 
@@ -46,6 +48,7 @@ mod line;
 mod masthead;
 mod pair;
 mod place;
+mod reuse;
 #[cfg(test)]
 mod sketch;
 mod span;
@@ -56,6 +59,7 @@ use fill::Sheet;
 use line::SetLine;
 use pair::place_pair;
 use place::{column_rules, stack, Bands, Spacing};
+pub(crate) use reuse::SetParagraphs;
 
 /// Tolerance for floating-point comparisons of vertical positions.
 const EPS: f32 = 0.01;
@@ -120,7 +124,7 @@ fn with_flow<'b, T>(
 struct Memo {
     /// Lines of body paragraphs and headings, by number, measure and
     /// looseness.
-    lines: HashMap<(usize, u32, i32), Vec<SetLine>>,
+    lines: HashMap<(usize, u32, i32), SharedLines>,
     /// Shaped body paragraphs the searches tried, by number and measure: a
     /// paragraph tried a line tighter, then looser, is shaped once.
     shaped: HashMap<(usize, u32), std::rc::Rc<crate::shape::Paragraph>>,
@@ -219,6 +223,10 @@ struct Frame {
     /// Quotations it is nested in.
     quote_depth: usize,
 }
+
+/// A paragraph's lines, shared by the memo below and the paragraphs kept
+/// between builds (`reuse.rs`).
+type SharedLines = std::sync::Arc<Vec<SetLine>>;
 
 /// One statement being laid out: what it is set with, and what it has
 /// made so far. The shaper is its own for the while (see [`with_flow`]).

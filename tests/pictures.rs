@@ -246,6 +246,37 @@ fn the_masthead_logo_is_the_layouts_or_the_events() {
     assert!(e.contains("flyer.toml") && e.contains("picture `west.png` cannot be read"), "{e}");
 }
 
+/// A logo named by a layout that another extends is found beside the file
+/// that names it, not beside the layout built on it.
+#[test]
+fn a_logo_is_relative_to_the_layout_that_names_it() {
+    use handbill::pages::Element;
+    let dir = temp();
+    write(dir.path(), "brand/mark.png", png(300, 100, [0, 90, 160, 255]));
+    write(
+        dir.path(),
+        "brand/base.toml",
+        "extends = \"letter-2col\"\n[masthead]\nlogo = \"mark.png\"\nlogo-size = \"0.5in\"\n",
+    );
+    let layout = write(
+        dir.path(),
+        "events/east.toml",
+        "extends = \"../brand/base.toml\"\n[footer]\ntext = \"Call us\"\n",
+    );
+    let st = handbill::statement::parse(Path::new("s.md"), "# Rally\n\nCome on Saturday.\n")
+        .expect("statement");
+    let spec = handbill::spec::load(layout.to_str().expect("path"), &[]).expect("layout");
+    let (doc, _) =
+        handbill::typeset(&st, &spec, common::book(), &handbill::Vars::new()).expect("typeset");
+    let logo = doc.pages[0].elements.iter().find_map(|e| match e {
+        Element::Image { h, picture, .. } => Some((picture.name.clone(), *h)),
+        _ => None,
+    });
+    let (name, h) = logo.expect("the base layout's logo on page 1");
+    assert!(name.ends_with("mark.png"), "{name}");
+    assert!((h - 36.0).abs() < 0.01, "{h}");
+}
+
 /// Fitting to a page count makes pictures smaller (down to
 /// `images.fit-scale`) before it makes the type smaller.
 #[test]

@@ -394,6 +394,24 @@ fn normalize(table: &mut Table, origins: &mut Origins, dir: Option<&Path>) -> Re
     Ok(())
 }
 
+/// A logo named by a layout that another extends is relative to its own
+/// file, while logos are looked up from the top layout's folder: such a
+/// path is made absolute here. One with a placeholder (`{event.logo}`) is
+/// the event's and stays as it is.
+fn anchor_logos(table: &mut Table, dir: Option<&Path>) {
+    let Some(dir) = dir else { return };
+    for section in ["masthead", "footer"] {
+        let Some(Value::Table(t)) = table.get_mut(section) else { continue };
+        let Some(Value::String(logo)) = t.get_mut("logo") else { continue };
+        if logo.is_empty() || logo.contains('{') || Path::new(logo.as_str()).is_absolute() {
+            continue;
+        }
+        if let Ok(abs) = std::path::absolute(dir.join(logo.as_str())) {
+            *logo = abs.to_string_lossy().into_owned();
+        }
+    }
+}
+
 /// CSS-style margin shorthand: 1 to 4 lengths → top, right, bottom, left.
 fn split_margin(v: &Value) -> Option<[Value; 4]> {
     let Value::String(s) = v else { return Some([v.clone(), v.clone(), v.clone(), v.clone()]) };
@@ -459,11 +477,12 @@ pub(crate) fn load(top: Source, sets: &[String]) -> Result<Loaded> {
     let mut table = Table::new();
     let mut origins = Origins::new();
     let last = chain.len() - 1;
-    for (i, (_, mut parsed)) in chain.into_iter().enumerate().rev() {
+    for (i, (src, mut parsed)) in chain.into_iter().enumerate().rev() {
         // A name describes its own file, not the layouts built on it.
         if i != 0 {
             parsed.table.remove("name");
             parsed.table.remove("description");
+            anchor_logos(&mut parsed.table, src.dir());
         }
         if i == last {
             table = parsed.table;

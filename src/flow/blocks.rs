@@ -267,6 +267,25 @@ impl<'a, 'b> Flow<'a, 'b> {
         Ok(p)
     }
 
+    /// Lines kept under `key` while the searches set the body again and
+    /// again (see [`super::Memo`]), as a setting pushes them.
+    fn remembered(&self, key: (usize, u32, i32)) -> Option<Vec<SetLine>> {
+        self.memo.as_ref().and_then(|m| Some(m.lines_for(m.lines.get(&key)?)))
+    }
+
+    /// Keeps `lines` under `key` when the flow keeps lines, and gives them
+    /// as a setting pushes them.
+    fn remember(&mut self, key: (usize, u32, i32), lines: super::SharedLines) -> Vec<SetLine> {
+        match self.memo.as_mut() {
+            Some(m) => {
+                let out = m.lines_for(&lines);
+                m.lines.insert(key, lines);
+                out
+            }
+            None => std::sync::Arc::unwrap_or_clone(lines),
+        }
+    }
+
     pub(super) fn paragraph(
         &mut self,
         content: &[Inline],
@@ -281,7 +300,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         style.indent = spec.body.first_line_indent;
         let loose = self.looseness.get(&self.paragraph_no).copied().unwrap_or(0);
         let key = (self.paragraph_no, frame.width.to_bits(), loose);
-        let lines = match self.memo.as_ref().and_then(|m| Some(m.lines_for(m.lines.get(&key)?))) {
+        let lines = match self.remembered(key) {
             Some(lines) => lines,
             None => {
                 let mode =
@@ -296,14 +315,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                     let p = self.shaped(content, &style, line, w)?;
                     std::sync::Arc::new(self.set_paragraph_loose(&p, w, w, mode, loose))
                 };
-                match self.memo.as_mut() {
-                    Some(m) => {
-                        let out = m.lines_for(&lines);
-                        m.lines.insert(key, lines);
-                        out
-                    }
-                    None => std::sync::Arc::unwrap_or_clone(lines),
-                }
+                self.remember(key, lines)
             }
         };
         let m = self.body_metrics();
@@ -334,20 +346,13 @@ impl<'a, 'b> Flow<'a, 'b> {
         let style = self.text_style(size, &spec.headings.font, true, false, frame.width);
         // Headings are never set looser: one setting serves every pass.
         let key = (self.paragraph_no, frame.width.to_bits(), 0);
-        let lines = match self.memo.as_ref().and_then(|m| Some(m.lines_for(m.lines.get(&key)?))) {
+        let lines = match self.remembered(key) {
             Some(lines) => lines,
             None => {
                 let src = self.source(line);
                 let w = frame.width;
                 let lines = self.set_kept(content, &style, &src, w, w, Mode::Ragged, 0)?;
-                match self.memo.as_mut() {
-                    Some(m) => {
-                        let out = m.lines_for(&lines);
-                        m.lines.insert(key, lines);
-                        out
-                    }
-                    None => std::sync::Arc::unwrap_or_clone(lines),
-                }
+                self.remember(key, lines)
             }
         };
         // Heading lines sit on a leading that is a whole multiple of

@@ -473,15 +473,20 @@ fn bare(w: &str) -> String {
 /// way `pdfmetrics.py` measures the PDF. Inter-word gaps are the space
 /// glyphs' widths in em, on justified lines (not a paragraph's last) of
 /// three words or more; a line is loose when its mean gap exceeds 1.6
-/// times the median gap; a hyphenated line is one that splits a word whose
+/// times the median gap, tight when it is under 0.7 times the median; the
+/// jump is the mean change of the mean gap from one measured line to the
+/// next; a hyphenated line is one that splits a word whose
 /// first part is not a word of the statement itself.
 #[derive(Debug)]
 struct Figures {
     /// Gaps in em: 95th percentile and largest (0 without justified lines).
     p95: f32,
     max: f32,
-    /// Share of loose lines among the measured ones.
+    /// Share of loose and of tight lines among the measured ones.
     loose: f32,
+    tight: f32,
+    /// Mean change of a line's mean gap from the line before, in em.
+    jump: f32,
     /// Share of hyphenated lines, and the most in a row.
     hyphenated: f32,
     ladder: usize,
@@ -536,6 +541,7 @@ fn figures(
                 }
                 if !g.is_empty() {
                     means.push(g.iter().sum::<f32>() / g.len() as f32);
+                    if std::env::var("DBG_LOOSE").is_ok() && g.iter().sum::<f32>() / g.len() as f32 > 0.376 { eprintln!("LOOSE {} {:?} {:.3} ratio {:.2} `{}`", l.paragraph, doc.body_size, g.iter().sum::<f32>() / g.len() as f32, l.ratio, l.text); }
                     gaps.extend(g);
                 }
             }
@@ -545,10 +551,14 @@ fn figures(
     let at = |q: f32| gaps.get((q * (gaps.len().max(1) - 1) as f32) as usize).copied();
     let median = at(0.5).unwrap_or(0.0);
     let loose = means.iter().filter(|&&m| m > 1.6 * median).count() as f32;
+    let tight = means.iter().filter(|&&m| m < 0.7 * median).count() as f32;
+    let jumps: Vec<f32> = means.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
     Figures {
         p95: at(0.95).unwrap_or(0.0),
         max: gaps.last().copied().unwrap_or(0.0),
         loose: loose / means.len().max(1) as f32,
+        tight: tight / means.len().max(1) as f32,
+        jump: jumps.iter().sum::<f32>() / jumps.len().max(1) as f32,
         hyphenated: hyphenated as f32 / lines.max(1) as f32,
         ladder: longest,
         justified: means.len(),
@@ -578,10 +588,13 @@ fn justification_figures_on_the_reference_layout() {
         let f = figures(&doc, &st, true);
         let name = &st.name;
         eprintln!(
-            "{name}: p95 {:.3} max {:.3} loose {:.2} % hyphenated {:.2} % ladder {}",
+            "{name}: p95 {:.3} max {:.3} loose {:.2} % tight {:.2} % jump {:.3} \
+             hyphenated {:.2} % ladder {}",
             f.p95,
             f.max,
             100.0 * f.loose,
+            100.0 * f.tight,
+            f.jump,
             100.0 * f.hyphenated,
             f.ladder
         );
@@ -609,11 +622,13 @@ fn typesetting_figures_on_every_layout() {
             let justified = sp.body.align == handbill::spec::Align::Justify;
             let f = figures(&doc, &st, justified);
             eprintln!(
-                "{case}: p95 {:.3} max {:.3} loose {:.1} % hyphenated {:.1} % ladder {} \
-                 shortest line {:.0} %",
+                "{case}: p95 {:.3} max {:.3} loose {:.1} % tight {:.1} % jump {:.3} \
+                 hyphenated {:.1} % ladder {} shortest line {:.0} %",
                 f.p95,
                 f.max,
                 100.0 * f.loose,
+                100.0 * f.tight,
+                f.jump,
                 100.0 * f.hyphenated,
                 f.ladder,
                 100.0 * f.shortest.0

@@ -12,22 +12,6 @@
 //! if even that finds nothing (it can when the hyphen rule forbids every way
 //! through).
 
-/// TEMPORARY tuning hook: `HB_TUNE="name=value,..."`.
-pub fn tune(name: &str, default: f64) -> f64 {
-    static MAP: std::sync::OnceLock<Vec<(String, f64)>> = std::sync::OnceLock::new();
-    let map = MAP.get_or_init(|| {
-        std::env::var("HB_TUNE")
-            .unwrap_or_default()
-            .split(',')
-            .filter_map(|kv| {
-                let (k, v) = kv.split_once('=')?;
-                Some((k.trim().to_string(), v.trim().parse().ok()?))
-            })
-            .collect()
-    });
-    map.iter().find(|(k, _)| k == name).map_or(default, |(_, v)| *v)
-}
-
 /// Penalty at or above which a break is forbidden.
 pub const INFINITY: f32 = 10_000.0;
 
@@ -105,32 +89,12 @@ const FITNESS_DEMERITS: f64 = 3_000.0;
 /// (its spaces about 1.6 times the page's typical space, where a reader
 /// sees a gap) and costs [`Params::loose_demerits`] on top of its badness.
 const LOOSE_RATIO: f64 = 1.0;
-/// A value for [`Params::loose_demerits`], [`Params::tight_demerits`] and
-/// [`Params::space_demerits`], tuned together with the shaping stage's
-/// hyphen penalty (700, demerits 4.9 × 10⁵) on the five reference seeds
-/// (two columns of 26 em) and the statements in letter-2col. The four set
-/// how many hyphens buy how even a paragraph: means over the seeds, as
-/// (hyphen penalty, space, tight demerits in thousands) → hyphenated lines
-/// %, gap p95 em, tight lines %, line-to-line change of the mean gap em:
-/// (700, 300, 200) → 9.7, 0.345, 2.5, 0.050;
-/// (700, 500, 200) → 10.3, 0.339, 2.8, 0.049;
-/// (600, 500, 300) → 11.5, 0.338, 1.6, 0.048;
-/// (550, 1000, 300) → 13.6, 0.323, 1.3, 0.043.
-/// The first keeps the hyphens where they were before spaces were charged
-/// (9.9 %) and every statement within the hyphen limit of the
-/// reference-layout test; the last is as even as LuaTeX with microtype
-/// (at 14.5 % hyphenated lines) but hyphenates 18 % of the lines of the
-/// statement of short paragraphs.
-pub const LOOSE_DEMERITS: f32 = 300_000.0;
-/// A value for [`Params::tight_demerits`]; see [`LOOSE_DEMERITS`].
-pub const TIGHT_DEMERITS: f32 = 200_000.0;
-/// A value for [`Params::space_demerits`]: spaces a tenth off natural cost
-/// 3 000 (about what badness adds to a line at ratio 0.75), at 0.3 off
-/// 27 000. See [`LOOSE_DEMERITS`]; against no such cost, at the same
-/// penalties, means over the seeds: gap p95 0.368 → 0.345 em, loose lines
-/// 5.0 → 2.5 %, line-to-line change 0.059 → 0.050 em, tight lines 2.2 →
-/// 2.5 %, hyphenated lines 8.1 → 9.7 %.
-pub const SPACE_DEMERITS: f32 = 300_000.0;
+/// A value for [`Params::loose_demerits`] fit for hyphen penalties of about
+/// 375 (demerits about 1.4 × 10⁵), tuned with them on the sample statements.
+pub const LOOSE_DEMERITS: f32 = 100_000.0;
+/// A value for [`Params::tight_demerits`], tuned with [`LOOSE_DEMERITS`]:
+/// 120 000 and more gave back the hyphens the extra shrink saves.
+pub const TIGHT_DEMERITS: f32 = 60_000.0;
 /// Not in the paper (TeX's `\parfillskip` has no minimum): a last line ending
 /// shorter than this share of the measure costs up to
 /// [`SHORT_LAST_LINE_DEMERITS`], in proportion to the shortfall.
@@ -216,29 +180,6 @@ pub struct Params {
     /// another break exists (see [`Params::with_endings`]); off in the
     /// paper.
     pub endings: bool,
-    /// Justified mode: the share of a word's width that the glue after it
-    /// carries, in its stretch and in its shrink, as glyph expansion (0 if
-    /// the glue is all space). Every box of a line, and an added hyphen,
-    /// may take that share, the last word's included (its glue is dropped
-    /// at the break); the words take the adjustment first, as pdfTeX's font
-    /// expansion does, and the line is judged by what is left for its
-    /// spaces.
-    pub expansion: f32,
-    /// Justified mode: demerits per line, times the square of the relative
-    /// change of its spaces (0.1 for spaces a tenth wider or narrower than
-    /// natural), 0 in the paper. Badness charges little below ratio 1; this
-    /// keeps the spaces near natural wherever the words' expansion and a
-    /// hyphen now and then allow it, so that neighbouring lines look alike.
-    pub space_demerits: f32,
-    /// Justified mode: demerits per line, times the square of the change
-    /// of its spaces' relative width from the line before (see
-    /// [`Params::space_demerits`]), 0 in the paper: a finer
-    /// `\adjdemerits`.
-    pub jump_demerits: f32,
-    /// Justified mode: the share of a paragraph's lines that may end in an
-    /// inserted hyphen before the breaker tries again with hyphens dearer
-    /// (0: never).
-    pub hyphen_budget: f32,
 }
 
 impl Params {
@@ -256,35 +197,7 @@ impl Params {
             tight_demerits: 0.0,
             tight_ratio: -1.0,
             endings: false,
-            expansion: 0.0,
-            space_demerits: 0.0,
-            jump_demerits: 0.0,
-            hyphen_budget: 0.0,
         }
-    }
-
-    /// Tells the breaker which share of the glue is the words' expansion
-    /// (see [`Params::expansion`]).
-    pub fn with_expansion(self, expansion: f32) -> Self {
-        Self { expansion, ..self }
-    }
-
-    /// Sets the demerits of a change of the spaces from one line to the
-    /// next (see [`Params::jump_demerits`]).
-    pub fn with_jump_demerits(self, jump_demerits: f32) -> Self {
-        Self { jump_demerits, ..self }
-    }
-
-    /// Sets the share of lines that may end in an inserted hyphen (see
-    /// [`Params::hyphen_budget`]).
-    pub fn with_hyphen_budget(self, hyphen_budget: f32) -> Self {
-        Self { hyphen_budget, ..self }
-    }
-
-    /// Sets the demerits of spaces off their natural width (see
-    /// [`Params::space_demerits`]).
-    pub fn with_space_demerits(self, space_demerits: f32) -> Self {
-        Self { space_demerits, ..self }
     }
 
     /// Charges a paragraph's last line holding only the end of a hyphenated
@@ -360,27 +273,12 @@ pub fn linebreak(items: &[Item], params: &Params) -> Vec<Break> {
         return greedy(items, params);
     }
     let mut breaker = Breaker::new(items, params);
-    let lines = breaker.width[items.len()] / f64::from(params.width.max(1.0));
-    if params.mode == Mode::Justify && params.expansion > 0.0 && lines < tune("shortl", 0.0) {
-        breaker.hyphen_demerits = tune("shortpen", 0.0) * (1.0 - lines / tune("shortl", 1.0));
-    }
-    let Some(mut best) = breaker.best() else { return greedy(items, params) };
-    let budget = f64::from(params.hyphen_budget);
-    if budget > 0.0 {
-        let hyphens = |b: &[Break]| b.iter().filter(|b| b.hyphen).count();
-        let allowed = |b: &[Break]| (budget * b.len() as f64 + 0.5).floor() as usize;
-        for step in [tune("hb1", 2e5), tune("hb2", 6e5)] {
-            if hyphens(&best) <= allowed(&best) || step <= 0.0 {
-                break;
-            }
-            breaker.hyphen_demerits = step;
-            match breaker.best() {
-                Some(b) if hyphens(&b) < hyphens(&best) => best = b,
-                _ => {}
-            }
+    for pass in [Pass::Tolerance(TOLERANCES[0]), Pass::Tolerance(TOLERANCES[1]), Pass::Emergency] {
+        if let Some(breaks) = breaker.run(pass) {
+            return breaks;
         }
     }
-    best
+    greedy(items, params)
 }
 
 /// Tells whether the line that ends at break `index` ends in fill glue:
@@ -420,18 +318,12 @@ pub fn linebreak_loose(items: &[Item], params: &Params, looseness: i32) -> Optio
         return None;
     }
     let target = linebreak(items, params).len() as i64 + i64::from(looseness);
-    let plain = if tune("plainloose", 0.0) > 0.0 { Params { space_demerits: 0.0, jump_demerits: 0.0, ..*params } } else { *params };
-    let params = &plain;
     let mut breaker = Breaker::new(items, params);
     for step in LOOSENESS_STEPS {
         breaker.line_demerits = if looseness > 0 { -step } else { step };
         let breaks = TOLERANCES.iter().find_map(|&t| breaker.run(Pass::Tolerance(t)))?;
         let n = breaks.len() as i64;
         if n == target {
-            let lr = tune("lr", 0.0);
-            if lr > 0.0 && breaks.iter().any(|b| f64::from(b.ratio) > lr) {
-                return None;
-            }
             return Some(breaks);
         }
         // Overshot: a larger step moves further away.
@@ -462,8 +354,6 @@ struct Node {
     demerits: f64,
     /// Ratio of the line ending here, as reported.
     ratio: f32,
-    /// Relative change of the spaces of the line ending here.
-    dev: f32,
     /// Fitness class of the line ending here.
     fitness: u8,
     /// Flagged breaks in a row ending here (0 if this break is unflagged).
@@ -477,9 +367,6 @@ struct Node {
     stretch: f64,
     shrink: f64,
     fils: u32,
-    letters: f64,
-    glyphs: f64,
-    space: f64,
     /// The breakpoint where a line from here must end even if overfull: the
     /// first one after `start`. (If the hyphen limit forbids it, this node
     /// leads nowhere; better a fallback than an overflow.)
@@ -492,18 +379,12 @@ struct Point {
     index: usize,
     penalty: f64,
     flagged: bool,
-    /// A hyphen is added here (a flagged break with width).
-    inserted: bool,
     forced: bool,
     /// Running totals up to the break, plus penalty width, less hang.
     width: f64,
     stretch: f64,
     shrink: f64,
     fils: u32,
-    letters: f64,
-    /// Expansion of the boxes up to the break, and of the added hyphen.
-    glyphs: f64,
-    space: f64,
 }
 
 /// The best way found to a breakpoint per (fitness class, hyphen run).
@@ -512,12 +393,11 @@ struct Candidate {
     demerits: f64,
     prev: u32,
     ratio: f32,
-    dev: f32,
 }
 
 const FITNESS_CLASSES: usize = 4;
 const SLOTS: usize = FITNESS_CLASSES * (MAX_CONSECUTIVE_HYPHENS as usize + 1);
-const NO_CANDIDATE: Candidate = Candidate { demerits: f64::INFINITY, prev: 0, ratio: 0.0, dev: 0.0 };
+const NO_CANDIDATE: Candidate = Candidate { demerits: f64::INFINITY, prev: 0, ratio: 0.0 };
 
 /// State of the total-fit search for one paragraph, reused across passes.
 struct Breaker<'a> {
@@ -528,11 +408,6 @@ struct Breaker<'a> {
     stretch: Vec<f64>,
     shrink: Vec<f64>,
     fils: Vec<u32>,
-    /// The words' expansion the glue carries (see [`Params::expansion`]),
-    /// the expansion of all boxes, and the natural width of the spaces.
-    letters: Vec<f64>,
-    glyphs: Vec<f64>,
-    space: Vec<f64>,
     /// For each index, the first box or forced break at or after it.
     content: Vec<u32>,
     /// For each index, the first legal breakpoint at or after it.
@@ -543,19 +418,9 @@ struct Breaker<'a> {
     /// Demerits added per line: positive favours fewer lines, negative more
     /// (a Lagrangian stand-in for TeX's `\looseness`, see [`linebreak_loose`]).
     line_demerits: f64,
-    /// Demerits added per inserted hyphen (see [`Params::hyphen_budget`]).
-    hyphen_demerits: f64,
 }
 
 impl<'a> Breaker<'a> {
-    /// Runs the passes of growing tolerance; the first that finds a way
-    /// through the paragraph gives its breaks.
-    fn best(&mut self) -> Option<Vec<Break>> {
-        [Pass::Tolerance(TOLERANCES[0]), Pass::Tolerance(TOLERANCES[1]), Pass::Emergency]
-            .into_iter()
-            .find_map(|pass| self.run(pass))
-    }
-
     /// Precomputes running totals and the breakpoints.
     fn new(items: &'a [Item], params: &'a Params) -> Self {
         let n = items.len();
@@ -563,29 +428,14 @@ impl<'a> Breaker<'a> {
         let mut stretch = Vec::with_capacity(n + 1);
         let mut shrink = Vec::with_capacity(n + 1);
         let mut fils = Vec::with_capacity(n + 1);
-        let mut letters = Vec::with_capacity(n + 1);
-        let mut glyphs = Vec::with_capacity(n + 1);
-        let mut space = Vec::with_capacity(n + 1);
         let (mut w, mut y, mut z, mut f) = (0.0f64, 0.0f64, 0.0f64, 0u32);
-        let (mut l, mut g, mut s) = (0.0f64, 0.0f64, 0.0f64);
-        // Width of the boxes since the last glue: the word whose expansion
-        // the next glue carries, as the shaping stage reckons it.
-        let mut word = 0.0f32;
-        let share = if params.mode == Mode::Justify { params.expansion.max(0.0) } else { 0.0 };
         for item in items {
             width.push(w);
             stretch.push(y);
             shrink.push(z);
             fils.push(f);
-            letters.push(l);
-            glyphs.push(g);
-            space.push(s);
             match *item {
-                Item::Box { width, .. } => {
-                    w += f64::from(width);
-                    g += f64::from(share * width);
-                    word += width;
-                }
+                Item::Box { width, .. } => w += f64::from(width),
                 Item::Glue { width, stretch, shrink } => {
                     w += f64::from(width);
                     z += f64::from(shrink);
@@ -595,10 +445,7 @@ impl<'a> Breaker<'a> {
                         f += 1;
                     } else {
                         y += f64::from(stretch);
-                        l += f64::from((share * word).min(stretch).min(shrink));
-                        s += f64::from(width);
                     }
-                    word = 0.0;
                 }
                 Item::Penalty { .. } => {}
             }
@@ -607,9 +454,6 @@ impl<'a> Breaker<'a> {
         stretch.push(y);
         shrink.push(z);
         fils.push(f);
-        letters.push(l);
-        glyphs.push(g);
-        space.push(s);
 
         let mut content = vec![n as u32; n + 1];
         for i in (0..n).rev() {
@@ -649,15 +493,11 @@ impl<'a> Breaker<'a> {
                 index: i,
                 penalty,
                 flagged,
-                inserted: flagged && extra > 0.0,
                 forced: penalty <= -f64::from(INFINITY),
                 width: width[i] + extra - hang,
                 stretch: stretch[i],
                 shrink: shrink[i],
                 fils: fils[i],
-                letters: letters[i],
-                glyphs: glyphs[i] + f64::from(share) * extra,
-                space: space[i],
             });
         }
         let mut next = n as u32;
@@ -677,16 +517,12 @@ impl<'a> Breaker<'a> {
             stretch,
             shrink,
             fils,
-            letters,
-            glyphs,
-            space,
             content,
             next_point,
             points,
             nodes: Vec::new(),
             active: Vec::new(),
             line_demerits: 0.0,
-            hyphen_demerits: 0.0,
         }
     }
 
@@ -704,7 +540,6 @@ impl<'a> Breaker<'a> {
             prev,
             demerits: c.demerits,
             ratio: c.ratio,
-            dev: c.dev,
             fitness,
             hyphens,
             first: pos.is_none(),
@@ -713,9 +548,6 @@ impl<'a> Breaker<'a> {
             stretch: self.stretch[start],
             shrink: self.shrink[start],
             fils: self.fils[start],
-            letters: self.letters[start],
-            glyphs: self.glyphs[start],
-            space: self.space[start],
             forced_end: forced_end as usize,
         }
     }
@@ -733,8 +565,6 @@ impl<'a> Breaker<'a> {
         let loose_demerits = f64::from(self.params.loose_demerits.max(0.0));
         let tight_demerits = f64::from(self.params.tight_demerits.max(0.0));
         let tight_ratio = f64::from(self.params.tight_ratio);
-        let space_demerits = f64::from(self.params.space_demerits.max(0.0));
-        let jump_demerits = f64::from(self.params.jump_demerits.max(0.0));
         let last = self.items.len() - 1;
 
         let mut nodes = std::mem::take(&mut self.nodes);
@@ -764,30 +594,15 @@ impl<'a> Breaker<'a> {
                     f64::from(if node.first { self.params.first_width } else { self.params.width });
                 let natural = point.width - node.width;
                 let filled = point.fils > node.fils;
-                // The words' expansion: the glue carries it for every word
-                // but the last, yet every glyph of a line with spaces takes
-                // its share (0 in ragged mode; a line without spaces, as in
-                // scripts written without them, keeps its glyphs natural).
-                // Taken first, it leaves the spaces natural.
-                let carried = point.letters - node.letters;
-                let spaces = point.space - node.space;
-                let letters =
-                    if spaces > 0.0 { (point.glyphs - node.glyphs).max(0.0) } else { carried };
                 let (stretch, shrink) = if ragged {
                     (rag + extra_stretch, 0.0)
                 } else {
-                    (
-                        point.stretch - node.stretch - carried + letters + extra_stretch,
-                        point.shrink - node.shrink - carried + letters,
-                    )
+                    (point.stretch - node.stretch + extra_stretch, point.shrink - node.shrink)
                 };
-                let real_stretch =
-                    if ragged { 0.0 } else { point.stretch - node.stretch - carried + letters };
+                let real_stretch = if ragged { 0.0 } else { point.stretch - node.stretch };
 
                 let overfull = natural - shrink > measure + EPSILON;
-                // `space_ratio` is the spaces' own adjustment ratio, `dev`
-                // their relative change in width.
-                let (badness, ratio, space_ratio, dev) = if overfull {
+                let (badness, ratio) = if overfull {
                     if point.index != node.forced_end {
                         if point.index < node.forced_end {
                             active[keep] = a;
@@ -795,41 +610,27 @@ impl<'a> Breaker<'a> {
                         }
                         continue;
                     }
-                    let r = if shrink > 0.0 { -1.0 } else { 0.0 };
-                    (OVERFULL_BADNESS, r, r, 0.0)
+                    (OVERFULL_BADNESS, if shrink > 0.0 { -1.0 } else { 0.0 })
                 } else if natural > measure {
                     let r = (measure - natural) / shrink;
-                    let rest = (natural - measure - letters).max(0.0);
-                    let sr = if rest > 0.0 { -rest / (shrink - letters) } else { 0.0 };
-                    let dev = if spaces > 0.0 { -rest / spaces } else { 0.0 };
-                    if ragged {
-                        (badness(r), 0.0, 0.0, 0.0)
-                    } else {
-                        (badness(sr), r.max(-1.0), sr.max(-1.0), dev)
-                    }
+                    (badness(r), if ragged { 0.0 } else { r.max(-1.0) })
                 } else if filled {
-                    (0.0, 0.0, 0.0, 0.0)
+                    (0.0, 0.0)
                 } else {
                     let short = measure - natural;
-                    let rest = (short - letters).max(0.0);
-                    let b = if rest <= EPSILON {
+                    let b = if short <= EPSILON {
                         0.0
-                    } else if stretch > letters {
-                        badness(rest / (stretch - letters))
+                    } else if stretch > 0.0 {
+                        badness(short / stretch)
                     } else {
                         MAX_BADNESS
                     };
-                    let (r, sr, dev) = if ragged || real_stretch <= 0.0 || point.forced {
-                        (0.0, 0.0, 0.0)
+                    let r = if ragged || real_stretch <= 0.0 || point.forced {
+                        0.0
                     } else {
-                        let sr = if real_stretch > letters {
-                            rest / (real_stretch - letters)
-                        } else {
-                            0.0
-                        };
-                        (short / real_stretch, sr, if spaces > 0.0 { rest / spaces } else { 0.0 })
+                        short / real_stretch
                     };
-                    (b, r, sr, dev)
+                    (b, r)
                 };
 
                 // Longer lines from this node can only get wider, so it stays
@@ -851,26 +652,18 @@ impl<'a> Breaker<'a> {
                 } else if !point.forced {
                     d -= point.penalty * point.penalty;
                 }
-                if point.inserted {
-                    d += self.hyphen_demerits;
-                }
                 if point.flagged && node.hyphens > 0 {
                     d += FLAGGED_DEMERITS;
                 }
-                if space_ratio > LOOSE_RATIO {
+                if ratio > LOOSE_RATIO {
                     d += loose_demerits;
                 }
-                if space_ratio < tight_ratio {
+                if ratio < tight_ratio {
                     d += tight_demerits;
                 }
                 let fitness = fitness(badness, natural > measure);
                 if fitness.abs_diff(node.fitness) > 1 {
                     d += FITNESS_DEMERITS;
-                }
-                d += space_demerits * dev * dev;
-                if !node.first && !filled {
-                    let j = dev - f64::from(node.dev);
-                    d += jump_demerits * j * j;
                 }
                 if point.index == last && node.hyphens > 0 {
                     d += FINAL_HYPHEN_DEMERITS;
@@ -895,12 +688,7 @@ impl<'a> Breaker<'a> {
                 let slot = &mut slots[usize::from(fitness) * 3 + usize::from(hyphens)];
                 let total = node.demerits + d;
                 if total < slot.demerits {
-                    *slot = Candidate {
-                        demerits: total,
-                        prev: a,
-                        ratio: ratio as f32,
-                        dev: if filled { 0.0 } else { dev as f32 },
-                    };
+                    *slot = Candidate { demerits: total, prev: a, ratio: ratio as f32 };
                     any = true;
                 }
             }
@@ -971,11 +759,11 @@ struct Ending {
 fn ending_demerits(e: &Ending) -> f64 {
     let mut d = 0.0;
     if e.after_hyphen && e.one_word {
-        d += tune("endh", PARAGRAPH_END_HYPHEN_DEMERITS);
+        d += PARAGRAPH_END_HYPHEN_DEMERITS;
     }
     let short = if e.ragged { LONE_WORD_FRACTION_RAGGED } else { LONE_WORD_FRACTION };
     if e.one_word && e.natural < short * e.measure {
-        d += tune("endw", LONE_WORD_DEMERITS);
+        d += LONE_WORD_DEMERITS;
     }
     d
 }
@@ -1419,119 +1207,6 @@ mod tests {
             linebreak(&p.items, &params),
             linebreak(&p.items, &params.with_tight_demerits(TIGHT_DEMERITS, -1.0))
         );
-    }
-
-    /// Like [`para`], with each space carrying `share` of the word before
-    /// it as expansion, in its stretch and shrink, as the shaping stage does.
-    fn para_expanding(text: &str, share: f32) -> Para {
-        let mut p = para(text, false);
-        let mut word = 0.0;
-        for item in &mut p.items {
-            match item {
-                Item::Box { width, .. } => word += *width,
-                Item::Glue { stretch, shrink, .. } if *stretch < FIL => {
-                    *stretch += share * word;
-                    *shrink += share * word;
-                    word = 0.0;
-                }
-                _ => {}
-            }
-        }
-        p
-    }
-
-    /// Per line but the last: how far its spaces are off natural, relative
-    /// to their width, once the words (`share` of their width, an added
-    /// hyphen's too) have taken what they can. Spaces here shrink by a
-    /// third at most.
-    fn space_changes(p: &Para, breaks: &[Break], measure: f32, share: f32) -> Vec<f32> {
-        let mut out = vec![];
-        let mut start = 0;
-        for b in &breaks[..breaks.len() - 1] {
-            let (mut natural, mut spaces, mut words) = (0.0, 0.0, 0.0);
-            // Glue before the break does not count.
-            let last_box = (start..b.index)
-                .rev()
-                .find(|&i| matches!(p.items[i], Item::Box { .. }))
-                .unwrap_or(start);
-            for item in &p.items[start..=last_box] {
-                match *item {
-                    Item::Box { width, .. } => words += width,
-                    Item::Glue { width, .. } => spaces += width,
-                    Item::Penalty { .. } => {}
-                }
-            }
-            if let Item::Penalty { width, .. } = p.items[b.index] {
-                words += width;
-            }
-            natural += words + spaces;
-            let adjust = measure - natural;
-            let rest = adjust.signum() * (adjust.abs() - share * words).max(0.0);
-            out.push(if spaces > 0.0 { rest / spaces } else { 0.0 });
-            start = b.index + 1;
-            while start < p.items.len() && !matches!(p.items[start], Item::Box { .. }) {
-                start += 1;
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn expansion_is_taken_before_the_spaces() {
-        // Words may give a twentieth of their width. Told so, the breaker
-        // sees that they shrink "by the global character of production"
-        // alone, its spaces staying at the tight ratio, and needs no hyphen;
-        // judged by the glue as a whole the line looks too tight.
-        let share = 0.05;
-        let p = para_expanding(TEXT, share);
-        let params = justify(35.0).with_tight_demerits(TIGHT_DEMERITS, -0.6);
-        assert_eq!(
-            p.render(&linebreak(&p.items, &params)),
-            "The workers of the world are connected|by the global character of produc-|\
-             tion itself. The struggle against|war, against inequality and against|\
-             the attack on democratic rights is an|international struggle that unites|\
-             workers across every border."
-        );
-        let told = linebreak(&p.items, &params.with_expansion(share));
-        assert_eq!(
-            p.render(&told),
-            "The workers of the world are connected|by the global character of production|\
-             itself. The struggle against war,|against inequality and against the|\
-             attack on democratic rights is an|international struggle that unites|\
-             workers across every border."
-        );
-        let changes = space_changes(&p, &told, 35.0, share);
-        assert!(changes[1] < 0.0 && changes[1] >= -0.6 * 0.33, "{changes:?}");
-        assert!(changes.iter().all(|&d| d >= -0.331), "{changes:?}");
-        // A share of 0 (the default) is the plain judgement.
-        assert_eq!(linebreak(&p.items, &params), linebreak(&p.items, &params.with_expansion(0.0)));
-    }
-
-    #[test]
-    fn space_demerits_keep_spaces_near_natural() {
-        let share = 0.02;
-        let p = para_expanding(TEXT, share);
-        let squares = |c: Vec<f32>| c.iter().map(|d| d * d).sum::<f32>();
-        let hyphens = |b: &[Break]| b.iter().filter(|b| b.hyphen).count();
-        let (mut plain_sq, mut costed_sq, mut plain_h, mut costed_h) = (0.0, 0.0, 0, 0);
-        let mut evener = 0;
-        for m in 20..45 {
-            let m = m as f32;
-            let params = justify(m).with_expansion(share);
-            let plain = linebreak(&p.items, &params);
-            let costed = linebreak(&p.items, &params.with_space_demerits(SPACE_DEMERITS));
-            let changes = space_changes(&p, &costed, m, share);
-            assert!(changes.iter().all(|&d| d >= -0.331), "{m}: {}", p.render(&costed));
-            let (a, b) = (squares(space_changes(&p, &plain, m, share)), squares(changes));
-            evener += usize::from(b < a - 1e-4);
-            plain_sq += a;
-            costed_sq += b;
-            plain_h += hyphens(&plain);
-            costed_h += hyphens(&costed);
-        }
-        // Evener spaces, paid for with hyphens.
-        assert!(evener > 0 && costed_sq < plain_sq, "{evener} {costed_sq} {plain_sq}");
-        assert!(costed_h >= plain_h, "{costed_h} {plain_h}");
     }
 
     #[test]

@@ -21,10 +21,8 @@ const EXPLICIT_HYPHEN_PENALTY: f32 = 50.0;
 /// Cost of an inserted hyphen (TeX's \hyphenpenalty is 50). Higher here
 /// because glyph expansion and the extra shrink below give lines room that
 /// TeX lacks; tuned on the statements at 26 em together with the breaker's
-/// loose- and tight-line demerits (see [`SPACE_SHRINK`]); raised from 375
-/// when the breaker began to charge spaces off natural, which spends
-/// hyphens on even spaces (figures at [`crate::linebreak::LOOSE_DEMERITS`]).
-const HYPHEN_PENALTY: f32 = 700.0;
+/// loose- and tight-line demerits (see [`SPACE_SHRINK`]).
+const HYPHEN_PENALTY: f32 = 375.0;
 /// Space stretch as a fraction of the font's space.
 const SPACE_STRETCH: f32 = 0.6;
 /// Space shrink as a fraction of the font's space: down to 55 % of it, more
@@ -370,7 +368,7 @@ impl<'a> Shaper<'a> {
                 p.items.push(Item::Glue {
                     width,
                     stretch: width * SPACE_STRETCH + ws,
-                    shrink: width * crate::linebreak::tune("shrink", SPACE_SHRINK as f64) as f32 + wsh,
+                    shrink: width * SPACE_SHRINK + wsh,
                 });
                 p.pieces.push(Piece::Space { run, word_stretch: ws, word_shrink: wsh });
             } else if !word.is_empty() {
@@ -575,7 +573,7 @@ impl<'a> Shaper<'a> {
                         let hang = if style.hang { 0.7 * w } else { 0.0 };
                         p.items.push(Item::Penalty {
                             width: w,
-                            penalty: crate::linebreak::tune("hyph", HYPHEN_PENALTY as f64) as f32,
+                            penalty: HYPHEN_PENALTY,
                             flagged: true,
                             hang_end: hang,
                         });

@@ -187,16 +187,10 @@ impl<'a, 'b> Flow<'a, 'b> {
         mode: Mode,
         looseness: i32,
     ) -> Vec<SetLine> {
-        let t = |k: &str, d: f32| linebreak::tune(k, d as f64) as f32;
-        let f = ((width / p.max_size) / t("sdm", 26.0)).min(t("cap", 1.0)).powf(t("sdk", 0.0));
         let params = Params::new(first_width, width, mode)
             .with_em(p.max_size)
-            .with_loose_demerits(t("loose", linebreak::LOOSE_DEMERITS) * (t("sdm", 26.0) / (width / p.max_size)).max(1.0).powf(t("lk", 0.0)))
-            .with_tight_demerits(t("tight", linebreak::TIGHT_DEMERITS) * f, -0.3 / t("shrink", 0.45))
-            .with_expansion(t("exp", crate::shape::WORD_STRETCH))
-            .with_hyphen_budget(t("budget", 0.0))
-            .with_space_demerits(t("space", linebreak::SPACE_DEMERITS) * f)
-            .with_jump_demerits(t("jumpd", 0.0) * f)
+            .with_loose_demerits(linebreak::LOOSE_DEMERITS)
+            .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
             .with_endings();
         let loosen = |looseness: i32| match mode {
             Mode::Justify => linebreak::linebreak_loose(&p.items, &params, looseness),

@@ -4,7 +4,7 @@
 
 use crate::linebreak::{Item, Mode};
 use crate::pages::{Ink, TextRun};
-use crate::shape::{Decor, Paragraph, Piece, Run, WORD_SHRINK, WORD_STRETCH};
+use crate::shape::{Decor, Paragraph, Piece, Run};
 
 /// Color of links in color mode (a dark blue that stays readable).
 pub(super) const LINK_INK: Ink = Ink::Accent(0x1a, 0x4a, 0x8a);
@@ -47,7 +47,6 @@ pub(super) fn set_line(p: &Paragraph, span: LineSpan, measure: f32, mode: Mode) 
         widths.natural += width;
     }
     let hyphen = hyphen.map(|(_, run)| run);
-    widths.expand_every_glyph(hyphen);
     let (hang_start, hang_end) = hangs(p, s, e, span);
     let target = measure + hang_start + if mode == Mode::Justify { hang_end } else { 0.0 };
     let ratio = widths.ratio(target, mode, span.last);
@@ -118,8 +117,6 @@ struct Widths {
     /// part of the adjustment by being drawn wider or narrower.
     words: f32,
     glyphs: usize,
-    /// The line has a word space.
-    spaced: bool,
 }
 
 impl Widths {
@@ -140,7 +137,6 @@ impl Widths {
                 Piece::Space { word_stretch, word_shrink, .. } => {
                     w.word_stretch += word_stretch;
                     w.word_shrink += word_shrink;
-                    w.spaced = true;
                 }
                 Piece::Word(run) => {
                     w.glyphs += run.glyphs.len();
@@ -150,24 +146,6 @@ impl Widths {
             }
         }
         w
-    }
-
-    /// Gives every glyph of a line with spaces its share of the expansion,
-    /// the last word's and an added `hyphen`'s too (the glue that carries
-    /// the last word's allowance is dropped at the break), as the breaker
-    /// counts it. Only where the words expand at all (their glue carries
-    /// an allowance); a line without spaces keeps its glyphs natural.
-    fn expand_every_glyph(&mut self, hyphen: Option<&Run>) {
-        if !self.spaced || self.word_stretch <= 0.0 {
-            return;
-        }
-        let hyphen_w: f32 = hyphen.map_or(0.0, |h| h.glyphs.iter().map(|g| g.advance).sum());
-        let words = self.words + hyphen_w;
-        let (st, sh) = (WORD_STRETCH * words, WORD_SHRINK * words);
-        self.stretch += st - self.word_stretch;
-        self.shrink += sh - self.word_shrink;
-        self.word_stretch = st;
-        self.word_shrink = sh;
     }
 
     /// Returns the adjustment ratio that brings the line to `target`: a
@@ -228,9 +206,8 @@ fn hangs(p: &Paragraph, s: usize, e: usize, span: LineSpan) -> (f32, f32) {
 }
 
 /// A line's adjustment, shared by the words (expanded or compressed, never
-/// more than their allowance), which take it first, as pdfTeX's font
-/// expansion does and as the breaker judges lines, and the spaces, which
-/// take the rest (per unit of their stretch or shrink).
+/// more than their allowance) and the spaces (per unit of their stretch or
+/// shrink).
 #[derive(Debug, Clone, Copy)]
 struct Adjust {
     ratio: f32,
@@ -251,12 +228,12 @@ impl Adjust {
     fn share(w: &Widths, ratio: f32, hyphen: Option<&Run>) -> Self {
         let (letter, space_ratio) = if ratio >= 0.0 {
             let total = ratio * w.stretch;
-            let letters = total.min(w.word_stretch);
+            let letters = (ratio.min(1.0) * w.word_stretch).min(total);
             let space_st = w.stretch - w.word_stretch;
             (letters, if space_st > 0.0 { (total - letters) / space_st } else { 0.0 })
         } else {
             let total = ratio * w.shrink;
-            let letters = total.max(-w.word_shrink);
+            let letters = (ratio.max(-1.0) * w.word_shrink).max(total);
             let space_sh = w.shrink - w.word_shrink;
             (letters, if space_sh > 0.0 { (total - letters) / space_sh } else { 0.0 })
         };
@@ -594,8 +571,7 @@ mod tests {
 
     /// A paragraph sketched as text: each letter a glyph [`LETTER`] wide,
     /// each space glue as [`SPACE`] says (with `expand`, 1 pt of its
-    /// stretch and 0.5 of its shrink are the word's glyph expansion, and
-    /// a line with a space gives every glyph its 2 %), and
+    /// stretch and 0.5 of its shrink are the word's glyph expansion), and
     /// `~` in a word a place to hyphenate.
     fn paragraph(sketch: &str, expand: bool) -> Paragraph {
         let mut p = Paragraph { max_size: 10.0, ..Default::default() };
@@ -683,17 +659,11 @@ mod tests {
     fn a_justified_line_fills_its_measure() {
         // The space takes the 4 pt the line is short.
         assert_eq!(set("ab cd", 49.0, Mode::Justify, false, false), "a0 b10 _20 c29 d39 [ab cd]");
-        // With glyph expansion the words take their allowance first (every
-        // glyph 2 % wider, 0.8 pt in all, though the space carries 1 pt:
-        // the last word expands too), the space the rest.
+        // With glyph expansion the words take their allowance (1 pt, as
+        // 2.5 % wider glyphs), the space the rest.
         assert_eq!(
             set("ab cd", 49.0, Mode::Justify, false, true),
-            "a0 b10.2 _20.4 c28.6 d38.8 [ab cd]"
-        );
-        // Shrunk, the same: the glyphs 2 % narrower, the space the rest.
-        assert_eq!(
-            set("ab cd", 44.0, Mode::Justify, false, true),
-            "a0 b9.8 _19.6 c24.4 d34.2 [ab cd]"
+            "a0 b10.25 _20.5 c28.5 d38.75 [ab cd]"
         );
         // A paragraph's last line stays at its natural width.
         assert_eq!(set("ab cd", 49.0, Mode::Justify, true, false), "a0 b10 _20 c25 d35 [ab cd]");

@@ -244,6 +244,37 @@ fn watch(c: &mut Criterion) {
             cpu_time().saturating_sub(start)
         })
     });
+    // The cold build a rebuild is held to: the same job in the same
+    // process, with the fonts loaded and their faces parsed by an earlier
+    // build, and nothing else kept (no shaped words, no paragraphs).
+    let book = handbill::fonts::FontSearch::new(Vec::new(), true).load().expect("fonts");
+    let plan = || {
+        Plan::for_folder(
+            vec![statement.clone()],
+            vec![Layout::load("letter-2col", &[])],
+            &tmp.path().join("out"),
+            true,
+        )
+        .expect("plan")
+    };
+    let search = handbill::fonts::FontSearch::new(Vec::new(), true);
+    let loaded_options = Options { fonts: search, ..options() };
+    let loaded = || {
+        let summary = jobs::run(&plan(), &book, &loaded_options, &|_| {});
+        assert_eq!(summary.failed(), 0);
+        assert_eq!(summary.pages(), 2, "a two-page flyer");
+        black_box(summary.pages())
+    };
+    loaded();
+    g.bench_function("letter-2col cold build, fonts loaded and parsed (CPU time)", |b| {
+        b.iter_custom(|iters| {
+            let start = cpu_time();
+            for _ in 0..iters {
+                loaded();
+            }
+            cpu_time().saturating_sub(start)
+        })
+    });
     // What a cold build costs without the watch: `handbill build` run anew,
     // the process started, fonts read and parsed, every word shaped.
     let process = || {

@@ -51,6 +51,10 @@ pub struct Campaign {
     pub set: Vec<String>,
     /// The `[[event]]` tables, in order.
     pub events: Vec<Event>,
+    /// The `statements` entries that are patterns (`*`, `?`), folder
+    /// resolved: a file added that matches one joins the campaign (see
+    /// [`Campaign::would_match`]).
+    pub patterns: Vec<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -92,10 +96,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Campaign> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
 
     let mut statements = Vec::new();
+    let mut patterns = Vec::new();
     for pat in raw.statements.get_ref() {
         let found = expand(dir, pat.get_ref())
             .map_err(|(msg, hint)| Error::new(at(pat.span()), msg, hint))?;
         statements.extend(found);
+        if pat.get_ref().contains(['*', '?']) {
+            patterns.push(normalize(&dir.join(pat.get_ref())));
+        }
     }
     if statements.is_empty() {
         return Err(Error::new(
@@ -177,10 +185,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Campaign> {
         output_location,
         set: raw.set.iter().map(|s| s.get_ref().clone()).collect(),
         events,
+        patterns,
     })
 }
 
 impl Campaign {
+    /// Whether a file at `path` would be one of the statements, were it
+    /// there: a pattern's folder and name match, as [`expand`] takes them
+    /// (hidden files only for a pattern that starts with `.`).
+    pub fn would_match(&self, path: &Path) -> bool {
+        self.patterns.iter().any(|p| matches(p, path))
+    }
+
     /// Loads the layouts and makes the jobs. Outputs go below `out`, or
     /// below the campaign's folder when `out` is `None`.
     pub fn plan(&self, out: Option<&Path>) -> Result<Plan> {
@@ -318,6 +334,25 @@ fn expand(dir: &Path, pattern: &str) -> std::result::Result<Vec<PathBuf>, (Strin
     Ok(found)
 }
 
+/// Whether a file at `path` is one that `pattern` (a `statements` entry,
+/// folder resolved as in [`Campaign::patterns`]) takes: the same folder,
+/// and a name that matches, as [`expand`] takes them (hidden files only
+/// for a pattern that starts with `.`).
+pub fn matches(pattern: &Path, path: &Path) -> bool {
+    let path = normalize(path);
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    let name = name.to_string_lossy();
+    let pattern = normalize(pattern);
+    let Some(pname) = pattern.file_name().map(|n| n.to_string_lossy()) else {
+        return false;
+    };
+    pattern.parent() == Some(dir)
+        && (!name.starts_with('.') || pname.starts_with('.'))
+        && wildcard(&pname, &name)
+}
+
 /// Matches `name` against a pattern with `*` (any run) and `?` (one char).
 fn wildcard(pattern: &str, name: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
@@ -370,6 +405,23 @@ mod tests {
         assert!(wildcard("*", ""));
         assert!(wildcard("a*b*c", "aXbYbc"));
         assert!(!wildcard("a?", "a"));
+    }
+
+    #[test]
+    fn a_new_file_is_known_to_match_a_pattern() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("st")).unwrap();
+        std::fs::write(dir.path().join("st/a.md"), "# A\n").unwrap();
+        std::fs::write(dir.path().join("one.md"), "# One\n").unwrap();
+        let file = dir.path().join("campaign.toml");
+        let c =
+            parse(&file, "statements = [\"st/*.md\", \"one.md\"]\nlayouts = [\"letter-2col\"]\n")
+                .unwrap();
+        assert!(c.would_match(&dir.path().join("st/b.md")));
+        assert!(c.would_match(&dir.path().join("x/../st/b.md")));
+        assert!(!c.would_match(&dir.path().join("st/.b.md")), "hidden");
+        assert!(!c.would_match(&dir.path().join("st/b.md~")), "a backup");
+        assert!(!c.would_match(&dir.path().join("two.md")), "a listed file is no pattern");
     }
 
     #[test]

@@ -413,6 +413,12 @@ impl Warm {
     pub fn words(&self) -> usize {
         self.caches.lock().map_or(0, |c| c.values().map(ShapeCache::words).sum())
     }
+
+    /// How many paragraphs the last run of the jobs set as an earlier run
+    /// had shaped and broken them, in all.
+    pub fn paragraphs_reused(&self) -> usize {
+        self.caches.lock().map_or(0, |c| c.values().map(ShapeCache::paragraphs_reused).sum())
+    }
 }
 
 impl Default for Options {
@@ -480,6 +486,9 @@ pub struct Built {
     /// The font files the pages are set in (what `handbill watch` watches
     /// besides the statement and the layout).
     pub fonts: Vec<PathBuf>,
+    /// The picture files the job read: the statements' pictures and the
+    /// layout's logos (`handbill watch` watches them too).
+    pub pictures: Vec<PathBuf>,
 }
 
 /// The summary row of one job; small on purpose, one is kept per job.
@@ -664,6 +673,43 @@ fn label(output: &Path, pdf: bool, result: &Result<Built, Arc<Error>>) -> String
 }
 
 /// The font files a document's text is set in, sorted.
+/// The picture files a job reads, as the picture stage finds them: each
+/// statement's pictures relative to its folder, the layout's logos
+/// relative to its file. URLs (never fetched) are left out.
+fn pictures_read(statements: &[&Statement], spec: &LayoutSpec) -> Vec<PathBuf> {
+    fn folder(file: Option<&Path>) -> PathBuf {
+        let dir = file.and_then(Path::parent).filter(|d| !d.as_os_str().is_empty());
+        dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+    fn images(blocks: &[crate::statement::Block], base: &Path, out: &mut Vec<PathBuf>) {
+        use crate::statement::Block;
+        for b in blocks {
+            match b {
+                Block::Quote { blocks, .. } => images(blocks, base, out),
+                Block::List { items, .. } => items.iter().for_each(|i| images(i, base, out)),
+                Block::Image { src, .. } if !src.contains("://") && !src.starts_with("data:") => {
+                    out.push(base.join(src));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for st in statements {
+        images(&st.blocks, &folder(Some(&st.path)), &mut out);
+    }
+    let base = folder(spec.path.as_deref());
+    for logo in [&spec.masthead.logo, &spec.footer.logo] {
+        // A logo named by an event's placeholder is filled per job later.
+        if !logo.trim().is_empty() && !logo.contains('{') {
+            out.push(base.join(logo.trim()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 fn fonts_used(doc: &crate::pages::Document, book: &FontBook) -> Vec<PathBuf> {
     let mut faces: Vec<fonts::FaceId> = doc
         .pages
@@ -907,6 +953,7 @@ impl Ctx<'_> {
         let both: Vec<&Statement> = [Some(st), second].into_iter().flatten().collect();
         let (spec, mut warnings) = crate::vars::for_job(spec, &both, vars)?;
         let spec = &spec;
+        let pictures_read = pictures_read(&both, spec);
         let mut shaper = match self.warm {
             Some(warm) => Shaper::with_cache(book, warm.take(&job.output)),
             None => Shaper::new(book),
@@ -985,6 +1032,7 @@ impl Ctx<'_> {
         Ok(Built {
             thumbnails,
             fonts: fonts_used(&document, book),
+            pictures: pictures_read,
             files,
             pages: document.pages.len(),
             bytes: pdf.as_ref().map_or(0, Vec::len),
@@ -1202,6 +1250,7 @@ mod tests {
                 warnings: 0,
                 thumbnails: Vec::new(),
                 fonts: Vec::new(),
+                pictures: Vec::new(),
             })
         };
         let failed = Err(Arc::new(Error::file("a.md", "unreadable", "")));
@@ -1312,6 +1361,7 @@ mod tests {
                 warnings,
                 thumbnails: Vec::new(),
                 fonts: Vec::new(),
+                pictures: Vec::new(),
             }),
         };
         let failed = JobReport {

@@ -141,23 +141,23 @@ fn typeset_loaded(
         return Ok((f.document, f.warnings));
     }
     let (doc, warnings) = flow::flow_with(shaper, statement, spec, vars)?;
-    Ok(without_runt(doc, warnings, spec, |n| fit::pull_back(shaper, statement, spec, vars, n)))
+    Ok(without_runt(doc, warnings, spec, |d| fit::pull_back(shaper, statement, spec, vars, d)))
 }
 
 /// A last page of a line or three (see [`fit::runt`]): sets the text a
-/// little smaller to end a page earlier (`pull_back`, given the page
-/// count), or says how to.
+/// little smaller to end a page earlier (`pull_back`, given the document
+/// as laid out), or says how to.
 fn without_runt(
     doc: pages::Document,
     mut warnings: Vec<Warning>,
     spec: &spec::LayoutSpec,
-    pull_back: impl FnOnce(usize) -> Option<fit::Fitted>,
+    pull_back: impl FnOnce(&pages::Document) -> Option<fit::Fitted>,
 ) -> (pages::Document, Vec<Warning>) {
     let Some(lines) = fit::runt(&doc) else { return (doc, warnings) };
     let n = doc.pages.len();
     let at = spec.location();
     let s = if lines == 1 { "" } else { "s" };
-    if let Some(f) = pull_back(n) {
+    if let Some(f) = pull_back(&doc) {
         let mut warnings = f.warnings;
         warnings.push(Warning::new(
             at,
@@ -285,8 +285,8 @@ fn typeset_pair_loaded(
         }
         spec::Bilingual::SideBySide => {
             let (doc, warnings) = flow::flow_pair_with(shaper, first, second, spec, vars)?;
-            Ok(without_runt(doc, warnings, spec, |n| {
-                fit::pull_back_pair(shaper, first, second, spec, vars, n)
+            Ok(without_runt(doc, warnings, spec, |d| {
+                fit::pull_back_pair(shaper, first, second, spec, vars, d)
             }))
         }
         spec::Bilingual::FrontBack => {

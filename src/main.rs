@@ -191,6 +191,14 @@ enum Command {
         #[command(flatten)]
         fonts: FontPath,
     },
+    /// The studio's renderer: sets the edits `handbill studio` sends it on
+    /// standard input, in a process of its own so that an edit that runs
+    /// too long can be stopped.
+    #[command(name = "__studio-render", hide = true)]
+    StudioRender {
+        #[command(flatten)]
+        fonts: FontPath,
+    },
 }
 
 /// The statements and layouts of `build` and `preview`.
@@ -339,6 +347,7 @@ fn main() -> ExitCode {
             let opts = cmd::studio::Options { port, listen, open, render_limit };
             cmd::studio::studio(&dir, &opts, &fonts.search())
         }
+        Command::StudioRender { fonts } => studio::render::child(&fonts.search()),
     }
 }
 

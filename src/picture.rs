@@ -40,6 +40,8 @@ pub enum Format {
     Webp,
     /// SVG, drawn as vectors.
     Svg,
+    /// A one-page PDF, embedded as vectors.
+    Pdf,
 }
 
 /// A loaded picture.
@@ -61,6 +63,25 @@ pub struct Picture {
     rgba: Arc<std::sync::OnceLock<Vec<u8>>>,
     /// The parsed SVG.
     pub svg: Option<Arc<usvg::Tree>>,
+    /// The parsed PDF.
+    pub pdf: Option<Arc<PdfPicture>>,
+    /// The picture as the PDF writer drew it, converted to gray or CMYK
+    /// or rasterized, by what it was drawn as: a batch's jobs convert it
+    /// once (see [`Picture::drawn`]).
+    drawn: Arc<Mutex<Vec<(u64, krilla::image::Image)>>>,
+}
+
+/// A one-page PDF picture.
+pub struct PdfPicture {
+    /// The document, as krilla embeds it.
+    pub doc: krilla::pdf::PdfDocument,
+    /// The same, for rasterizing (previews, gray and CMYK pages).
+    pdf: Arc<hayro::hayro_syntax::Pdf>,
+    /// Its page's size in points, as viewers show it.
+    pub size: (f32, f32),
+    /// Whether it can be embedded as it is: PDF 1.7 or older, as the
+    /// PDFs handbill writes (a PDF 2.0 page is drawn as pixels).
+    pub embeddable: bool,
 }
 
 impl std::fmt::Debug for Picture {
@@ -80,8 +101,12 @@ impl PartialEq for Picture {
 
 impl Picture {
     /// Size in points at its natural resolution: rasters at
-    /// [`NATURAL_PPI`], SVG at its own size (96 CSS pixels an inch).
+    /// [`NATURAL_PPI`], SVG at its own size (96 CSS pixels an inch), a
+    /// PDF at its page's size.
     pub fn natural_size(&self) -> (f32, f32) {
+        if let Some(pdf) = &self.pdf {
+            return pdf.size;
+        }
         match self.format {
             Format::Svg => (self.width as f32 * 0.75, self.height as f32 * 0.75),
             _ => {
@@ -94,7 +119,34 @@ impl Picture {
     /// Resolution in pixels per inch when printed `width` points wide;
     /// `None` for vectors.
     pub fn ppi_at(&self, width: f32) -> Option<f32> {
-        (self.format != Format::Svg && width > 0.0).then(|| self.width as f32 * 72.0 / width)
+        (!self.is_vector() && width > 0.0).then(|| self.width as f32 * 72.0 / width)
+    }
+
+    /// Whether it is drawn as vectors (SVG, PDF): no resolution to warn
+    /// about.
+    pub fn is_vector(&self) -> bool {
+        matches!(self.format, Format::Svg | Format::Pdf)
+    }
+
+    /// The picture as drawn for `key` (a colour mode and size), made by
+    /// `make` the first time it is asked for; `None` if it cannot be.
+    pub fn drawn(
+        &self,
+        key: u64,
+        make: impl FnOnce() -> Option<krilla::image::Image>,
+    ) -> Option<krilla::image::Image> {
+        if let Some((_, img)) = self.drawn.lock().ok()?.iter().find(|(k, _)| *k == key) {
+            return Some(img.clone());
+        }
+        let img = make()?;
+        if let Ok(mut drawn) = self.drawn.lock() {
+            // A few sizes at most (page, thumbnail); never grows unbounded.
+            if drawn.len() >= 8 {
+                drawn.remove(0);
+            }
+            drawn.push((key, img.clone()));
+        }
+        Some(img)
     }
 
     /// Whether the picture has an alpha channel with any pixel not opaque.
@@ -151,7 +203,18 @@ pub fn load(
             ));
         }
     }
-    let len = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+    let meta = std::fs::metadata(&full).ok();
+    let len = meta.as_ref().map_or(0, |m| m.len());
+    let key = FileKey {
+        path: full.clone(),
+        len,
+        modified: meta.as_ref().and_then(|m| m.modified().ok()),
+    };
+    if let Some((mut p, messages)) = cache::get(&key) {
+        p.name = name.to_owned();
+        let warnings = messages.into_iter().map(|m| Warning::new(at.clone(), m)).collect();
+        return Ok((p, warnings));
+    }
     if len > MAX_BYTES {
         return Err(err(
             format!("picture `{name}` is {} MB, more than {} MB", len >> 20, MAX_BYTES >> 20),
@@ -160,7 +223,67 @@ pub fn load(
     }
     let bytes = std::fs::read(&full)
         .map_err(|e| err(format!("picture `{name}` cannot be read: {e}"), "check the file"))?;
-    decode(name, bytes, at)
+    let (p, warnings) = decode(name, bytes, at)?;
+    cache::put(key, &p, &warnings);
+    Ok((p, warnings))
+}
+
+/// A picture file as it was when read: a file changed since (saved again,
+/// replaced) has another size or time, and is read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileKey {
+    path: PathBuf,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// Pictures already loaded by this process, so that the jobs of a batch
+/// (or a watch's rebuilds) read and decode each file once.
+mod cache {
+    use std::collections::VecDeque;
+    use std::sync::{Mutex, OnceLock};
+
+    use super::{FileKey, Picture};
+    use crate::error::Warning;
+
+    /// The most file bytes and decoded pixels kept: a dozen large photos
+    /// (a watch or the studio runs for hours).
+    const MAX_BYTES: usize = 256 << 20;
+
+    #[derive(Default)]
+    struct Cache {
+        entries: VecDeque<(FileKey, Picture, Vec<String>, usize)>,
+        bytes: usize,
+    }
+
+    fn cache() -> &'static Mutex<Cache> {
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+        CACHE.get_or_init(Mutex::default)
+    }
+
+    /// The picture loaded from `key`, with its warnings' messages.
+    pub(super) fn get(key: &FileKey) -> Option<(Picture, Vec<String>)> {
+        let c = cache().lock().ok()?;
+        let (_, p, w, _) = c.entries.iter().find(|(k, ..)| k == key)?;
+        Some((p.clone(), w.clone()))
+    }
+
+    /// Keeps `p`, loaded from `key`; the oldest go when the pixels kept
+    /// pass [`MAX_BYTES`].
+    pub(super) fn put(key: FileKey, p: &Picture, warnings: &[Warning]) {
+        let Ok(mut c) = cache().lock() else { return };
+        let size = p.bytes.len() + p.width as usize * p.height as usize * 4;
+        // The file as it was before, if it changed since.
+        c.entries.retain(|(k, ..)| k.path != key.path);
+        c.bytes = c.entries.iter().map(|e| e.3).sum();
+        while c.bytes + size > MAX_BYTES {
+            let Some((.., gone)) = c.entries.pop_front() else { break };
+            c.bytes -= gone;
+        }
+        c.bytes += size;
+        let messages = warnings.iter().map(|w| w.message.clone()).collect();
+        c.entries.push_back((key, p.clone(), messages, size));
+    }
 }
 
 /// Tells the format from the first bytes (never from the file name).
@@ -173,6 +296,8 @@ fn sniff(bytes: &[u8]) -> Option<Format> {
         Some(Format::Gif)
     } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
         Some(Format::Webp)
+    } else if bytes.starts_with(b"%PDF-") {
+        Some(Format::Pdf)
     } else {
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
         let head = head.trim_start_matches('\u{feff}').trim_start();
@@ -186,11 +311,14 @@ pub fn decode(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec
     let Some(format) = sniff(&bytes) else {
         return Err(err(
             format!("`{name}` is not a picture handbill reads"),
-            "use a PNG, JPEG, GIF, WebP or SVG file",
+            "use a PNG, JPEG, GIF, WebP, SVG or PDF file",
         ));
     };
     if format == Format::Svg {
         return svg(name, bytes, at);
+    }
+    if format == Format::Pdf {
+        return pdf(name, bytes, at);
     }
     let broken = |e: String| {
         err(
@@ -240,6 +368,75 @@ pub fn decode(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec
             std::sync::OnceLock::from(rgba)
         }),
         svg: None,
+        pdf: None,
+        drawn: Arc::default(),
+    };
+    Ok((pic, Vec::new()))
+}
+
+/// Checks a PDF picture: readable, not encrypted, one page.
+fn pdf(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec<Warning>)> {
+    use hayro::hayro_syntax::{LoadPdfError, Pdf, PdfVersion};
+    let err = |msg: String, hint: &str| Error::new(at.clone(), msg, hint);
+    let encrypted = || {
+        err(
+            format!("picture `{name}` is an encrypted PDF"),
+            "save it again without a password or restrictions (\"print to PDF\" does)",
+        )
+    };
+    // An encrypted PDF may open without a password, but its objects cannot
+    // be copied into another PDF as they are.
+    if bytes.windows(8).any(|w| w == b"/Encrypt") {
+        return Err(encrypted());
+    }
+    let damaged = || {
+        err(
+            format!("picture `{name}` is a damaged PDF or cut short"),
+            "export or download it again",
+        )
+    };
+    // A PDF ends with `%%EOF`: one cut short does not (the reader would
+    // patch it up and draw what it finds).
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    if !tail.windows(5).any(|w| w == b"%%EOF") {
+        return Err(damaged());
+    }
+    let bytes = Arc::new(bytes);
+    let doc = Pdf::new(bytes.clone()).map_err(|e| match e {
+        LoadPdfError::Decryption(_) => encrypted(),
+        LoadPdfError::Invalid => damaged(),
+    })?;
+    let pages = doc.pages().len();
+    if pages != 1 {
+        return Err(err(
+            format!("picture `{name}` has {pages} pages, and a picture is one page"),
+            &format!("save the page you want as a PDF of its own, e.g. `qpdf {name} --pages . 1 -- page-1.pdf`"),
+        ));
+    }
+    let (w, h) = doc.pages()[0].render_dimensions();
+    if !(w >= 1.0 && h >= 1.0 && w < 20_000.0 && h < 20_000.0) {
+        return Err(err(
+            format!("picture `{name}` has a page of {w} × {h} pt"),
+            "export it again with a page the size of the drawing",
+        ));
+    }
+    let embeddable = doc.version() != PdfVersion::Pdf20;
+    let doc = Arc::new(doc);
+    let pic = Picture {
+        name: name.to_owned(),
+        format: Format::Pdf,
+        width: w.ceil() as u32,
+        height: h.ceil() as u32,
+        bytes,
+        rgba: Arc::new(std::sync::OnceLock::from(Vec::new())),
+        svg: None,
+        drawn: Arc::default(),
+        pdf: Some(Arc::new(PdfPicture {
+            doc: krilla::pdf::PdfDocument::new(doc.clone()),
+            pdf: doc,
+            size: (w, h),
+            embeddable,
+        })),
     };
     Ok((pic, Vec::new()))
 }
@@ -398,6 +595,8 @@ fn svg(name: &str, bytes: Vec<u8>, at: &Location) -> Result<(Picture, Vec<Warnin
         bytes: Arc::new(bytes),
         rgba: Arc::new(std::sync::OnceLock::from(Vec::new())),
         svg: Some(Arc::new(tree)),
+        pdf: None,
+        drawn: Arc::default(),
     };
     Ok((pic, warnings))
 }
@@ -407,11 +606,29 @@ pub fn luma(r: u8, g: u8, b: u8) -> u8 {
     (0.2126 * f32::from(r) + 0.7152 * f32::from(g) + 0.0722 * f32::from(b)).round() as u8
 }
 
-/// Rasterizes a picture to RGBA (straight alpha) `w` × `h` pixels: SVG
-/// drawn at that size, rasters scaled (nearest pixel). For previews and
+/// Rasterizes a picture to RGBA (straight alpha) `w` × `h` pixels: SVG and
+/// PDF drawn at that size, rasters scaled (nearest pixel). For previews and
 /// for converting SVG to gray or CMYK.
 pub fn raster(pic: &Picture, w: u32, h: u32) -> Vec<u8> {
-    let (w, h) = (w.max(1), h.max(1));
+    let (w, h) = (w.clamp(1, u16::MAX.into()), h.clamp(1, u16::MAX.into()));
+    if let Some(pdf) = &pic.pdf {
+        let settings = hayro::RenderSettings {
+            x_scale: w as f32 / pdf.size.0,
+            y_scale: h as f32 / pdf.size.1,
+            width: Some(w as u16),
+            height: Some(h as u16),
+            ..hayro::RenderSettings::default()
+        };
+        let page = &pdf.pdf.pages()[0];
+        let cache = hayro::RenderCache::new();
+        let pixmap = hayro::render(
+            page,
+            &cache,
+            &hayro::hayro_interpret::InterpreterSettings::default(),
+            &settings,
+        );
+        return pixmap.take_unpremultiplied().iter().flat_map(|p| [p.r, p.g, p.b, p.a]).collect();
+    }
     if let Some(tree) = &pic.svg {
         let Some(mut pixmap) = resvg::tiny_skia::Pixmap::new(w, h) else { return Vec::new() };
         let size = tree.size();
@@ -606,6 +823,33 @@ mod tests {
         assert!(e.to_string().contains("never fetched"), "{e}");
         let e = load("gone.png", &inner, Access::default(), &at()).unwrap_err();
         assert!(e.to_string().starts_with("s.md:3: picture `gone.png` cannot be read"), "{e}");
+    }
+
+    #[test]
+    fn a_file_is_decoded_once_until_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.png"), png_bytes(2, 1, &[9; 8])).unwrap();
+        let (a, _) = load("a.png", dir.path(), Access::default(), &at()).unwrap();
+        let (b, _) = load("./a.png", dir.path(), Access::default(), &at()).unwrap();
+        // The same decoded picture, under the name this statement gives it.
+        assert!(Arc::ptr_eq(&a.bytes, &b.bytes) && Arc::ptr_eq(&a.rgba, &b.rgba));
+        assert_eq!((a.name.as_str(), b.name.as_str()), ("a.png", "./a.png"));
+        // Saved again, larger: read again.
+        std::fs::write(dir.path().join("a.png"), png_bytes(3, 1, &[7; 12])).unwrap();
+        let (c, _) = load("a.png", dir.path(), Access::default(), &at()).unwrap();
+        assert_eq!(c.width, 3);
+        // A warning of the file comes with every use, at its own line.
+        std::fs::write(
+            dir.path().join("s.svg"),
+            br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><script/></svg>"#,
+        )
+        .unwrap();
+        for line in [3, 9] {
+            let here = Location::line("s.md", line);
+            let (_, w) = load("s.svg", dir.path(), Access::default(), &here).unwrap();
+            assert_eq!(w.len(), 1);
+            assert!(w[0].to_string().starts_with(&format!("s.md:{line}:")), "{}", w[0]);
+        }
     }
 
     #[test]

@@ -200,6 +200,10 @@ pub struct Shaper<'a> {
     spaces: Vec<(FaceId, char, u8, Vec<Glyph>)>,
     /// Problems found (missing glyphs), with the line they came from.
     pub warnings: Vec<Warning>,
+    /// Whole paragraphs shaped and set by earlier builds, kept by the flow
+    /// (`flow/reuse.rs`); carried here, as the shaper goes with a job
+    /// through every pass and from build to build. Off but in a watch.
+    pub(crate) set_paragraphs: crate::flow::SetParagraphs,
 }
 
 /// What a [`Shaper`] learns that outlives a build: shaping plans, words
@@ -216,12 +220,19 @@ pub struct ShapeCache {
     plans: HashMap<PlanKey, ShapePlan>,
     words: Vec<(PlanKey, HashMap<String, Vec<Glyph>>)>,
     hyphens: HashMap<hypher::Lang, HashMap<String, Vec<usize>>>,
+    set_paragraphs: crate::flow::SetParagraphs,
 }
 
 impl ShapeCache {
     /// How many shaped words the cache holds, over all faces and scripts.
     pub fn words(&self) -> usize {
         self.words.iter().map(|(_, w)| w.len()).sum()
+    }
+
+    /// How many paragraphs the build that filled the cache set from it, as
+    /// an earlier build had shaped and broken them (`flow/reuse.rs`).
+    pub fn paragraphs_reused(&self) -> usize {
+        self.set_paragraphs.reused()
     }
 
     /// Whether the cache was filled from `book` (the same font files, in
@@ -238,6 +249,7 @@ impl std::fmt::Debug for ShapeCache {
             .field("faces", &self.faces.len())
             .field("plans", &self.plans.len())
             .field("words", &self.words())
+            .field("paragraphs", &self.set_paragraphs.len())
             .finish()
     }
 }
@@ -266,6 +278,7 @@ impl<'a> Shaper<'a> {
             covered: Vec::new(),
             spaces: Vec::new(),
             warnings: Vec::new(),
+            set_paragraphs: crate::flow::SetParagraphs::default(),
         }
     }
 
@@ -273,22 +286,26 @@ impl<'a> Shaper<'a> {
     /// [`ShapeCache`]); a cache filled from another book is dropped.
     pub fn with_cache(book: &'a FontBook, cache: ShapeCache) -> Self {
         let mut shaper = Shaper::new(book);
+        shaper.set_paragraphs = crate::flow::SetParagraphs::kept();
         if cache.fits(book) {
             shaper.plans = cache.plans;
             shaper.cache = cache.words;
             shaper.hyphens = cache.hyphens;
+            shaper.set_paragraphs = cache.set_paragraphs;
         }
         shaper
     }
 
     /// Ends the shaper, keeping what it learnt for the next one (see
     /// [`Shaper::with_cache`]).
-    pub fn into_cache(self) -> ShapeCache {
+    pub fn into_cache(mut self) -> ShapeCache {
+        self.set_paragraphs.sweep();
         ShapeCache {
             faces: (0..self.book.len()).map(|i| self.book.info(i).path.clone()).collect(),
             plans: self.plans,
             words: self.cache,
             hyphens: self.hyphens,
+            set_paragraphs: self.set_paragraphs,
         }
     }
 

@@ -581,6 +581,20 @@ pub struct ImagesSpec {
     /// The share of their size pictures are set at: 1, but where fitting
     /// made them smaller (not a key).
     pub scale: f32,
+    /// Which pictures span all the columns (`images.span`).
+    pub span: ImageSpan,
+}
+
+/// Which pictures of the text span all the columns (`images.span`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageSpan {
+    /// A picture that would be set much larger across the page than in a
+    /// column (a landscape photo, a wide map) spans; others keep to one.
+    Auto,
+    /// Every picture keeps to its column.
+    Column,
+    /// Every picture spans the columns.
+    Page,
 }
 
 impl LayoutSpec {
@@ -716,7 +730,13 @@ impl Default for LayoutSpec {
             },
             imprint: ImprintSpec { text: String::new(), required: false },
             share: ShareSpec { sizes: vec![ShareSize::Portrait, ShareSize::Square] },
-            images: ImagesSpec { allow_outside: false, upscale: false, fit_scale: 0.7, scale: 1.0 },
+            images: ImagesSpec {
+                allow_outside: false,
+                upscale: false,
+                fit_scale: 0.7,
+                scale: 1.0,
+                span: ImageSpan::Auto,
+            },
             warnings: Vec::new(),
             origins: KeyOrigins::default(),
         }
@@ -744,6 +764,13 @@ pub fn layout_files(name_or_path: &str) -> Vec<PathBuf> {
 /// gives its id. `extends` may name shipped layouts only.
 pub fn load_str(label: &str, text: &str, overrides: &[String]) -> Result<LayoutSpec> {
     validate::validate(source::load(source::Source::text(label, text), overrides)?)
+}
+
+/// Loads a layout from TOML text as if it were the file `path`, which may
+/// not exist yet: `extends`, logos and font folders are found from the
+/// file's folder, as they will be once the text is saved there.
+pub fn load_str_at(path: &std::path::Path, text: &str, overrides: &[String]) -> Result<LayoutSpec> {
+    validate::validate(source::load(source::Source::at(path, text), overrides)?)
 }
 
 /// The layouts built into the binary: (id, TOML text), sorted by id.

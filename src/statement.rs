@@ -170,6 +170,9 @@ pub enum Block {
         /// The loaded picture (by [`crate::picture::attach`]); `None`
         /// straight from the parser.
         picture: Option<std::sync::Arc<crate::picture::Picture>>,
+        /// Whether it spans the columns, as its marker says (`{.wide}`
+        /// or `{.column}` right after it); `None`: as `images.span` says.
+        wide: Option<bool>,
     },
 }
 

@@ -47,7 +47,8 @@ pub const POLL: Duration = Duration::from_millis(100);
 /// Why [`Watcher::wait`] returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wake {
-    /// These inputs changed (and exist).
+    /// These inputs changed (and exist), or files matching a pattern
+    /// appeared, changed or were removed.
     Changed(Vec<PathBuf>),
     /// These inputs changed and are gone; the watcher polls for them and
     /// says [`Wake::Changed`] when they are back.
@@ -62,6 +63,9 @@ pub struct Watcher {
     rx: Receiver<notify::Result<notify::Event>>,
     /// The files that count, as absolute paths.
     files: HashSet<PathBuf>,
+    /// Patterns whose matches count too, whether or not they exist yet: a
+    /// campaign's `statements` globs (absolute; see [`campaign::matches`]).
+    patterns: Vec<PathBuf>,
     /// Folders watched now.
     watched: HashSet<PathBuf>,
     /// Folders of inputs that do not exist (or lost their watch): polled.
@@ -74,6 +78,7 @@ impl std::fmt::Debug for Watcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Watcher")
             .field("files", &self.files)
+            .field("patterns", &self.patterns)
             .field("watched", &self.watched)
             .field("missing", &self.missing)
             .field("gone", &self.gone)
@@ -107,6 +112,7 @@ impl Watcher {
             watcher,
             rx,
             files: HashSet::new(),
+            patterns: Vec::new(),
             watched: HashSet::new(),
             missing: HashSet::new(),
             gone: HashSet::new(),
@@ -117,9 +123,28 @@ impl Watcher {
     /// docs).
     pub fn set(&mut self, files: impl IntoIterator<Item = PathBuf>) -> Result<()> {
         self.files = files.into_iter().map(|f| absolute(&f)).collect();
+        self.rearm()
+    }
+
+    /// Watches for files matching `patterns` from now on, besides the
+    /// files given to [`Watcher::set`]: one added, changed or removed is
+    /// reported [`Wake::Changed`] (a campaign's `statements` globs).
+    pub fn set_patterns(&mut self, patterns: impl IntoIterator<Item = PathBuf>) -> Result<()> {
+        self.patterns = patterns.into_iter().map(|p| absolute(&p)).collect();
+        self.rearm()
+    }
+
+    /// Whether `path` matches one of the patterns.
+    fn matches(&self, path: &Path) -> bool {
+        self.patterns.iter().any(|p| campaign::matches(p, path))
+    }
+
+    /// Watches the folders of the files and patterns, and no others.
+    fn rearm(&mut self) -> Result<()> {
         let dirs: HashSet<PathBuf> = self
             .files
             .iter()
+            .chain(&self.patterns)
             .filter_map(|f| f.parent().map(Path::to_path_buf))
             .filter(|d| !d.as_os_str().is_empty())
             .collect();
@@ -164,6 +189,17 @@ impl Watcher {
         }
     }
 
+    /// The files in folder `d` that match a pattern now.
+    fn matching_in(&self, d: &Path) -> Vec<PathBuf> {
+        if !self.patterns.iter().any(|p| p.parent() == Some(d)) {
+            return Vec::new();
+        }
+        let Ok(entries) = std::fs::read_dir(d) else {
+            return Vec::new();
+        };
+        entries.flatten().map(|e| e.path()).filter(|p| self.matches(p)).collect()
+    }
+
     /// Waits until inputs change, then reports them all (see [`Wake`]).
     /// Asks `stop` every [`POLL`] whether to end the wait.
     pub fn wait(&mut self, stop: &dyn Fn() -> bool) -> Result<Wake> {
@@ -179,6 +215,7 @@ impl Watcher {
                 self.missing.remove(&d);
                 self.arm(d.clone())?;
                 changed.extend(self.files.iter().filter(|f| f.parent() == Some(&d)).cloned());
+                changed.extend(self.matching_in(&d));
             }
             let returned: Vec<PathBuf> = self.gone.iter().filter(|f| f.exists()).cloned().collect();
             changed.extend(returned);
@@ -198,8 +235,14 @@ impl Watcher {
             if changed.is_empty() {
                 continue;
             }
-            let (here, gone): (Vec<PathBuf>, Vec<PathBuf>) =
+            let (mut here, gone): (Vec<PathBuf>, Vec<PathBuf>) =
                 changed.into_iter().partition(|f| f.exists());
+            // A file a pattern takes that was removed: the campaign drops
+            // it, which is a change, not a file to wait for.
+            let (dropped, gone): (Vec<PathBuf>, Vec<PathBuf>) =
+                gone.into_iter().partition(|f| self.matches(f));
+            here.extend(dropped);
+            here.sort();
             for f in &here {
                 self.gone.remove(f);
             }
@@ -249,7 +292,7 @@ impl Watcher {
                 | EventKind::Modify(ModifyKind::Name(RenameMode::From | RenameMode::Any))
         );
         for path in &event.paths {
-            if self.files.contains(path) {
+            if self.files.contains(path) || self.matches(path) {
                 changed.insert(path.clone());
             }
             // A watched folder removed or renamed away: its watch is gone
@@ -259,6 +302,7 @@ impl Watcher {
                 self.watched.remove(path);
                 self.missing.insert(path.clone());
                 changed.extend(self.files.iter().filter(|f| f.parent() == Some(path)).cloned());
+                changed.extend(self.matching_in(path));
             }
         }
         // A rename over an input inside a folder renamed as a whole, or an
@@ -316,20 +360,15 @@ pub enum Target {
 }
 
 impl Target {
-    /// Plans the jobs from the files as they are now, loading layouts with
-    /// `load` where it can; also returns the files each of the plan's
-    /// layouts was read from, in plan order.
-    fn plan(
-        &self,
-        kept: &mut KeptLayouts,
-        changed: &HashSet<PathBuf>,
-    ) -> Result<(Plan, Vec<Vec<PathBuf>>)> {
+    /// Plans the jobs from the files as they are now (a campaign's globs
+    /// matched again), loading layouts with `kept` where it can.
+    fn plan(&self, kept: &mut KeptLayouts, changed: &HashSet<PathBuf>) -> Result<Planned> {
         match self {
             Target::Leaflets { statements, layouts, sets, format, out } => {
                 let (loaded, files) = layouts.iter().map(|l| kept.load(l, sets, changed)).unzip();
                 let mut plan = Plan::for_folder(statements.clone(), loaded, out, true)?;
                 plan.format = *format;
-                Ok((plan, files))
+                Ok(Planned { plan, layout_files: files, patterns: Vec::new() })
             }
             Target::Campaign { file, out, shard } => {
                 let c = campaign::load(file)?;
@@ -343,7 +382,7 @@ impl Target {
                     .zip(&plan.layouts)
                     .map(|(name, layout)| layout_files(name, layout))
                     .collect();
-                Ok((plan, files))
+                Ok(Planned { plan, layout_files: files, patterns: c.patterns })
             }
         }
     }
@@ -368,6 +407,15 @@ impl Target {
             Target::Campaign { file, .. } => Some(file),
         }
     }
+}
+
+/// A plan, and what the watch needs to know of where it came from.
+struct Planned {
+    plan: Plan,
+    /// The files each of the plan's layouts was read from, in plan order.
+    layout_files: Vec<Vec<PathBuf>>,
+    /// A campaign's `statements` globs (see [`campaign::Campaign::patterns`]).
+    patterns: Vec<PathBuf>,
 }
 
 /// The files a layout was read from (absolute): its own and those it
@@ -424,6 +472,12 @@ pub struct Rebuild {
     pub fonts_reloaded: bool,
     /// Wall time, fonts and planning included.
     pub elapsed: Duration,
+    /// Statements a campaign's globs took that the last build did not
+    /// have (a file added), and those it had that they no longer take (a
+    /// file removed); empty the first time.
+    pub added: Vec<PathBuf>,
+    /// See [`Rebuild::added`].
+    pub dropped: Vec<PathBuf>,
 }
 
 /// Builds a [`Target`] again and again, keeping what it can between builds:
@@ -440,12 +494,18 @@ pub struct Session {
     warm: Arc<Warm>,
     /// Each output's font files, from its last successful build.
     fonts: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Each output's picture files, likewise.
+    pictures: HashMap<PathBuf, Vec<PathBuf>>,
     /// Every output built at least once.
     seen: HashSet<PathBuf>,
     /// Every input read so far (absolute): what to watch.
     inputs: BTreeSet<PathBuf>,
     /// Layouts kept from the last build.
     layouts: KeptLayouts,
+    /// A campaign's `statements` globs, from the last plan made.
+    patterns: Vec<PathBuf>,
+    /// The statements of the last plan made (absolute); `None` before it.
+    statements: Option<BTreeSet<PathBuf>>,
 }
 
 impl Session {
@@ -466,9 +526,12 @@ impl Session {
             options,
             warm,
             fonts: HashMap::new(),
+            pictures: HashMap::new(),
             seen: HashSet::new(),
             inputs,
             layouts: KeptLayouts::default(),
+            patterns: Vec::new(),
+            statements: None,
         })
     }
 
@@ -479,9 +542,21 @@ impl Session {
         self.inputs.iter().cloned().collect()
     }
 
+    /// Patterns whose new matches are inputs too (a campaign's
+    /// `statements` globs, absolute), from the last plan made.
+    pub fn patterns(&self) -> Vec<PathBuf> {
+        self.patterns.clone()
+    }
+
     /// How many shaped words the session keeps for the next rebuild.
     pub fn cached_words(&self) -> usize {
         self.warm.words()
+    }
+
+    /// How many paragraphs the last rebuild took whole (shaped, broken and
+    /// set) from the one before.
+    pub fn paragraphs_reused(&self) -> usize {
+        self.warm.paragraphs_reused()
     }
 
     /// Builds the jobs that read one of `changed` (every job the first
@@ -505,12 +580,22 @@ impl Session {
                 Err(e) => return self.failed(e, start, fonts_reloaded),
             }
         }
-        let (mut plan, layout_files) = match self.target.plan(&mut self.layouts, &changed) {
-            Ok(p) => p,
-            Err(e) => {
-                self.inputs.extend(self.target.files().iter().map(|p| absolute(p)));
-                return self.failed(e, start, fonts_reloaded);
-            }
+        let Planned { mut plan, layout_files, patterns } =
+            match self.target.plan(&mut self.layouts, &changed) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.inputs.extend(self.target.files().iter().map(|p| absolute(p)));
+                    return self.failed(e, start, fonts_reloaded);
+                }
+            };
+        self.patterns = patterns.iter().map(|p| absolute(p)).collect();
+        let now: BTreeSet<PathBuf> = plan.statements.iter().map(|p| absolute(p)).collect();
+        let (added, dropped) = match self.statements.replace(now.clone()) {
+            Some(before) => (
+                now.difference(&before).cloned().collect(),
+                before.difference(&now).cloned().collect(),
+            ),
+            None => (Vec::new(), Vec::new()),
         };
         let everything = self.target.campaign().is_some_and(|c| changed.contains(&absolute(c)));
         let total = plan.jobs.len();
@@ -521,6 +606,7 @@ impl Session {
             reads.extend(job.second.map(|s| absolute(&statements[s])));
             reads.extend(layout_files[job.layout].iter().cloned());
             reads.extend(self.fonts.get(&job.output).into_iter().flatten().map(|f| absolute(f)));
+            reads.extend(self.pictures.get(&job.output).into_iter().flatten().map(|f| absolute(f)));
             let dirty = everything
                 || fonts_reloaded && !self.fonts.contains_key(&job.output)
                 || !self.seen.contains(&job.output)
@@ -535,20 +621,37 @@ impl Session {
             if let Ok(built) = &r.result {
                 self.inputs.extend(built.fonts.iter().map(|f| absolute(f)));
                 self.fonts.insert(r.output.clone(), built.fonts.clone());
+                self.inputs.extend(built.pictures.iter().map(|f| absolute(f)));
+                self.pictures.insert(r.output.clone(), built.pictures.clone());
             }
         }
-        Rebuild { result: Ok(summary), jobs: total, fonts_reloaded, elapsed: start.elapsed() }
+        Rebuild {
+            result: Ok(summary),
+            jobs: total,
+            fonts_reloaded,
+            elapsed: start.elapsed(),
+            added,
+            dropped,
+        }
     }
 
     fn failed(&mut self, e: Error, start: Instant, fonts_reloaded: bool) -> Rebuild {
         self.inputs.extend(e.location.file.as_deref().map(absolute));
-        Rebuild { result: Err(e), jobs: 0, fonts_reloaded, elapsed: start.elapsed() }
+        Rebuild {
+            result: Err(e),
+            jobs: 0,
+            fonts_reloaded,
+            elapsed: start.elapsed(),
+            added: Vec::new(),
+            dropped: Vec::new(),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jobs::Layout;
     use std::sync::atomic::{AtomicBool, Ordering};
 
     /// Waits for the next wake, failing the test after a few seconds.
@@ -601,7 +704,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let st = dir.path().join("s.md");
         let text = "# Stop the raids\n\nWorkers of every city and every trade, unite against \
-                    the raids and the deportations.\n";
+                    the raids and the deportations.\n\nBring your neighbours.\n";
         std::fs::write(&st, text).unwrap();
         let target = Target::Leaflets {
             statements: vec![st.clone()],
@@ -630,6 +733,8 @@ mod tests {
         assert_eq!(build(&mut session, std::slice::from_ref(&st)), 1);
         assert_ne!(std::fs::read(&pdf).unwrap(), cold);
         assert_eq!(session.cached_words(), words + 1, "only the new word was shaped");
+        // The second paragraph was set as before; the first changed.
+        assert_eq!(session.paragraphs_reused(), 1);
         std::fs::write(&st, text).unwrap();
         assert_eq!(build(&mut session, std::slice::from_ref(&st)), 1);
         assert!(std::fs::read(&pdf).unwrap() == cold, "a warm build differs from a cold one");
@@ -637,6 +742,60 @@ mod tests {
         assert!(inputs.contains(&absolute(&st)), "{inputs:?}");
         // The bundled fonts are inside the program: nothing to watch.
         assert!(!inputs.iter().any(|p| p.extension().is_some_and(|e| e == "ttf" || e == "otf")));
+    }
+
+    /// Warm rebuilds give the bytes of builds that keep nothing, on layouts
+    /// that set paragraphs again and again (columns made level, balanced,
+    /// fitted to a page count), with the paragraphs an edit left alone taken
+    /// from the build before.
+    #[test]
+    fn kept_paragraphs_give_the_bytes_of_a_cold_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("statements/2026-01-22-general-strike-against-ice.md");
+        let text = std::fs::read_to_string(shipped).unwrap();
+        let st = dir.path().join("s.md");
+        let layouts = ["letter-2col", "a4-1sheet", "tabloid-3col"];
+        let target = Target::Leaflets {
+            statements: vec![st.clone()],
+            layouts: layouts.iter().map(|l| l.to_string()).collect(),
+            sets: Vec::new(),
+            format: None,
+            out: dir.path().join("warm"),
+        };
+        let fonts = FontSearch::new(Vec::new(), true);
+        let book = fonts.load().unwrap();
+        let mut session = Session::new(target, &fonts, Options::default()).unwrap();
+        let read = |folder: &str| -> Vec<Vec<u8>> {
+            let pdf = |l: &str| dir.path().join(format!("{folder}/s-{l}.pdf"));
+            layouts.iter().map(|l| std::fs::read(pdf(l)).unwrap()).collect()
+        };
+        // The statement as it is now, built warm and built with nothing kept.
+        let both = |session: &mut Session| {
+            let warm = session.rebuild(std::slice::from_ref(&st), &|_| {}).result.unwrap();
+            assert_eq!(warm.failed(), 0, "{:?}", warm.reports);
+            let loaded = layouts.iter().map(|l| Layout::load(l, &[])).collect();
+            let plan =
+                Plan::for_folder(vec![st.clone()], loaded, &dir.path().join("cold"), true).unwrap();
+            let cold = jobs::run(&plan, &book, &Options::default(), &|_| {});
+            assert_eq!(cold.failed(), 0, "{:?}", cold.reports);
+            let (warm, cold) = (read("warm"), read("cold"));
+            for ((w, c), l) in warm.iter().zip(&cold).zip(layouts) {
+                assert!(w == c, "{l}: a warm build differs from a cold one");
+            }
+            warm
+        };
+        std::fs::write(&st, &text).unwrap();
+        let first = both(&mut session);
+        assert!(text.contains("violence"));
+        for edit in ["violencia", "violence and repression"] {
+            std::fs::write(&st, text.replacen("violence", edit, 1)).unwrap();
+            assert!(both(&mut session) != first);
+            let reused = session.paragraphs_reused();
+            assert!(reused > 3 * 10, "{reused} paragraphs reused");
+        }
+        std::fs::write(&st, &text).unwrap();
+        assert!(both(&mut session) == first);
     }
 
     #[test]

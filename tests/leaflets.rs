@@ -49,7 +49,7 @@ fn pdf_tokens(text: &str, vocab: &HashSet<String>) -> Vec<String> {
                 }
             }
         }
-        pending_hyphen = line.trim_end().ends_with(['-', '\u{2010}']);
+        pending_hyphen = line.trim_end().ends_with(['-', '\u{2010}', '\u{AD}']);
         // pdftotext drops some spaces between words: no-break spaces, and
         // in content order (`-raw`) any space under 0.15 em, which a tightly
         // justified line has (its reading order splits words at 0.1 em).

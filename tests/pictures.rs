@@ -39,7 +39,8 @@ fn fails(dir: &Path, r: &Run, needles: &[&str]) {
     for n in needles {
         assert!(errors[0].contains(n), "`{n}` not in {}", errors[0]);
     }
-    assert!(pdfs(dir).is_empty(), "a PDF was written: {:?}", pdfs(dir));
+    let out = dir.join("out");
+    assert!(pdfs(&out).is_empty(), "a PDF was written: {:?}", pdfs(&out));
 }
 
 const TEXT: &str =
@@ -372,4 +373,315 @@ fn a_picture_is_a_figure_and_passes_the_standards() {
     let figure = tree.find("Figure").expect("a Figure in the structure");
     let after = tree.find("More text after the picture.").expect("the text after it");
     assert!(figure < after, "the Figure is read in its place:\n{tree}");
+}
+
+/// A PDF of `pages` pages, 200 × 100 pt each, drawn in red and blue: a
+/// small map as a drawing program exports it.
+fn map_pdf(pages: usize) -> Vec<u8> {
+    let content = "1 0 0 rg 10 10 180 80 re f 0 0 1 RG 4 w 20 20 m 180 80 l S";
+    let mut objs = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            (0..pages).map(|i| format!("{} 0 R", 3 + 2 * i)).collect::<Vec<_>>().join(" ")
+        ),
+    ];
+    for i in 0..pages {
+        objs.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents {} 0 R >>",
+            4 + 2 * i
+        ));
+        objs.push(format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()));
+    }
+    let mut out = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (k, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", k + 1));
+    }
+    let xref = out.len();
+    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1));
+    for o in offsets {
+        out.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    out.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objs.len() + 1
+    ));
+    out.into_bytes()
+}
+
+/// The paragraphs of a statement around one picture.
+fn around(before: usize, picture: &str, after: usize) -> String {
+    let para = "Tenants of the avenue meet on Saturday in front of the office to hand over their demands together, with their neighbours.\n\n";
+    format!("{TEXT}{}{picture}\n\n{}", para.repeat(before), para.repeat(after))
+}
+
+/// The picture on page `page` of a laid-out document: its box.
+fn picture_box(doc: &handbill::pages::Document, page: usize) -> Option<(f32, f32, f32, f32)> {
+    doc.pages[page].elements.iter().find_map(|e| match e {
+        handbill::pages::Element::Image { x, y, w, h, mark: Some(_), .. } => Some((*x, *y, *w, *h)),
+        _ => None,
+    })
+}
+
+/// Lays out `text` (in `dir`, as `s.md`) with letter-2col and `sets`.
+fn typeset(dir: &Path, text: &str, sets: &[&str]) -> handbill::pages::Document {
+    let st = handbill::statement::parse(&dir.join("s.md"), text).expect("statement");
+    let spec = common::layout("letter-2col", sets);
+    handbill::typeset(&st, &spec, common::book(), &handbill::Vars::new()).expect("typeset").0
+}
+
+/// Every word is there once, and no line overlaps a picture or runs past
+/// its column's foot.
+fn nothing_lost_or_overlapping(doc: &handbill::pages::Document, text: &str) {
+    let st = handbill::statement::parse(Path::new("s.md"), text).expect("statement");
+    // Every word once (a picture moved on is read after the text that
+    // filled its page: compared as sets of words).
+    let mut want = common::statement_tokens(&st);
+    let mut got = common::tokens(&common::joined_text(common::text_lines(doc)));
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    for (pi, page) in doc.pages.iter().enumerate() {
+        for l in page.lines.iter().filter(|l| common::is_text(l)) {
+            assert!(l.y <= page.column_bottom + 0.5, "page {pi}: `{}` below the foot", l.text);
+            // (A line's baseline; its top is a body size above.)
+            if let Some((x, y, w, h)) = picture_box(doc, pi) {
+                let beside = l.x >= x + w || l.x + l.width <= x;
+                let clear = l.y < y || l.y - 10.0 > y + h;
+                assert!(beside || clear, "page {pi}: `{}` on the picture", l.text);
+            }
+        }
+    }
+}
+
+/// `images.span = "auto"`: a landscape photo spans the text width, the
+/// text before it balanced in the columns above, the text after it in
+/// columns below; a portrait photo keeps to its column; `column` and
+/// `page` say so for every picture.
+#[test]
+fn a_wide_picture_spans_the_columns_between_sections() {
+    let dir = temp();
+    write(dir.path(), "wide.png", png(1500, 900, [30, 60, 90, 255]));
+    write(dir.path(), "tall.png", png(600, 900, [30, 60, 90, 255]));
+    let text = around(4, "![A wide photo](wide.png \"The avenue.\")", 6);
+    let doc = typeset(dir.path(), &text, &[]);
+    nothing_lost_or_overlapping(&doc, &text);
+    let page = &doc.pages[0];
+    let (x, y, w, h) = picture_box(&doc, 0).expect("the picture on page 1");
+    // 1500 px at 150 ppi is 720 pt: set at the text width, 540 pt.
+    assert!((x - 36.0).abs() < 0.5 && (w - 540.0).abs() < 0.5, "{x} {w}");
+    assert!((h - 540.0 * 0.6).abs() < 0.5, "{h}");
+    // Text in both columns above it and below it.
+    let lines: Vec<_> =
+        page.lines.iter().filter(|l| l.kind == handbill::pages::LineKind::Body).collect();
+    for column in [0, 1] {
+        assert!(lines.iter().any(|l| l.column == column && l.y < y), "column {column} above");
+        assert!(lines.iter().any(|l| l.column == column && l.y > y + h), "column {column} below");
+    }
+    // The caption spans too: under the picture, lined up with it.
+    let caption = page.lines.iter().find(|l| l.text.contains("The avenue.")).expect("caption");
+    assert!(caption.y > y + h && (caption.x - 36.0).abs() < 0.5, "{caption:?}");
+    // The text above reads across: the first paragraphs, balanced.
+    let above = |c: usize| lines.iter().filter(|l| l.column == c && l.y < y).count() as i32;
+    assert!((above(0) - above(1)).abs() <= 1, "{} {}", above(0), above(1));
+
+    // A portrait photo gains nothing across the page: its column.
+    let tall = around(4, "![A tall photo](tall.png)", 6);
+    let (_, _, w, _) = picture_box(&typeset(dir.path(), &tall, &[]), 0).expect("picture");
+    assert!(w <= common::layout("letter-2col", &[]).column_width() + 0.5, "{w}");
+    // Told to, it spans; told not to, the wide one keeps to its column.
+    let doc = typeset(dir.path(), &tall, &["images.span=page"]);
+    let (x, _, w, _) = picture_box(&doc, 0).expect("picture");
+    assert!((x + w / 2.0 - 306.0).abs() < 0.5, "centred on the page: {x} {w}");
+    nothing_lost_or_overlapping(&doc, &tall);
+    let doc = typeset(dir.path(), &text, &["images.span=column"]);
+    let (_, _, w, _) = picture_box(&doc, 0).expect("picture");
+    assert!(w <= common::layout("letter-2col", &[]).column_width() + 0.5, "{w}");
+}
+
+/// A wide picture that does not fit under the text on its page goes to
+/// the top of the next; nothing is lost or overlaps, on any page, and
+/// fitting to one page makes it smaller first.
+#[test]
+fn a_wide_picture_moves_to_the_next_page_and_fits() {
+    let dir = temp();
+    write(dir.path(), "wide.png", png(1500, 900, [30, 60, 90, 255]));
+    let text = around(20, "![A wide photo](wide.png)", 12);
+    let doc = typeset(dir.path(), &text, &[]);
+    nothing_lost_or_overlapping(&doc, &text);
+    assert!(picture_box(&doc, 0).is_none(), "no room for it on page 1");
+    let (_, y, _, _) = picture_box(&doc, 1).expect("at the top of page 2");
+    assert!((y - doc.pages[1].column_top).abs() < 0.5, "{y}");
+    // One page: the picture is made smaller before the type is.
+    let short = around(6, "![A wide photo](wide.png)", 6);
+    let doc = typeset(dir.path(), &short, &["fit.pages=1", "fit.min-size=10pt"]);
+    assert_eq!(doc.pages.len(), 1);
+    nothing_lost_or_overlapping(&doc, &short);
+}
+
+/// Read back from the PDF: the spanning picture is stored once at its
+/// pixel size, printed 540 pt wide (200 ppi), and the text lies above
+/// and below it, in both columns.
+#[test]
+fn a_spanning_picture_in_the_pdf() {
+    if !require_tool("pdfimages") || !require_tool("pdftotext") {
+        return;
+    }
+    let dir = temp();
+    write(dir.path(), "s/wide.png", png(1500, 900, [30, 60, 90, 255]));
+    let r = build(dir.path(), &around(4, "![A wide photo](wide.png)", 6), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = pdfs(dir.path()).pop().expect("a PDF");
+    let list = run_tool("pdfimages", &["-list", pdf.to_str().expect("path")]);
+    let row: Vec<&str> = list.lines().nth(2).expect("an image").split_whitespace().collect();
+    assert_eq!((row[3], row[4], row[12], row[13]), ("1500", "900", "200", "200"), "{list}");
+    // The picture spans 36..576 pt across, its top below page 1's first
+    // lines: words in both halves above and below it.
+    let bbox = run_tool("pdftotext", &["-bbox", pdf.to_str().expect("path"), "-"]);
+    let words: Vec<(f32, f32)> = bbox
+        .lines()
+        .filter(|l| l.contains("<word"))
+        .filter_map(|l| {
+            let num = |k: &str| -> Option<f32> {
+                let at = l.find(k)? + k.len() + 2;
+                l[at..].split('"').next()?.parse().ok()
+            };
+            Some((num("xMin")?, num("yMin")?))
+        })
+        .collect();
+    let doc = typeset(&dir.path().join("s"), &around(4, "![A wide photo](wide.png)", 6), &[]);
+    let (_, y, _, h) = picture_box(&doc, 0).expect("picture");
+    for (left, right) in [(0.0, 306.0), (306.0, 612.0)] {
+        let half = |x: f32| x >= left && x < right;
+        assert!(words.iter().any(|&(x, wy)| half(x) && wy < y), "above, {left}");
+        assert!(words.iter().any(|&(x, wy)| half(x) && wy > y + h), "below, {left}");
+    }
+    assert!(!words.iter().any(|&(_, wy)| wy > y && wy < y + h - 1.0), "a word on the picture");
+}
+
+/// A one-page PDF is drawn as vectors in colour; in gray it becomes gray
+/// pixels, and the page has no C, M or Y; in the masthead too.
+#[test]
+fn a_pdf_picture_is_vectors_in_colour_and_gray_on_a_copier() {
+    if !require_tool("pdfimages") || !require_tool("gs") || !require_tool("pdftoppm") {
+        return;
+    }
+    let dir = temp();
+    write(dir.path(), "s/map.pdf", map_pdf(1));
+    write(
+        dir.path(),
+        "s/flyer.toml",
+        "extends = \"letter-2col\"\n[masthead]\nlogo = \"map.pdf\"\nlogo-size = \"0.5in\"\n",
+    );
+    let text = format!("{TEXT}![A map of the square](map.pdf \"The route\")\n");
+    write(dir.path(), "s/statement.md", &text);
+    let flyer = ["build", "s/statement.md", "--layout", "s/flyer.toml"];
+    let r = run(dir.path(), &[&flyer[..], &["--out", "c.pdf"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = dir.path().join("c.pdf");
+    let list = run_tool("pdfimages", &["-list", c.to_str().expect("path")]);
+    assert_eq!(list.lines().count(), 2, "no pixels in colour:\n{list}");
+    // Drawn: red in the middle of the map, 200 × 100 pt at its natural size.
+    let doc = typeset(&dir.path().join("s"), &text, &[]);
+    let (x, y, w, h) = picture_box(&doc, 0).expect("the map");
+    assert!((w - 200.0).abs() < 0.5 && (h - 100.0).abs() < 0.5, "{w} {h}");
+    let ppm = std::process::Command::new("pdftoppm")
+        .args(["-r", "72", "-x", &format!("{}", (x + w / 2.0) as u32)])
+        .args(["-y", &format!("{}", (y + h / 3.0) as u32), "-W", "1", "-H", "1"])
+        .arg(&c)
+        .output()
+        .expect("pdftoppm");
+    let px = &ppm.stdout[ppm.stdout.len() - 3..];
+    assert!(px[0] > 200 && px[1] < 60 && px[2] < 60, "{px:?}");
+
+    let r =
+        run(dir.path(), &[&flyer[..], &["--set", "print.color=gray", "--out", "g.pdf"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = dir.path().join("g.pdf");
+    let list = run_tool("pdfimages", &["-list", g.to_str().expect("path")]);
+    let rows: Vec<&str> = list.lines().skip(2).collect();
+    // The map and the logo, each with its mask.
+    assert!(rows.len() >= 2, "{list}");
+    assert!(rows.iter().all(|l| l.split_whitespace().nth(5) == Some("gray")), "{list}");
+    let ink = run_tool("gs", &["-q", "-o", "-", "-sDEVICE=inkcov", g.to_str().expect("path")]);
+    let v: Vec<f32> = ink.split_whitespace().take(4).filter_map(|x| x.parse().ok()).collect();
+    assert_eq!(&v[..3], &[0.0, 0.0, 0.0], "{ink}");
+    // PDF/A forbids other PDFs inside: drawn as pixels, and it passes.
+    let r = run(dir.path(), &[&flyer[..], &["--standard", "pdf/a-2b", "--out", "a.pdf"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// A PDF of two pages, an encrypted one and a broken one each stop the
+/// job with one line saying what to do.
+#[test]
+fn a_pdf_picture_must_be_one_readable_page() {
+    let dir = temp();
+    write(dir.path(), "s/two.pdf", map_pdf(2));
+    let r = build(dir.path(), &format!("{TEXT}![A map](two.pdf)\n"), &[]);
+    fails(dir.path(), &r, &["statement.md:8", "has 2 pages", "save the page you want"]);
+    let pdf = map_pdf(1);
+    write(dir.path(), "s/cut.pdf", &pdf[..pdf.len() / 2]);
+    let r = build(dir.path(), &format!("{TEXT}![A map](cut.pdf)\n"), &[]);
+    fails(dir.path(), &r, &["statement.md:8", "damaged PDF or cut short", "export"]);
+    if !require_tool("qpdf") {
+        return;
+    }
+    write(dir.path(), "s/map.pdf", map_pdf(1));
+    let s = dir.path().join("s");
+    let status = std::process::Command::new("qpdf")
+        .current_dir(&s)
+        .args(["--encrypt", "", "owner", "256", "--", "map.pdf", "locked.pdf"])
+        .status()
+        .expect("qpdf");
+    assert!(status.success());
+    let r = build(dir.path(), &format!("{TEXT}![A map](locked.pdf)\n"), &[]);
+    fails(dir.path(), &r, &["statement.md:8", "encrypted", "without a password"]);
+}
+
+/// A picture's own marker wins over `images.span`: `{.wide}` after it
+/// spans the columns, `{.column}` keeps it to one; the marker is not
+/// printed.
+#[test]
+fn a_marker_after_a_picture_says_whether_it_spans() {
+    let dir = temp();
+    write(dir.path(), "wide.png", png(1500, 900, [30, 60, 90, 255]));
+    write(dir.path(), "tall.png", png(600, 900, [30, 60, 90, 255]));
+    // Where the picture's middle is: the page's (306 pt) when it spans,
+    // a column's when not.
+    let middle = |picture: &str, sets: &[&str]| {
+        let text = around(3, picture, 3);
+        let doc = typeset(dir.path(), &text, sets);
+        let words = common::joined_text(common::text_lines(&doc));
+        assert!(!words.contains('{') && !words.contains(".wide"), "{words}");
+        nothing_lost_or_overlapping(&doc, &text);
+        let (x, _, w, _) = picture_box(&doc, 0).expect("picture");
+        (x + w / 2.0).round()
+    };
+    let spec = common::layout("letter-2col", &[]);
+    let (left, cw) = (spec.page.margin.left, spec.column_width());
+    let columns = [left + cw / 2.0, left + cw * 1.5 + spec.page.gutter].map(f32::round);
+    assert_eq!(middle("![A tall photo](tall.png){.wide}", &["images.span=column"]), 306.0);
+    let m = middle("![A wide photo](wide.png){.column}", &[]);
+    assert!(columns.contains(&m), "{m} {columns:?}");
+    let captioned = "![A wide photo](wide.png \"The avenue\"){.column}";
+    let m = middle(captioned, &["images.span=page"]);
+    assert!(columns.contains(&m), "{m} {columns:?}");
+}
+
+/// Previews draw a PDF picture too (rasterized): the map's red, in gray.
+#[test]
+fn previews_draw_pdf_pictures() {
+    let dir = temp();
+    write(dir.path(), "map.pdf", map_pdf(1));
+    let text = format!("{TEXT}![A map of the square](map.pdf)\n");
+    let doc = typeset(dir.path(), &text, &[]);
+    let (x, y, w, h) = picture_box(&doc, 0).expect("the map");
+    let dpi = 36.0;
+    let img = handbill::preview::render_page(&doc, 0, common::book(), dpi).expect("preview");
+    let k = dpi / 72.0;
+    // Luma of pure red, a third of the way down (above the blue line).
+    let red = img.get(((x + w / 4.0) * k) as u32, ((y + h / 4.0) * k) as u32);
+    assert!(red.abs_diff(54) <= 3, "{red}");
 }

@@ -174,6 +174,25 @@ fn every_kind_of_save_is_rebuilt_once() {
 }
 
 #[test]
+fn a_picture_saved_again_is_rebuilt() {
+    let dir = tempfile::tempdir().expect("temp");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sample/badge.png");
+    let badge = std::fs::read(sample).expect("the sample badge");
+    std::fs::write(dir.path().join("badge.png"), &badge).expect("write");
+    let text = format!("{}\n![The union's badge](badge.png)\n", statement("pictured"));
+    std::fs::write(dir.path().join("pic.md"), text).expect("write");
+    let mut w = Watch::start(dir.path(), &["pic.md", "--layout", "letter-2col", "--out", "out"]);
+    let l = w.line();
+    assert!(l.starts_with("wrote out/pic-letter-2col.pdf"), "{l}");
+    // Saved by rename, as an image editor might.
+    std::fs::write(dir.path().join(".badge.png.tmp"), &badge).expect("write");
+    std::fs::rename(dir.path().join(".badge.png.tmp"), dir.path().join("badge.png"))
+        .expect("rename");
+    let l = w.line();
+    assert!(l.starts_with("badge.png changed: wrote out/pic-letter-2col.pdf"), "{l}");
+}
+
+#[test]
 fn a_campaign_rebuilds_only_the_jobs_whose_inputs_changed() {
     let dir = tempfile::tempdir().expect("temp");
     std::fs::write(dir.path().join("a.md"), statement("alpha")).expect("write");
@@ -196,6 +215,30 @@ fn a_campaign_rebuilds_only_the_jobs_whose_inputs_changed() {
     std::fs::write(dir.path().join("campaign.toml"), text).expect("write");
     let l = w.line();
     assert!(l.starts_with("campaign.toml changed: wrote 4 of 4 PDFs in "), "{l}");
+
+    // A new statement the glob takes joins without the campaign being
+    // saved; a file it does not take (a backup) starts nothing.
+    std::fs::write(dir.path().join("a.md~"), statement("backup")).expect("write");
+    w.quiet(Duration::from_millis(800));
+    std::fs::write(dir.path().join("c.md"), statement("charlie")).expect("write");
+    let l = w.line();
+    assert!(l.starts_with("c.md added: wrote 2 of 6 PDFs in "), "{l}");
+    let new = dir.path().join("out/c-letter-2col.pdf");
+    if require_tool("pdftotext") {
+        assert!(text_of(&new).contains("charlie"));
+    }
+    // It is an input like the others from then on.
+    std::fs::write(dir.path().join("c.md"), statement("charlie two")).expect("write");
+    let l = w.line();
+    assert!(l.starts_with("c.md changed: wrote 2 of 6 PDFs in "), "{l}");
+    // Removed: dropped, not waited for; the others still build.
+    std::fs::remove_file(dir.path().join("c.md")).expect("remove");
+    let l = w.line();
+    assert!(l.starts_with("c.md removed: nothing to rebuild ("), "{l}");
+    assert!(l.ends_with("; 4 PDFs in all"), "{l}");
+    std::fs::write(dir.path().join("a.md"), statement("alpha two")).expect("write");
+    let l = w.line();
+    assert!(l.starts_with("a.md changed: wrote 2 of 4 PDFs in "), "{l}");
 }
 
 /// Sends SIGINT, as Ctrl-C in a terminal does.

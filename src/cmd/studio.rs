@@ -63,8 +63,10 @@ pub fn studio(dir: &Path, opts: &Options, search: &FontSearch) -> ExitCode {
     if opts.open {
         open_browser(&started.url);
     }
-    started.serve();
-    ExitCode::SUCCESS
+    match started.serve() {
+        Some(signal) => ExitCode::from(super::process::exit_code(signal)),
+        None => ExitCode::SUCCESS,
+    }
 }
 
 /// Opens `url` with the desktop's opener; a failure only says so.

@@ -82,13 +82,13 @@ pub fn watch(target: Target, share: bool, settings: &Settings) -> ExitCode {
         // build is not missed; again after, for inputs found by the build
         // (fonts, layouts it extends). Told after that: once the line is
         // out, every save is seen.
-        if let Err(e) = watcher.set(session.inputs()) {
+        if let Err(e) = watch_inputs(&mut watcher, &session) {
             report(&e);
             return ExitCode::from(2);
         }
         let told = Told::default();
         let rebuild = session.rebuild(&changed, &|p| told.tell(p));
-        if let Err(e) = watcher.set(session.inputs()) {
+        if let Err(e) = watch_inputs(&mut watcher, &session) {
             report(&e);
             return ExitCode::from(2);
         }
@@ -112,6 +112,13 @@ pub fn watch(target: Target, share: bool, settings: &Settings) -> ExitCode {
             }
         };
     }
+}
+
+/// Watches what the session reads, and the files its campaign's globs
+/// would take.
+fn watch_inputs(watcher: &mut Watcher, session: &Session) -> Result<(), Error> {
+    watcher.set_patterns(session.patterns())?;
+    watcher.set(session.inputs())
 }
 
 /// What the jobs of one rebuild told while they ran, printed after its line.
@@ -165,10 +172,34 @@ fn ms(d: Duration) -> String {
     format!("{} ms", d.as_millis())
 }
 
+/// Why a rebuild ran: `a.md changed: `, and for a campaign whose globs
+/// took a file more or one fewer, `c.md added: ` or `c.md removed: `.
+fn cause(rebuild: &Rebuild, changed: &[PathBuf]) -> String {
+    let (added, rest): (Vec<PathBuf>, Vec<PathBuf>) =
+        changed.iter().cloned().partition(|f| rebuild.added.iter().any(|a| same(a, f)));
+    let (dropped, rest): (Vec<PathBuf>, Vec<PathBuf>) =
+        rest.into_iter().partition(|f| rebuild.dropped.iter().any(|d| same(d, f)));
+    let parts: Vec<String> = [(added, "added"), (dropped, "removed"), (rest, "changed")]
+        .into_iter()
+        .filter(|(files, _)| !files.is_empty())
+        .map(|(files, what)| format!("{} {what}", names(&files)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", parts.join(", "))
+    }
+}
+
+/// Whether two paths name the same file, one perhaps relative.
+fn same(a: &Path, b: &Path) -> bool {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    abs(a) == abs(b)
+}
+
 /// Prints the one line of a rebuild, then its warnings and errors.
 fn tell(rebuild: &Rebuild, changed: &[PathBuf], told: &Told) {
-    let cause =
-        if changed.is_empty() { String::new() } else { format!("{} changed: ", names(changed)) };
+    let cause = cause(rebuild, changed);
     let fonts = if rebuild.fonts_reloaded { " (fonts loaded again)" } else { "" };
     let line = match &rebuild.result {
         Err(e) => {
@@ -231,7 +262,7 @@ fn summary_line(s: &Summary, total: usize, elapsed: Duration, fonts: &str, cause
         ),
     };
     if s.reports.is_empty() {
-        return format!("{cause}nothing to rebuild ({took})");
+        return format!("{cause}nothing to rebuild ({took}); {total} PDFs in all");
     }
     format!("{cause}{wrote}{kept} in {took}{fonts}; {warned}")
 }

@@ -3,8 +3,6 @@
 //! line tighter or looser (`Flow::even_out`), and failing that the shorter
 //! columns' paragraph gaps opened up ([`feather`]).
 
-use std::collections::HashMap;
-
 use crate::error::Result;
 use crate::pages::{LineInfo, LineKind};
 use crate::statement::Block;
@@ -94,7 +92,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         let marks = self.warning_marks();
         // The pages before the last stay as level as they are.
         let before_spread = (lp > 0).then(|| page_spread(units, &placed[lp - 1]));
-        let mut best: Option<(f32, Vec<Unit>, PageColumns)> = None;
+        let mut best: Option<(f32, Vec<Unit>, PageColumns, Looseness)> = None;
         // A line fewer first: tighter lines read better than looser ones.
         'search: for &looseness in self.loosenesses() {
             for &(pno, last_page) in &candidates {
@@ -123,14 +121,19 @@ impl<'a, 'b> Flow<'a, 'b> {
                 if sp + EPS < best.as_ref().map_or(spread, |b| b.0) {
                     pl[lp] = cols;
                     let done = sp <= lead + EPS;
-                    best = Some((sp, u, pl));
+                    best = Some((sp, u, pl, tried));
                     if done {
                         break 'search;
                     }
                 }
             }
         }
-        Ok(best.map(|(_, u, pl)| (u, pl)))
+        // The body is set whole with this looseness once the searches are
+        // done (see `Flow::run`).
+        Ok(best.map(|(_, u, pl, tried)| {
+            self.looseness = tried;
+            (u, pl)
+        }))
     }
 
     /// How many warnings the flow and the shaper hold: setting the body
@@ -153,7 +156,12 @@ impl<'a, 'b> Flow<'a, 'b> {
         units: &[Unit],
     ) -> Result<Option<Vec<Unit>>> {
         let settled = std::mem::replace(&mut self.looseness, looseness.clone());
+        // Only measured: set hollow (see `Memo::hollow`).
+        self.memo.get_or_insert_with(super::Memo::default).hollow = true;
         let u = self.set_body(body, marks);
+        if let Some(m) = self.memo.as_mut() {
+            m.hollow = false;
+        }
         self.looseness = settled;
         let u = u?;
         let (lines, old) = (paragraph_lines(&u, pno), paragraph_lines(units, pno));
@@ -171,7 +179,7 @@ impl<'a, 'b> Flow<'a, 'b> {
     /// Paragraphs are kept as set (by number, measure and looseness) until
     /// the flow is done, since the searches set the body again and again.
     pub(super) fn set_body(&mut self, body: &Body, marks: &(usize, usize)) -> Result<Vec<Unit>> {
-        self.memo.get_or_insert_with(HashMap::new);
+        self.memo.get_or_insert_with(super::Memo::default);
         self.paragraph_no = body.first_paragraph;
         let mut u = Vec::new();
         let made = self.blocks(body.blocks, body.frame, &mut u);

@@ -2,6 +2,8 @@
 //! its lines set; headings, list markers, code, tables and quotes get their
 //! own sizes, indents and keep rules.
 
+use std::rc::Rc;
+
 use crate::error::{Location, Result, Warning};
 use crate::linebreak::{self, Item, Mode, Params};
 use crate::pages::{
@@ -10,7 +12,7 @@ use crate::pages::{
 };
 use crate::script::Dir;
 use crate::shape::Paragraph;
-use crate::spec::Align;
+use crate::spec::{Align, ImageSpan};
 use crate::statement::{plain_text, Block, Inline};
 
 use super::line::{set_line, LineSpan, SetLine};
@@ -49,6 +51,10 @@ impl Limits {
 /// column, in one paragraph, is not seen.
 const RAGGED_NARROWING: f32 = 0.1;
 
+/// With `images.span = "auto"`, a picture spans the columns when it would
+/// be set at least this much larger across the page than in a column.
+const SPAN_GAIN: f32 = 1.5;
+
 /// Breaks a ragged paragraph into a line more than [`linebreak::linebreak`]
 /// does: ragged lines have no spacing to give, so the paragraph is broken
 /// at a measure up to [`RAGGED_NARROWING`] narrower (its lines are still
@@ -69,6 +75,18 @@ fn ragged_loose(items: &[Item], params: &Params, looseness: i32) -> Option<Vec<l
         }
     }
     None
+}
+
+/// The line breaker's parameters for `p` at these measures. Everything
+/// [`Flow::set_paragraph_loose`] makes of a paragraph depends on the
+/// paragraph, these and the looseness alone: paragraphs kept between builds
+/// are found by them (`reuse.rs`).
+pub(super) fn break_params(p: &Paragraph, first_width: f32, width: f32, mode: Mode) -> Params {
+    Params::new(first_width, width, mode)
+        .with_em(p.max_size)
+        .with_loose_demerits(linebreak::LOOSE_DEMERITS)
+        .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
+        .with_endings()
 }
 
 impl<'a, 'b> Flow<'a, 'b> {
@@ -125,8 +143,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                 Block::Table { header, rows, line, .. } => {
                     self.table(header, rows, *line, frame, out, gap)?;
                 }
-                Block::Image { alt, caption, line, picture: Some(p), .. } => {
-                    self.picture(p, alt, caption, *line, frame, out, gap)?;
+                Block::Image { alt, caption, line, picture: Some(p), wide, .. } => {
+                    let text = (alt.as_str(), caption.as_str(), *line);
+                    self.picture(p, text, *wide, frame, out, gap)?;
                 }
                 // Not loaded (a statement laid out without the picture
                 // stage): nothing to draw.
@@ -137,7 +156,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                     u.keep.tighten();
                 }
             }
-            keep_next = matches!(b, Block::Heading { .. });
+            // A picture set across the columns leaves no unit here: the
+            // heading before it keeps with the text after it.
+            keep_next = matches!(b, Block::Heading { .. }) || (keep_next && out.len() == before);
         }
         Ok(())
     }
@@ -187,11 +208,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         mode: Mode,
         looseness: i32,
     ) -> Vec<SetLine> {
-        let params = Params::new(first_width, width, mode)
-            .with_em(p.max_size)
-            .with_loose_demerits(linebreak::LOOSE_DEMERITS)
-            .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
-            .with_endings();
+        let params = break_params(p, first_width, width, mode);
         let loosen = |looseness: i32| match mode {
             Mode::Justify => linebreak::linebreak_loose(&p.items, &params, looseness),
             Mode::Ragged => ragged_loose(&p.items, &params, looseness),
@@ -227,6 +244,29 @@ impl<'a, 'b> Flow<'a, 'b> {
         lines
     }
 
+    /// Paragraph `paragraph_no` shaped with `style`. A paragraph the
+    /// searches try (see [`super::Memo`]) is kept shaped, so that trying it
+    /// the other way only breaks it again; the first setting keeps none, as
+    /// most would never be tried and they would only add to the peak memory.
+    fn shaped(
+        &mut self,
+        content: &[Inline],
+        style: &crate::shape::TextStyle,
+        line: usize,
+        width: f32,
+    ) -> Result<Rc<Paragraph>> {
+        let key = (self.paragraph_no, width.to_bits());
+        if let Some(p) = self.memo.as_ref().and_then(|m| m.shaped.get(&key)) {
+            return Ok(Rc::clone(p));
+        }
+        let src = self.source(line);
+        let p = Rc::new(self.shaper.paragraph(content, style, &src)?);
+        if let Some(m) = self.memo.as_mut().filter(|m| m.hollow) {
+            m.shaped.insert(key, Rc::clone(&p));
+        }
+        Ok(p)
+    }
+
     pub(super) fn paragraph(
         &mut self,
         content: &[Inline],
@@ -241,18 +281,29 @@ impl<'a, 'b> Flow<'a, 'b> {
         style.indent = spec.body.first_line_indent;
         let loose = self.looseness.get(&self.paragraph_no).copied().unwrap_or(0);
         let key = (self.paragraph_no, frame.width.to_bits(), loose);
-        let lines = match self.memo.as_ref().and_then(|m| m.get(&key)) {
-            Some(lines) => lines.clone(),
+        let lines = match self.memo.as_ref().and_then(|m| Some(m.lines_for(m.lines.get(&key)?))) {
+            Some(lines) => lines,
             None => {
-                let src = self.source(line);
-                let p = self.shaper.paragraph(content, &style, &src)?;
                 let mode =
                     if spec.body.align == Align::Justify { Mode::Justify } else { Mode::Ragged };
-                let lines = self.set_paragraph_loose(&p, frame.width, frame.width, mode, loose);
-                if let Some(m) = self.memo.as_mut() {
-                    m.insert(key, lines.clone());
+                let w = frame.width;
+                // A watch keeps paragraphs between builds (`reuse.rs`);
+                // otherwise a paragraph the searches try is kept shaped.
+                let lines = if self.shaper.set_paragraphs.on {
+                    let src = self.source(line);
+                    self.set_kept(content, &style, &src, w, w, mode, loose)?
+                } else {
+                    let p = self.shaped(content, &style, line, w)?;
+                    std::sync::Arc::new(self.set_paragraph_loose(&p, w, w, mode, loose))
+                };
+                match self.memo.as_mut() {
+                    Some(m) => {
+                        let out = m.lines_for(&lines);
+                        m.lines.insert(key, lines);
+                        out
+                    }
+                    None => std::sync::Arc::unwrap_or_clone(lines),
                 }
-                lines
             }
         };
         let m = self.body_metrics();
@@ -281,9 +332,24 @@ impl<'a, 'b> Flow<'a, 'b> {
             .copied()
             .unwrap_or(spec.body.size * 1.2);
         let style = self.text_style(size, &spec.headings.font, true, false, frame.width);
-        let src = self.source(line);
-        let p = self.shaper.paragraph(content, &style, &src)?;
-        let lines = self.set_paragraph(&p, frame.width, frame.width, Mode::Ragged);
+        // Headings are never set looser: one setting serves every pass.
+        let key = (self.paragraph_no, frame.width.to_bits(), 0);
+        let lines = match self.memo.as_ref().and_then(|m| Some(m.lines_for(m.lines.get(&key)?))) {
+            Some(lines) => lines,
+            None => {
+                let src = self.source(line);
+                let w = frame.width;
+                let lines = self.set_kept(content, &style, &src, w, w, Mode::Ragged, 0)?;
+                match self.memo.as_mut() {
+                    Some(m) => {
+                        let out = m.lines_for(&lines);
+                        m.lines.insert(key, lines);
+                        out
+                    }
+                    None => std::sync::Arc::unwrap_or_clone(lines),
+                }
+            }
+        };
         // Heading lines sit on a leading that is a whole multiple of
         // nothing in particular: 1.15 × size reads well for display type.
         let m =
@@ -367,14 +433,15 @@ impl<'a, 'b> Flow<'a, 'b> {
 
     /// A picture as one unit (never split), at the column's width or its
     /// natural size if smaller, aspect kept, no taller than half the
-    /// page's text area; its caption follows, kept with it.
-    #[allow(clippy::too_many_arguments)]
+    /// page's text area; its caption follows, kept with it. A picture that
+    /// spans the columns (its `{.wide}` marker, or `images.span`) is set at
+    /// the text width instead, with its caption, as a float placed between
+    /// sections of columns.
     fn picture(
         &mut self,
         pic: &std::sync::Arc<crate::picture::Picture>,
-        alt: &str,
-        caption: &str,
-        line: usize,
+        (alt, caption, line): (&str, &str, usize),
+        wide: Option<bool>,
         frame: Frame,
         out: &mut Vec<Unit>,
         gap: f32,
@@ -383,7 +450,30 @@ impl<'a, 'b> Flow<'a, 'b> {
         let (nw, nh) = pic.natural_size();
         let page_text = spec.page.height - spec.page.margin.top - spec.page.margin.bottom;
         let most = if spec.images.upscale { f32::MAX } else { 1.0 };
-        let scale = (frame.width / nw).min(page_text * 0.5 / nh).min(most) * self.picture_scale;
+        let fitted = |width: f32, most: f32| (width / nw).min(page_text * 0.5 / nh).min(most);
+        let set_at = |width: f32| fitted(width, most) * self.picture_scale;
+        let text_w = spec.page.width - spec.page.margin.left - spec.page.margin.right;
+        // Only a picture of the text itself (not in a list or a quote).
+        let top_level = self.may_span && frame.indent == 0.0 && frame.quote_depth == 0;
+        let span = top_level
+            && match wide.map_or(spec.images.span, |w| {
+                if w {
+                    ImageSpan::Page
+                } else {
+                    ImageSpan::Column
+                }
+            }) {
+                ImageSpan::Column => false,
+                ImageSpan::Page => true,
+                // Across the page it would be half as large again: a
+                // landscape photo or a wide map; a portrait or a small
+                // picture gains nothing and keeps to its column.
+                // (Sizes as the file gives them: enlarging a small picture
+                // past its natural size is no reason to span.)
+                ImageSpan::Auto => fitted(text_w, 1.0) >= fitted(frame.width, 1.0) * SPAN_GAIN,
+            };
+        let frame = if span { Frame { width: text_w, ..frame } } else { frame };
+        let scale = set_at(frame.width);
         let (w, h) = (nw * scale, nh * scale);
         if let Some(ppi) = pic.ppi_at(w) {
             if ppi < crate::picture::NATURAL_PPI - 0.5 {
@@ -403,9 +493,9 @@ impl<'a, 'b> Flow<'a, 'b> {
         let mark = self.record(pno, BlockKind::Figure, Some(alt.to_owned()), line);
         // A little air under the picture, before its caption or the text.
         let air = spec.body.leading * 0.4;
-        out.push(Unit {
+        let mut set = vec![Unit {
             height: h + air,
-            space_before: gap,
+            space_before: if span { 0.0 } else { gap },
             keep: Keep::Free,
             elements: vec![Element::Image {
                 x,
@@ -418,18 +508,37 @@ impl<'a, 'b> Flow<'a, 'b> {
             }],
             links: Vec::new(),
             lines: Vec::new(),
-        });
+        }];
         if !caption.is_empty() {
-            let before = out.len();
             let text = Inline::Text(crate::statement::Span {
                 text: caption.to_owned(),
                 style: crate::statement::Style { italic: true, ..Default::default() },
                 link: None,
             });
-            self.paragraph(&[text], line, frame, LineKind::Body, out, 0.0)?;
-            for u in &mut out[before..] {
+            // Across the columns, the caption lines up with the picture
+            // (at least a column wide).
+            let under = if span {
+                let width = w.max(self.column_width);
+                Frame { indent: frame.indent + (frame.width - width) / 2.0, width, ..frame }
+            } else {
+                frame
+            };
+            self.paragraph(&[text], line, under, LineKind::Body, &mut set, 0.0)?;
+            for u in &mut set[1..] {
                 u.keep = Keep::Hard;
             }
+        }
+        if span {
+            // Before a heading that would otherwise stand alone above it.
+            let mut anchor = out.len();
+            while anchor > 0
+                && out[anchor - 1].lines.first().is_some_and(|l| l.kind == LineKind::Heading)
+            {
+                anchor -= 1;
+            }
+            self.floats.push(super::span::Float { anchor, units: set });
+        } else {
+            out.append(&mut set);
         }
         Ok(())
     }
@@ -565,6 +674,10 @@ impl<'a, 'b> Flow<'a, 'b> {
             }
             out[n0].space_before =
                 if k == 0 { gap } else { self.spec.body.paragraph_spacing * 0.5 };
+            // A hollow setting (see `Memo::hollow`) draws no marker.
+            if self.memo.as_ref().is_some_and(|m| m.hollow) {
+                continue;
+            }
             // The marker hangs in the list's indent, ending a little before the text.
             let marker = match start {
                 Some(s) => format!("{}.", s + k as u64),

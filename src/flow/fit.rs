@@ -182,15 +182,16 @@ pub fn runt(doc: &Document) -> Option<usize> {
 /// Sets a side-by-side pair whose last page would be a runt one page
 /// shorter, as [`pull_back`] does a single statement: both sides at one
 /// body size at most [`RUNT_SHRINK`] smaller. `None` for other layouts, or
-/// where no such size fits.
+/// where no such size fits. `runt` is the pair as laid out with `spec`.
 pub fn pull_back_pair(
     shaper: &mut Shaper<'_>,
     first: &Statement,
     second: &Statement,
     spec: &LayoutSpec,
     vars: &Vars,
-    pages: usize,
+    runt: &Document,
 ) -> Option<Fitted> {
+    let pages = runt.pages.len();
     if spec.page.bilingual != Bilingual::SideBySide
         || spec.fit.pages > 0
         || !spec.fit.pull_back
@@ -202,7 +203,8 @@ pub fn pull_back_pair(
     s.fit.pages = (pages - 1) as u32;
     s.fit.max_size = spec.body.size;
     s.fit.min_size = spec.body.size * (1.0 - RUNT_SHRINK);
-    let mut f = fit_pair(shaper, first, second, &s, vars).ok()?;
+    let subject = Subject::SideBySide(first, second);
+    let mut f = fit_subject(shaper, subject, &s, vars, Some(Overflow::of(runt))).ok()?;
     f.warnings.truncate(f.notes_from);
     (f.document.pages.len() < pages).then_some(f)
 }
@@ -211,14 +213,16 @@ pub fn pull_back_pair(
 /// page shorter, as a typesetter copyfits: at the largest body size, at
 /// most [`RUNT_SHRINK`] smaller than the layout's, at which it fits. `None`
 /// if no such size fits, or the layout asks for a page count (`fit.pages`)
-/// or says `fit.pull-back = false`.
+/// or says `fit.pull-back = false`. `runt` is the statement as laid out
+/// with `spec`: the search starts from how full it is.
 pub fn pull_back(
     shaper: &mut Shaper<'_>,
     statement: &Statement,
     spec: &LayoutSpec,
     vars: &Vars,
-    pages: usize,
+    runt: &Document,
 ) -> Option<Fitted> {
+    let pages = runt.pages.len();
     if spec.fit.pages > 0 || !spec.fit.pull_back || pages < 2 {
         return None;
     }
@@ -226,7 +230,8 @@ pub fn pull_back(
     s.fit.pages = (pages - 1) as u32;
     s.fit.max_size = spec.body.size;
     s.fit.min_size = spec.body.size * (1.0 - RUNT_SHRINK);
-    let mut f = fit(shaper, statement, &s, vars).ok()?;
+    let subject = Subject::One(statement);
+    let mut f = fit_subject(shaper, subject, &s, vars, Some(Overflow::of(runt))).ok()?;
     // How full the new last page is was never the point.
     f.warnings.truncate(f.notes_from);
     (f.document.pages.len() < pages).then_some(f)
@@ -243,7 +248,7 @@ pub fn fit(
     spec: &LayoutSpec,
     vars: &Vars,
 ) -> Result<Fitted> {
-    fit_subject(shaper, Subject::One(statement), spec, vars)
+    fit_subject(shaper, Subject::One(statement), spec, vars, None)
 }
 
 /// Fits two statements on a bilingual layout (`page.bilingual`), both at
@@ -270,25 +275,53 @@ pub fn fit_pair(
         Bilingual::FrontBack => Subject::FrontBack(first, second),
         Bilingual::No => Subject::One(first),
     };
-    fit_subject(shaper, subject, spec, vars)
+    fit_subject(shaper, subject, spec, vars, None)
+}
+
+/// A layout of the subject at the layout's own body size, already made,
+/// that needs more than the pages to fit: a pull-back's first pass would
+/// make it again.
+#[derive(Clone, Copy)]
+struct Overflow {
+    size: f32,
+    fill: f32,
+}
+
+impl Overflow {
+    fn of(doc: &Document) -> Overflow {
+        Overflow { size: doc.body_size, fill: fill(doc) }
+    }
 }
 
 /// Fits `subject`: finds the size, then writes what the reader should know.
+/// `known`, if given, is the subject laid out with `spec` as it is, which
+/// overflows `fit.pages`.
 fn fit_subject(
     shaper: &mut Shaper<'_>,
     subject: Subject<'_>,
     spec: &LayoutSpec,
     vars: &Vars,
+    known: Option<Overflow>,
 ) -> Result<Fitted> {
     let (lo, hi) = (spec.fit.min_size, spec.fit.max_size.max(spec.fit.min_size));
     let n = spec.fit.pages as usize;
-    let mut fitter = Fitter { shaper, subject, spec, vars, n, lo, hi, passes: 0 };
+    let mut fitter = Fitter { shaper, subject, spec, vars, n, lo, hi, passes: 0, known: None };
     let scaled;
     if let Some(k) = fitter.picture_scale()? {
         let mut s = spec.clone();
         s.images.scale = k;
         scaled = s;
         fitter.spec = &scaled;
+    } else {
+        // A pass at the layout's size lays it out as it was laid out only
+        // if scaling to that size and the columns' least measure change
+        // nothing.
+        let mut same = spec.scaled_to(spec.body.size);
+        fewer_columns(&mut same);
+        let size = fitter.snap(spec.body.size);
+        let unchanged = same.page.columns == spec.page.columns;
+        fitter.known =
+            known.filter(|k| unchanged && k.size == spec.body.size && size == spec.body.size);
     }
     match fitter.search()? {
         Some(found) => {
@@ -315,6 +348,10 @@ struct Fitter<'a, 's, 'b> {
     lo: f32,
     hi: f32,
     passes: usize,
+    /// The subject as laid out at the layout's size, overflowing (see
+    /// [`Overflow`]); used by the search's first pass instead of laying
+    /// it out again.
+    known: Option<Overflow>,
 }
 
 impl Fitter<'_, '_, '_> {
@@ -386,14 +423,20 @@ impl Fitter<'_, '_, '_> {
         let mut over: Option<f32> = None;
         let mut size = self.snap(self.spec.body.size);
         for _ in 0..=MAX_PASSES {
-            let (parts, warnings) = self.layout(size, 1.0)?;
-            let f = fill_most(&parts);
-            let ok = pages(&parts) <= n;
-            if ok {
-                if fits.as_ref().is_none_or(|(s, ..)| size > *s) {
-                    fits = Some((size, parts, warnings));
+            let (f, ok) = match self.known.take().filter(|k| k.size == size) {
+                // It overflows: only how full it is matters.
+                Some(k) => (k.fill, false),
+                None => {
+                    let (parts, warnings) = self.layout(size, 1.0)?;
+                    let f = fill_most(&parts);
+                    let ok = pages(&parts) <= n;
+                    if ok && fits.as_ref().is_none_or(|(s, ..)| size > *s) {
+                        fits = Some((size, parts, warnings));
+                    }
+                    (f, ok)
                 }
-            } else if over.is_none_or(|o| size < o) {
+            };
+            if !ok && over.is_none_or(|o| size < o) {
                 over = Some(size);
             }
             let low = fits.as_ref().map_or(lo, |(s, ..)| *s);
@@ -630,6 +673,42 @@ mod tests {
             assert!(bigger.pages.len() > 1, "{size} was not the largest");
         }
         assert!(f.passes <= MAX_PASSES + 1);
+    }
+
+    #[test]
+    fn a_pull_back_from_the_runt_as_laid_out_skips_one_pass_and_changes_nothing() {
+        // 2026-01-29 with letter-2col leaves nine lines on page 3.
+        let book = FontBook::load(&[shipped_dir()]).unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let st = crate::statement::load(
+            &root.join("statements/2026-01-29-stop-ice-murders-and-dictatorship.md"),
+        )
+        .unwrap();
+        let vars = Vars::new();
+        let sp = crate::spec::load("letter-2col", &[]).unwrap();
+        // The layout as the job prints it (the statement's contact in the footer).
+        let (sp, _) = crate::vars::for_job(&sp, &[&st], &vars).unwrap();
+        let mut shaper = Shaper::new(&book);
+        let (laid, _) = flow::flow_with(&mut shaper, &st, &sp, &vars).unwrap();
+        assert!(runt(&laid).is_some(), "no runt to pull back");
+        let pulled = pull_back(&mut shaper, &st, &sp, &vars, &laid).expect("pulled back");
+        // The same search from scratch.
+        let mut s = sp.clone();
+        s.fit.pages = (laid.pages.len() - 1) as u32;
+        s.fit.max_size = sp.body.size;
+        s.fit.min_size = sp.body.size * (1.0 - RUNT_SHRINK);
+        let fresh = fit(&mut shaper, &st, &s, &vars).unwrap();
+        assert_eq!(pulled.passes + 1, fresh.passes);
+        assert_eq!(pulled.document.body_size, fresh.document.body_size);
+        assert_eq!(pulled.document.pages.len(), laid.pages.len() - 1);
+        let lines = |d: &Document| {
+            d.pages
+                .iter()
+                .flat_map(|p| &p.lines)
+                .map(|l| (l.text.clone(), l.column, l.y.to_bits()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(&pulled.document), lines(&fresh.document));
     }
 
     #[test]

@@ -58,7 +58,8 @@ pub(super) fn set_line(p: &Paragraph, span: LineSpan, measure: f32, mode: Mode) 
     for slot in visual_order(p, s, e, hyphen.is_some()) {
         let Some(k) = slot else {
             if let Some(h) = hyphen {
-                pen.draw(h, h.decor, None, adjust.expand, Some("-"));
+                // A soft hyphen: readers of the PDF drop it and join the word.
+                pen.draw(h, h.decor, None, adjust.expand, Some("\u{AD}"));
             }
             continue;
         };
@@ -671,11 +672,13 @@ mod tests {
 
     #[test]
     fn a_hyphenated_line_ends_with_the_added_hyphen() {
+        // The hyphen's text in the run is a soft hyphen (U+00AD): no part
+        // of the word for a reader of the PDF.
         let line = set("ab cd~ef", 100.0, Mode::Ragged, false, false);
-        assert_eq!(line, "a0 b10 _20 c25 d35 -45 [ab cd-]");
+        assert_eq!(line, "a0 b10 _20 c25 d35 \u{ad}45 [ab cd-]");
         // The hyphen counts in the width the space makes up to the measure.
         let line = set("ab cd~ef", 53.0, Mode::Justify, false, false);
-        assert_eq!(line, "a0 b10 _20 c29 d39 -49 [ab cd-]");
+        assert_eq!(line, "a0 b10 _20 c29 d39 \u{ad}49 [ab cd-]");
         let p = paragraph("ab cd~ef", false);
         let span = LineSpan { start: 0, end: 3, hyphen: true, last: false };
         let set = set_line(&p, span, 100.0, Mode::Ragged);

@@ -21,6 +21,8 @@
 //! - `balance.rs`: the last page's columns made to end level;
 //! - `pair.rs`: two statements side by side;
 //! - `place.rs`: units stacked on a page at their final positions;
+//! - `reuse.rs`: paragraphs shaped and set by an earlier build, kept for
+//!   the next (`handbill watch`);
 //! - [`fit`]: the body size that fills a page count, found by flowing the
 //!   text again at other sizes (the shaper's cache makes that cheap).
 
@@ -46,8 +48,10 @@ mod line;
 mod masthead;
 mod pair;
 mod place;
+mod reuse;
 #[cfg(test)]
 mod sketch;
+mod span;
 
 use balance::{feather, Body};
 use blocks::snap_to_grid;
@@ -55,6 +59,7 @@ use fill::Sheet;
 use line::SetLine;
 use pair::place_pair;
 use place::{column_rules, stack, Bands, Spacing};
+pub(crate) use reuse::SetParagraphs;
 
 /// Tolerance for floating-point comparisons of vertical positions.
 const EPS: f32 = 0.01;
@@ -110,6 +115,46 @@ fn with_flow<'b, T>(
     warnings.append(&mut f.shaper.warnings);
     *shaper = f.shaper;
     (result, warnings)
+}
+
+/// What one statement's flow keeps while it sets the body again and again
+/// (column feet, the last page's balance): each try changes one paragraph,
+/// so the others are not shaped, broken and set again.
+#[derive(Default)]
+struct Memo {
+    /// Lines of body paragraphs and headings, by number, measure and
+    /// looseness.
+    lines: HashMap<(usize, u32, i32), SharedLines>,
+    /// Shaped body paragraphs the searches tried, by number and measure: a
+    /// paragraph tried a line tighter, then looser, is shaped once.
+    shaped: HashMap<(usize, u32), std::rc::Rc<crate::shape::Paragraph>>,
+    /// Set while the body is set only to be measured (a try of the
+    /// searches): paragraphs and headings then give their units without
+    /// what they draw, which the searches never read; the body chosen is
+    /// set whole once they are done.
+    hollow: bool,
+}
+
+impl Memo {
+    /// Lines to push for `lines` as kept: themselves, or while
+    /// [`Memo::hollow`], their measures only.
+    fn lines_for(&self, lines: &[SetLine]) -> Vec<SetLine> {
+        if !self.hollow {
+            return lines.to_vec();
+        }
+        lines
+            .iter()
+            .map(|l| SetLine {
+                runs: Vec::new(),
+                links: Vec::new(),
+                strikes: Vec::new(),
+                ratio: l.ratio,
+                hyphen: l.hyphen,
+                natural: l.natural,
+                text: String::new(),
+            })
+            .collect()
+    }
 }
 
 /// Something stacked in a column: a line, a rule, a table row.
@@ -179,6 +224,10 @@ struct Frame {
     quote_depth: usize,
 }
 
+/// A paragraph's lines, shared by the memo below and the paragraphs kept
+/// between builds (`reuse.rs`).
+type SharedLines = std::sync::Arc<Vec<SetLine>>;
+
 /// One statement being laid out: what it is set with, and what it has
 /// made so far. The shaper is its own for the while (see [`with_flow`]).
 struct Flow<'a, 'b> {
@@ -198,12 +247,18 @@ struct Flow<'a, 'b> {
     /// Paragraphs to set with more (or fewer) lines than their best
     /// breaking, by number: how the last page's columns are evened out.
     looseness: feet::Looseness,
-    /// Body paragraphs already set, by number, measure and looseness, while
-    /// [`Flow::even_out`] sets the body again and again (`None` otherwise).
-    memo: Option<HashMap<(usize, u32, i32), Vec<SetLine>>>,
+    /// Body paragraphs already shaped and set while levelling and balancing
+    /// set the body again and again (`None` otherwise).
+    memo: Option<Memo>,
     column_width: f32,
     /// Pictures are set at this share of their size (1 but when fitting).
     picture_scale: f32,
+    /// Pictures may span the columns (`images.span`): a single
+    /// statement's flow in more than one column.
+    may_span: bool,
+    /// The pictures set across the columns, in order, each with the text
+    /// unit it comes before.
+    floats: Vec<span::Float>,
     /// Direction of the statement: sets columns, alignment and list markers.
     dir: Dir,
     /// Which statement of the leaflet this is (1 for the second of a
@@ -247,6 +302,8 @@ impl<'a, 'b> Flow<'a, 'b> {
             paragraph_no: 0,
             looseness: HashMap::new(),
             picture_scale: spec.images.scale,
+            may_span: false,
+            floats: Vec::new(),
             memo: None,
             column_width: spec.column_width(),
             dir,
@@ -308,6 +365,13 @@ impl<'a, 'b> Flow<'a, 'b> {
         let blocks = self.body_blocks();
         let body = Body { blocks: &blocks, frame, first_paragraph: self.paragraph_no };
         let mut units = Vec::new();
+        // With columns to level or balance, the body is set again: what
+        // this first setting shapes and sets is kept for that.
+        if p.columns > 1 {
+            self.memo.get_or_insert_with(Memo::default);
+        }
+        self.may_span = p.columns > 1;
+        self.floats.clear();
         self.blocks(&blocks, frame, &mut units)?;
         let mut masthead_h = place::height(&masthead);
         if spec.body.grid {
@@ -325,10 +389,21 @@ impl<'a, 'b> Flow<'a, 'b> {
         // Fill pages, then balance the columns of the last page.
         let ncol = p.columns.max(1) as usize;
         let sheet = Sheet::new(ncol, &bands);
+        if !self.floats.is_empty() {
+            let floats = std::mem::take(&mut self.floats);
+            self.place_sections(&units, &floats, &masthead, &footer, &bands, &sheet);
+            return Ok(());
+        }
         let mut placed = sheet.place(&units);
         (units, placed) = self.level_pages(&body, units, placed, &sheet)?;
         if spec.page.balance && ncol > 1 {
             (units, placed) = self.balance_last_page(&body, units, placed, &sheet)?;
+        }
+        // The searches' units are hollow (see `Memo::hollow`): the body as
+        // they chose it is set once more, whole, on the same heights.
+        if !self.looseness.is_empty() {
+            let marks = self.warning_marks();
+            units = self.set_body(&body, &marks)?;
         }
         self.memo = None;
 

@@ -30,10 +30,13 @@ impl<'a, 'b> Flow<'a, 'b> {
         if self.spec.body.grid {
             snap_to_grid(&mut units, self.spec.body.leading);
         }
-        let masthead =
-            if self.spec.masthead.show { self.masthead_titles(side_width)? } else { Vec::new() };
+        // The kicker first: blocks are numbered as they are made, and the
+        // structure reads a statement's masthead in that order, so the
+        // kicker above the titles is read before them.
         let kicker =
             if self.spec.masthead.show { self.masthead_kicker(inner_w)? } else { Vec::new() };
+        let masthead =
+            if self.spec.masthead.show { self.masthead_titles(side_width)? } else { Vec::new() };
         let footer = self.footer_units(inner_w, qr)?;
         let rule = self.masthead_rule(inner_w);
         Ok(Side { units, sections, masthead, kicker, footer, rule, rtl: self.rtl() })

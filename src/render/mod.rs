@@ -178,6 +178,7 @@ pub fn render_with(
             .rposition(|p| p.lines.iter().any(|l| l.kind == LineKind::Footer)),
         locate: !standards.is_empty(),
         strict: standards.iter().any(|s| matches!(s, Standard::Ua1 | Standard::A2a)),
+        copies: Default::default(),
     };
     let mut tagger = tagged.then(Tagger::default);
     let (pw, ph) =
@@ -247,6 +248,8 @@ struct Ctx<'a> {
     locate: bool,
     /// Every glyph must map to a character (PDF/UA-1, PDF/A-2a).
     strict: bool,
+    /// Copies of fonts for glyphs that stand for other text (see `text.rs`).
+    copies: std::cell::RefCell<text::Copies>,
 }
 
 /// How one copy of a page is tagged.
@@ -324,13 +327,13 @@ fn render_single(
         }
         s.finish();
     }
-    for l in &page.links {
+    for (li, l) in page.links.iter().enumerate() {
         let area = Area { x: l.x + off, y: l.y + off, w: l.w.max(0.1), h: l.h.max(0.1) };
-        add_link(&mut p, &area, &l.url, tagger.as_deref_mut(), l.mark);
+        add_link(&mut p, &area, &l.url, tagger.as_deref_mut(), l.mark, Some((index, li)));
     }
     if let Some(code) = qr_on(page, cx.spec) {
         let area = Area { x: code.x + off, y: code.y + off, w: code.side, h: code.side };
-        add_link(&mut p, &area, &cx.spec.footer.link, tagger, None);
+        add_link(&mut p, &area, &cx.spec.footer.link, tagger, None, None);
     }
     p.finish();
     Ok(())
@@ -423,13 +426,15 @@ fn render_side(
     for pl in &side.placements {
         let Some(page) = doc.pages.get(pl.page) else { continue };
         let shift = |a: Area| Area { x: a.x + m, y: a.y + m, ..a };
-        for l in &page.links {
+        for (li, l) in page.links.iter().enumerate() {
             let area = impose::bounds(&pl.transform, l.x, l.y, l.w.max(0.1), l.h.max(0.1));
-            add_link(&mut p, &shift(area), &l.url, tagger.as_deref_mut(), l.mark);
+            let key = Some((pl.page, li));
+            add_link(&mut p, &shift(area), &l.url, tagger.as_deref_mut(), l.mark, key);
         }
         if let Some(code) = qr_on(page, cx.spec) {
             let area = impose::bounds(&pl.transform, code.x, code.y, code.side, code.side);
-            add_link(&mut p, &shift(area), &cx.spec.footer.link, tagger.as_deref_mut(), None);
+            let link = &cx.spec.footer.link;
+            add_link(&mut p, &shift(area), link, tagger.as_deref_mut(), None, None);
         }
     }
     p.finish();
@@ -437,13 +442,15 @@ fn render_side(
 }
 
 /// A link annotation over `area`, its URL as its description; filed in
-/// the tagger (under the block `mark`, or as the QR code's) if tagging.
+/// the tagger (under the block `mark` and link `key`, or as the QR code's)
+/// if tagging.
 fn add_link(
     p: &mut krilla::page::Page,
     area: &Area,
     url: &str,
     tagger: Option<&mut Tagger>,
     mark: Option<crate::pages::Mark>,
+    key: Option<tags::LinkKey>,
 ) {
     if url.is_empty() {
         return;
@@ -454,7 +461,7 @@ fn add_link(
         match tagger {
             Some(t) => {
                 let id = p.add_tagged_annotation(annotation);
-                t.link(mark, url, id);
+                t.link(mark, key, url, id);
             }
             None => p.add_annotation(annotation),
         }
@@ -540,13 +547,13 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
                     // text; a logo is not read.
                     (PageTags::On { tagger, pdf_page, to_pdf }, Some(m)) => {
                         let id = s.start_tagged(ContentTag::Other);
-                        picture::draw_picture(s, picture, bx, cx.mode);
+                        picture::draw_picture(s, picture, bx, cx.mode, !cx.locate);
                         s.end_tagged();
                         let (px, py) = to_pdf.apply(*x, *y);
-                        tagger.content(*m, index, *pdf_page, Point::from_xy(px, py), id);
+                        tagger.content(*m, index, *pdf_page, Point::from_xy(px, py), id, None);
                     }
                     _ => tags.artifact(s, ArtifactType::Layout, |s| {
-                        picture::draw_picture(s, picture, bx, cx.mode)
+                        picture::draw_picture(s, picture, bx, cx.mode, !cx.locate)
                     }),
                 }
             }
@@ -571,7 +578,7 @@ fn draw_page(s: &mut Surface, page: &Page, index: usize, cx: &Ctx, tags: &mut Pa
 /// place in the structure).
 fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, tags: &mut PageTags) {
     let PageTags::On { tagger, pdf_page, to_pdf } = tags else {
-        draw_text(s, run, ink, cx.book, cx.mode, cx.strict);
+        draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut());
         return;
     };
     let role = run.mark.and_then(|m| {
@@ -585,7 +592,9 @@ fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, ta
     };
     let Some(mark) = mark else {
         let kind = if role.is_some() { ArtifactType::Footer } else { ArtifactType::Other };
-        tags.artifact(s, kind, |s| draw_text(s, run, ink, cx.book, cx.mode, cx.strict));
+        tags.artifact(s, kind, |s| {
+            draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut())
+        });
         return;
     };
     if let Some(loc) = cx.locate.then(|| tags::pdf_location(mark)).flatten() {
@@ -595,13 +604,36 @@ fn draw_run(s: &mut Surface, run: &TextRun, ink: Ink, index: usize, cx: &Ctx, ta
     // per-cluster spans `text.rs` writes for readers' bidi, and page text
     // would come back garbled.
     let id = s.start_tagged(ContentTag::Span(SpanTag::empty()));
-    draw_text(s, run, ink, cx.book, cx.mode, cx.strict);
+    draw_text(s, run, ink, cx.book, cx.mode, cx.strict, &mut cx.copies.borrow_mut());
     s.end_tagged();
     if cx.locate {
         s.reset_location();
     }
     let (x, y) = to_pdf.apply(run.x, run.y - run.size);
-    tagger.content(mark, index, *pdf_page, Point::from_xy(x, y), id);
+    tagger.content(mark, index, *pdf_page, Point::from_xy(x, y), id, link_of(cx, index, run, mark));
+}
+
+/// The link whose text `run` is: a link of its block on leaflet page
+/// `index` whose box holds the run (flow gives a link's words runs of
+/// their own).
+fn link_of(
+    cx: &Ctx,
+    index: usize,
+    run: &TextRun,
+    mark: crate::pages::Mark,
+) -> Option<tags::LinkKey> {
+    let page = cx.doc.pages.get(index)?;
+    let (x0, x1) = (run.x, run.x + run.width());
+    page.links
+        .iter()
+        .position(|l| {
+            l.mark == Some(mark)
+                && x0 >= l.x - 0.5
+                && x1 <= l.x + l.w + 0.5
+                && run.y >= l.y
+                && run.y <= l.y + l.h
+        })
+        .map(|li| (index, li))
 }
 
 /// A horizontal rule (the footer's) that runs into the QR code's square

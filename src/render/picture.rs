@@ -1,7 +1,9 @@
 //! Pictures on the page, in the layout's color mode: in colour a JPEG is
-//! embedded as it is (no re-encoding) and an SVG drawn as vectors; in gray
-//! every picture becomes DeviceGray pixels and in CMYK DeviceCMYK, so that
-//! a copier or a press gets only the inks the layout promised.
+//! embedded as it is (no re-encoding), an SVG drawn as vectors and a PDF
+//! page embedded as vectors; in gray every picture becomes DeviceGray
+//! pixels and in CMYK DeviceCMYK, so that a copier or a press gets only
+//! the inks the layout promised (an embedded PDF page would keep its own
+//! colours, so there it is drawn as pixels too).
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -14,7 +16,7 @@ use krilla_svg::{SurfaceExt, SvgSettings};
 use crate::picture::{self, Format, Picture};
 use crate::spec::ColorMode;
 
-/// The resolution an SVG is rasterized at for gray and CMYK pages.
+/// The resolution an SVG or PDF is rasterized at for gray and CMYK pages.
 const SVG_RASTER_PPI: f32 = 300.0;
 
 /// Converted pixels, hashed by the picture's file and the conversion (so
@@ -94,44 +96,62 @@ fn convert(pic: &Picture, rgba: &[u8], size: (u32, u32), mode: ColorMode) -> Opt
     Image::from_custom(img, false).ok()
 }
 
-/// Draws `pic` into the box at (`x`, `y`), `w` × `h` points.
+/// Draws `pic` into the box at (`x`, `y`), `w` × `h` points. A PDF page
+/// is embedded as it is only where `embed_pdf` (PDF/A and PDF/UA forbid
+/// other PDFs inside, as krilla cannot vouch for them).
 pub(super) fn draw_picture(
     s: &mut Surface,
     pic: &Picture,
     (x, y, w, h): (f32, f32, f32, f32),
     mode: ColorMode,
+    embed_pdf: bool,
 ) {
     let Some(size) = Size::from_wh(w, h) else { return };
     s.push_transform(&Transform::from_translate(x, y));
-    match (pic.format, mode) {
+    let raster_at = |k: f32| ((w * k).ceil().max(1.0) as u32, (h * k).ceil().max(1.0) as u32);
+    // Each conversion is made once per picture and size, and kept with the
+    // picture: a batch's jobs (and a picture used twice) reuse it.
+    let key = |size: (u32, u32)| {
+        let mut k = rustc_hash::FxHasher::default();
+        (mode as u8, size).hash(&mut k);
+        k.finish()
+    };
+    let img = match (pic.format, mode) {
+        (Format::Pdf, ColorMode::Color) => match &pic.pdf {
+            Some(pdf) if embed_pdf && pdf.embeddable => {
+                s.draw_pdf_page(&pdf.doc, size, 0);
+                None
+            }
+            _ => {
+                let (pw, ph) = raster_at(SVG_RASTER_PPI / 72.0);
+                pic.drawn(key((pw, ph)), || {
+                    let px = picture::raster(pic, pw, ph);
+                    (px.len() == pw as usize * ph as usize * 4)
+                        .then(|| Image::from_rgba8(px, pw, ph))
+                })
+            }
+        },
         (Format::Svg, ColorMode::Color) => {
             if let Some(tree) = &pic.svg {
                 s.draw_svg(tree, size, SvgSettings::default());
             }
+            None
         }
-        (Format::Svg, _) => {
-            let k = SVG_RASTER_PPI / 72.0;
-            let (pw, ph) = ((w * k).ceil().max(1.0) as u32, (h * k).ceil().max(1.0) as u32);
-            let px = picture::raster(pic, pw, ph);
-            if let Some(img) = convert(pic, &px, (pw, ph), mode) {
-                s.draw_image(img, size);
-            }
+        (Format::Svg | Format::Pdf, _) => {
+            let (pw, ph) = raster_at(SVG_RASTER_PPI / 72.0);
+            pic.drawn(key((pw, ph)), || convert(pic, &picture::raster(pic, pw, ph), (pw, ph), mode))
         }
-        (Format::Jpeg, ColorMode::Color) => {
+        (Format::Jpeg, ColorMode::Color) => pic.drawn(key((0, 0)), || {
             let data: Arc<dyn AsRef<[u8]> + Send + Sync> = pic.bytes.clone();
-            if let Ok(img) = Image::from_jpeg(data.into(), false) {
-                s.draw_image(img, size);
-            }
-        }
-        (_, ColorMode::Color) => {
-            let img = Image::from_rgba8(pic.pixels().to_vec(), pic.width, pic.height);
-            s.draw_image(img, size);
-        }
-        _ => {
-            if let Some(img) = convert(pic, pic.pixels(), (pic.width, pic.height), mode) {
-                s.draw_image(img, size);
-            }
-        }
+            Image::from_jpeg(data.into(), false).ok()
+        }),
+        (_, ColorMode::Color) => pic.drawn(key((0, 0)), || {
+            Some(Image::from_rgba8(pic.pixels().to_vec(), pic.width, pic.height))
+        }),
+        _ => pic.drawn(key((0, 0)), || convert(pic, pic.pixels(), (pic.width, pic.height), mode)),
+    };
+    if let Some(img) = img {
+        s.draw_image(img, size);
     }
     s.pop();
 }

@@ -14,8 +14,9 @@
 //! The tree: the title and headings as `H1`–`H6` with their text as title;
 //! paragraphs, masthead and footer lines as `P`; lists as `L` of `LI`
 //! (`Lbl` marker, `LBody`); quotes as `BlockQuote`; tables as `Table` of
-//! `TR` with `TH`/`TD` cells; each link's annotations in a `Link` inside
-//! the block that carries it; the footer's QR code as a `Figure` whose
+//! `TR` with `TH`/`TD` cells; each link's text and annotations in a
+//! `Link` inside the block that carries it (a link's words are runs of
+//! their own, found by the link's box); the footer's QR code as a `Figure` whose
 //! alternate text is its URL, in a `Link` with the code's annotations.
 //! A picture (a block of kind `Figure`) is a `Figure` with its
 //! alternate text the same way. The
@@ -42,6 +43,15 @@ type BlockKey = (u8, usize);
 /// Link annotations by URL, in the order the URLs first appear.
 type Links = Vec<(String, Vec<Identifier>)>;
 
+/// One link of a leaflet page: the page and the link's place in its
+/// `links`. Its text and its annotations (one per line it spans, and one
+/// per copy on an imposed sheet) share it.
+pub(super) type LinkKey = (usize, usize);
+
+/// A piece of marked content: leaflet page, drawing order, identifier,
+/// and the link whose text it is.
+type Content = (usize, usize, Identifier, Option<LinkKey>);
+
 /// What the drawing of the pages hands over for the tree: marked content,
 /// annotations and where each block starts.
 #[derive(Default)]
@@ -49,13 +59,15 @@ pub(super) struct Tagger {
     /// Marked content by mark, with the leaflet page it is on and the
     /// drawing order: the order it is read in (an imposed sheet may hold
     /// pages out of order).
-    content: HashMap<Mark, Vec<(usize, usize, Identifier)>>,
+    /// Content that is a link's text carries the link.
+    content: HashMap<Mark, Vec<Content>>,
     /// Leaflet pages already drawn as content: further copies of them are
     /// artifacts.
     drawn: std::collections::HashSet<usize>,
     /// Link annotations by the block whose text carries the link, with
-    /// their URL, in drawing order; `None` for the QR code's.
-    links: Vec<(Option<BlockKey>, String, Identifier)>,
+    /// the link they belong to and their URL, in drawing order; `None` for
+    /// the QR code's.
+    links: Vec<(Option<BlockKey>, Option<LinkKey>, String, Identifier)>,
     /// The QR code's marked content.
     figure: Vec<Identifier>,
     /// Where each block's text starts: PDF page and point.
@@ -73,7 +85,7 @@ impl Tagger {
 
     /// Files a piece of marked content of leaflet page `page`, drawn on
     /// PDF page `pdf_page` with its text starting at `at` (PDF page
-    /// coordinates).
+    /// coordinates); `link`: the link whose text it is.
     pub(super) fn content(
         &mut self,
         mark: Mark,
@@ -81,18 +93,25 @@ impl Tagger {
         pdf_page: usize,
         at: Point,
         id: Identifier,
+        link: Option<LinkKey>,
     ) {
         self.seq += 1;
-        self.content.entry(mark).or_default().push((page, self.seq, id));
+        self.content.entry(mark).or_default().push((page, self.seq, id, link));
         if mark.part == Part::Text {
             self.anchors.entry((mark.statement, mark.block)).or_insert((pdf_page, at));
         }
     }
 
-    /// Files a link annotation of the text marked `mark` (`None`: the QR
-    /// code's).
-    pub(super) fn link(&mut self, mark: Option<Mark>, url: &str, id: Identifier) {
-        self.links.push((mark.map(|m| (m.statement, m.block)), url.to_string(), id));
+    /// Files a link annotation of link `key` of the text marked `mark`
+    /// (`None`: the QR code's).
+    pub(super) fn link(
+        &mut self,
+        mark: Option<Mark>,
+        key: Option<LinkKey>,
+        url: &str,
+        id: Identifier,
+    ) {
+        self.links.push((mark.map(|m| (m.statement, m.block)), key, url.to_string(), id));
     }
 
     /// Files the QR code's marked content.
@@ -102,9 +121,53 @@ impl Tagger {
 
     /// The marked content of `mark`, in reading order.
     fn ids(&self, mark: Mark) -> Vec<Node> {
+        self.text(mark, &mut HashMap::new())
+    }
+
+    /// The marked content of `mark`, in reading order, a link's text in a
+    /// `Link` element with the link's annotations (taken from `annots`):
+    /// the text next to the annotations, as PDF/UA wants a link. A link
+    /// that runs on into the next line is one element.
+    fn text(&self, mark: Mark, annots: &mut HashMap<LinkKey, Vec<Identifier>>) -> Vec<Node> {
         let mut v = self.content.get(&mark).cloned().unwrap_or_default();
-        v.sort_by_key(|&(page, seq, _)| (page, seq));
-        v.into_iter().map(|(_, _, id)| Node::Leaf(id)).collect()
+        v.sort_by_key(|&(page, seq, _, _)| (page, seq));
+        let mut out: Vec<Node> = Vec::new();
+        // The open Link element and the URL of its link.
+        let mut open: Option<(TagGroup, &str)> = None;
+        for (_, _, id, link) in v {
+            let url = link.and_then(|k| self.url(k));
+            match (open.take(), url, link) {
+                (Some((mut g, u)), Some(url), Some(k)) if u == url => {
+                    g.push(id);
+                    g.children.extend(annots.remove(&k).into_iter().flatten().map(Node::Leaf));
+                    open = Some((g, u));
+                }
+                (before, url, link) => {
+                    if let Some((g, _)) = before {
+                        out.push(g.into());
+                    }
+                    match (url, link) {
+                        (Some(url), Some(k)) => {
+                            let mut g = TagGroup::new(Tag::Link);
+                            g.push(id);
+                            g.children
+                                .extend(annots.remove(&k).into_iter().flatten().map(Node::Leaf));
+                            open = Some((g, url));
+                        }
+                        _ => out.push(Node::Leaf(id)),
+                    }
+                }
+            }
+        }
+        if let Some((g, _)) = open {
+            out.push(g.into());
+        }
+        out
+    }
+
+    /// The URL of link `key`, from its annotations.
+    fn url(&self, key: LinkKey) -> Option<&str> {
+        self.links.iter().find(|l| l.1 == Some(key)).map(|l| l.2.as_str())
     }
 
     /// Builds the structure tree of `doc` in `lang`, and the `Link`
@@ -113,7 +176,16 @@ impl Tagger {
         let mut tree = TagTree::new().with_lang(Some(lang.to_string()));
         let mut links: HashMap<BlockKey, Links> = HashMap::new();
         let mut loose: Links = Vec::new();
-        for (owner, url, id) in &self.links {
+        // Annotations of links whose text was drawn go into the text's
+        // Link element; the others into a Link of their own.
+        let with_text: std::collections::HashSet<LinkKey> =
+            self.content.values().flatten().filter_map(|c| c.3).collect();
+        let mut annots: HashMap<LinkKey, Vec<Identifier>> = HashMap::new();
+        for (owner, key, url, id) in &self.links {
+            if let Some(k) = key.filter(|k| with_text.contains(k)) {
+                annots.entry(k).or_default().push(*id);
+                continue;
+            }
             let list = match owner {
                 Some(key) => links.entry(*key).or_default(),
                 None => &mut loose,
@@ -136,7 +208,7 @@ impl Tagger {
             let mut builder = Builder { si, tagger: self, stack: Vec::new(), out: Vec::new() };
             for (_, b, role) in order {
                 let mut block_links = links.remove(&(si, b)).unwrap_or_default();
-                let Some(group) = self.leaf(si, b, role, &mut block_links) else {
+                let Some(group) = self.leaf(si, b, role, &mut block_links, &mut annots) else {
                     loose.extend(block_links);
                     continue;
                 };
@@ -152,6 +224,12 @@ impl Tagger {
                     tree.push(n);
                 }
             }
+        }
+        // Annotations of links whose text no element took.
+        let mut rest: Vec<(LinkKey, Vec<Identifier>)> = annots.into_iter().collect();
+        rest.sort_by_key(|(k, _)| *k);
+        for (k, ids) in rest {
+            loose.push((self.url(k).unwrap_or_default().to_string(), ids));
         }
         // Annotations whose text is in no block: links of the QR code, and
         // any other left over.
@@ -182,7 +260,14 @@ impl Tagger {
 
     /// The element of block `b`, with its links; `None` when nothing of it
     /// was drawn.
-    fn leaf(&self, si: u8, b: usize, role: &BlockRole, links: &mut Links) -> Option<TagGroup> {
+    fn leaf(
+        &self,
+        si: u8,
+        b: usize,
+        role: &BlockRole,
+        links: &mut Links,
+        annots: &mut HashMap<LinkKey, Vec<Identifier>>,
+    ) -> Option<TagGroup> {
         let mark = |part| Mark { statement: si, block: b, part };
         let mut group = match role.kind {
             BlockKind::Row { header } => {
@@ -203,7 +288,7 @@ impl Tagger {
                     } else {
                         Tag::TD.into()
                     };
-                    row.push(TagGroup::with_children(tag, self.ids(mark(Part::Cell(c)))));
+                    row.push(TagGroup::with_children(tag, self.text(mark(Part::Cell(c)), annots)));
                 }
                 row
             }
@@ -211,7 +296,7 @@ impl Tagger {
                 // Where krilla's findings about the element (a picture without
                 // alternate text) point.
                 let tag = block_tag(kind, role).with_location(pdf_location(mark(Part::Text)));
-                TagGroup::with_children(tag, self.ids(mark(Part::Text)))
+                TagGroup::with_children(tag, self.text(mark(Part::Text), annots))
             }
         };
         for (_, ids) in links.drain(..) {

@@ -3,16 +3,17 @@
 //! right-to-left clusters written so PDF readers get their text back in
 //! logical order.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use krilla::geom::{PathBuilder, Point, Rect, Transform};
 use krilla::paint::Stroke;
 use krilla::surface::Surface;
-use krilla::text::GlyphId;
+use krilla::text::{Font, GlyphId, Tag};
 use unicode_bidi::BidiClass;
 
 use super::color::{fill, paint};
-use crate::fonts::FontBook;
+use crate::fonts::{FaceId, FontBook};
 use crate::pages::{Ink, TextRun};
 use crate::shape::Glyph;
 use crate::spec::ColorMode;
@@ -79,6 +80,7 @@ pub(super) fn draw_text(
     book: &FontBook,
     mode: ColorMode,
     strict: bool,
+    copies: &mut Copies,
 ) {
     if run.glyphs.is_empty() || run.size <= 0.0 {
         return;
@@ -143,26 +145,86 @@ pub(super) fn draw_text(
             x += g.advance;
         }
     }
+    // Which copy of the font each glyph is written with (0: the face's
+    // own): a glyph standing for other text than it does elsewhere.
+    let copy: Vec<u32> = glyphs
+        .iter()
+        .map(|g| match text.get(g.text.clone()) {
+            Some(SOFT_HYPHEN) => copies.copy(run.face, g.id, SOFT_HYPHEN),
+            _ => 0,
+        })
+        .collect();
     if expanded {
         s.push_transform(&Transform::from_row(run.expand, 0.0, 0.0, 1.0, run.x, 0.0));
-        s.draw_glyphs(
-            Point::from_xy(0.0, run.y),
-            &glyphs,
-            face.pdf.clone(),
-            &text,
-            run.size,
-            false,
-        );
+    }
+    let mut x = if expanded { 0.0 } else { run.x };
+    let mut start = 0;
+    while start < glyphs.len() {
+        let k = copy[start];
+        let end = start + copy[start..].iter().take_while(|&&c| c == k).count();
+        let font = copies.font(book, run.face, k);
+        let part = &glyphs[start..end];
+        s.draw_glyphs(Point::from_xy(x, run.y), part, font, &text, run.size, false);
+        x += part.iter().map(|g| g.unit * run.size).sum::<f32>();
+        start = end;
+    }
+    if expanded {
         s.pop();
-    } else {
-        s.draw_glyphs(
-            Point::from_xy(run.x, run.y),
-            &glyphs,
-            face.pdf.clone(),
-            &text,
-            run.size,
-            false,
-        );
+    }
+}
+
+/// The text of a hyphen the line breaker adds (see `flow/line.rs`): a soft
+/// hyphen, as Tagged PDF wants the incidental division of a word written
+/// (ISO 32000-1, 14.8.2.2.3, "Incidental artifacts"), distinct from a hard
+/// hyphen; readers drop it and join the word's halves.
+const SOFT_HYPHEN: &str = "\u{AD}";
+
+/// Further PDF fonts of a face, each with a ToUnicode map of its own, for
+/// glyphs that must stand for other text than they do elsewhere (the
+/// hyphen glyph as an added, soft hyphen). krilla gives a glyph one text
+/// per font and marks any other use with an `/ActualText` span; poppler's
+/// structure reader (`pdfinfo -struct-text`) reads no ActualText and loses
+/// the rest of an element's text after such a span, so a glyph's other
+/// meanings are written through a copy of the font instead.
+#[derive(Default)]
+pub(super) struct Copies {
+    /// The texts each glyph of a face stands for in the copies, the first
+    /// in copy 1.
+    texts: HashMap<(FaceId, u16), Vec<String>>,
+    /// The copies made, by face and number.
+    fonts: HashMap<(FaceId, u32), Font>,
+}
+
+impl Copies {
+    /// The copy (1, 2, …) in which glyph `id` of `face` stands for `text`.
+    fn copy(&mut self, face: FaceId, id: u16, text: &str) -> u32 {
+        let texts = self.texts.entry((face, id)).or_default();
+        let k = match texts.iter().position(|t| t == text) {
+            Some(k) => k,
+            None => {
+                texts.push(text.to_string());
+                texts.len() - 1
+            }
+        };
+        u32::try_from(k + 1).unwrap_or(u32::MAX)
+    }
+
+    /// The PDF font of copy `k` of `face` (0: the face's own). A copy is
+    /// the same font file, told apart by a variation coordinate on an axis
+    /// the font does not have, which changes nothing drawn.
+    fn font(&mut self, book: &FontBook, face: FaceId, k: u32) -> Font {
+        let f = book.face(face);
+        if k == 0 {
+            return f.pdf.clone();
+        }
+        self.fonts
+            .entry((face, k))
+            .or_insert_with(|| {
+                let data = krilla::Data::from(f.bytes().to_vec());
+                Font::new_variable(data, f.index(), &[(Tag::new(b"HBcp"), k as f32)])
+                    .unwrap_or_else(|| f.pdf.clone())
+            })
+            .clone()
     }
 }
 

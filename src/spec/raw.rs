@@ -178,6 +178,7 @@ pub(crate) struct RawImages {
     pub allow_outside: Option<bool>,
     pub upscale: Option<bool>,
     pub fit_scale: Option<f64>,
+    pub span: Option<String>,
 }
 
 /// A length as written. Numbers are accepted here so that validation can

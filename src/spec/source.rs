@@ -87,6 +87,20 @@ impl Source {
         }
     }
 
+    /// A layout given as text that is to be saved as `path` (the studio's):
+    /// it is read as that file will be, its `extends`, logos and font
+    /// folders found from the file's folder.
+    pub(crate) fn at(path: &Path, text: &str) -> Source {
+        let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        Source {
+            label: path.to_path_buf(),
+            id: stem(path),
+            path: Some(path.to_path_buf()),
+            text: Cow::Owned(text.to_owned()),
+            identity: identity.to_string_lossy().into_owned(),
+        }
+    }
+
     fn dir(&self) -> Option<&Path> {
         self.path.as_deref().map(|p| p.parent().unwrap_or(Path::new("")))
     }

@@ -965,5 +965,11 @@ fn images(
         upscale: raw.upscale.unwrap_or(d.upscale),
         fit_scale,
         scale: 1.0,
+        span: cx.choice(
+            "images.span",
+            raw.span.as_ref(),
+            &[("auto", ImageSpan::Auto), ("column", ImageSpan::Column), ("page", ImageSpan::Page)],
+            d.span,
+        )?,
     })
 }

@@ -85,6 +85,9 @@ struct Builder<'a> {
     html_lines: Vec<usize>,
     /// Bytes of text added so far, to tell whether an image had alt text.
     text_len: usize,
+    /// A picture has just ended: a `{.wide}` or `{.column}` right after it
+    /// is its marker.
+    after_picture: bool,
     flattened: bool,
     warnings: Vec<Warning>,
 }
@@ -112,6 +115,7 @@ pub(super) fn convert(path: &Path, text: &str, line_map: &[usize]) -> (Vec<Block
         footnotes: Vec::new(),
         html_lines: Vec::new(),
         text_len: 0,
+        after_picture: false,
         flattened: false,
         warnings: Vec::new(),
     };
@@ -207,6 +211,23 @@ impl Builder<'_> {
         if let Some((.., alt)) = &mut self.picture {
             alt.push_str(text);
             return;
+        }
+        let mut text = text;
+        if std::mem::take(&mut self.after_picture) {
+            // `![…](map.png){.wide}`, as Pandoc writes attributes: the
+            // picture spans the columns (`.column`: keeps to its column).
+            for (marker, wide) in [("{.wide}", true), ("{.column}", false)] {
+                if let Some(rest) = text.strip_prefix(marker) {
+                    if let Some(Block::Image { wide: w, .. }) = self.pictures.last_mut() {
+                        *w = Some(wide);
+                    }
+                    text = rest;
+                    break;
+                }
+            }
+            if text.is_empty() {
+                return;
+            }
         }
         let link = self.links.last().cloned().flatten();
         self.text_len += text.len();
@@ -478,7 +499,15 @@ impl Builder<'_> {
                 if let Some((src, caption, line, alt)) = self.picture.take() {
                     let alt = alt.replace(SOFT_BREAK, " ").trim().to_owned();
                     let caption = caption.trim().to_owned();
-                    self.pictures.push(Block::Image { src, alt, caption, line, picture: None });
+                    self.pictures.push(Block::Image {
+                        src,
+                        alt,
+                        caption,
+                        line,
+                        picture: None,
+                        wide: None,
+                    });
+                    self.after_picture = true;
                 }
             }
             TagEnd::Image => {

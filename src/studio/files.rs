@@ -101,35 +101,46 @@ pub fn plain_name(name: &str) -> Result<&str, Refusal> {
     }
 }
 
-/// The statements (`.md`, `.txt`) and layouts (`.toml`) in `root` and its
-/// `statements/` and `layouts/` folders, as paths relative to `root`.
-pub fn listing(root: &Path) -> (Vec<String>, Vec<String>) {
-    let mut statements = Vec::new();
-    let mut layouts = Vec::new();
-    for sub in ["", "statements", "layouts"] {
+/// What the folder offers the page, as paths relative to it.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Statements (`.md`, `.txt`) in the folder and `statements/`.
+    pub statements: Vec<String>,
+    /// Layouts (`.toml`) in the folder and `layouts/`.
+    pub layouts: Vec<String>,
+    /// Pictures a logo may be, in the folder, `images/` and `layouts/`.
+    pub images: Vec<String>,
+}
+
+/// The statements, layouts and pictures in `root` and its `statements/`,
+/// `layouts/` and `images/` folders.
+pub fn listing(root: &Path) -> Listing {
+    let mut out = Listing::default();
+    for sub in ["", "statements", "layouts", "images"] {
         let Ok(entries) = std::fs::read_dir(root.join(sub)) else { continue };
         for e in entries.flatten() {
             let path = e.path();
-            // Links out of the folder are not offered (and not opened).
+            let name = e.file_name().to_string_lossy().into_owned();
+            // Links out of the folder are not offered (and not opened);
+            // nor are hidden files (the preview's layout among them).
             let inside = path.canonicalize().is_ok_and(|p| p.starts_with(root) && p.is_file());
-            if !inside {
+            if !inside || name.starts_with('.') {
                 continue;
             }
-            let rel = if sub.is_empty() {
-                e.file_name().to_string_lossy().into_owned()
-            } else {
-                format!("{sub}/{}", e.file_name().to_string_lossy())
-            };
-            match path.extension().and_then(|x| x.to_str()) {
-                Some("md" | "txt") => statements.push(rel),
-                Some("toml") if sub != "statements" => layouts.push(rel),
+            let rel = if sub.is_empty() { name } else { format!("{sub}/{name}") };
+            let ext = path.extension().and_then(|x| x.to_str()).unwrap_or("").to_lowercase();
+            match ext.as_str() {
+                "md" | "txt" if sub != "images" => out.statements.push(rel),
+                "toml" if sub != "statements" && sub != "images" => out.layouts.push(rel),
+                "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" => out.images.push(rel),
                 _ => {}
             }
         }
     }
-    statements.sort();
-    layouts.sort();
-    (statements, layouts)
+    out.statements.sort();
+    out.layouts.sort();
+    out.images.sort();
+    out
 }
 
 #[cfg(test)]

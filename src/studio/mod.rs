@@ -9,10 +9,13 @@
 //! (DNS rebinding); requests that change something carry the token the page
 //! was served with and, when the browser sends one, the served `Origin`;
 //! bodies over the statement limit get 413; every file named stays inside
-//! the folder; a render that runs too long is abandoned and reported.
+//! the folder; a render that runs too long is stopped (its process killed)
+//! and reported.
 
 pub mod files;
 pub mod render;
+pub mod title;
+pub mod words;
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
@@ -25,9 +28,23 @@ use serde_json::{json, Value};
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use handbill::fonts::FontBook;
-use handbill::statement::{Format, MAX_STATEMENT_BYTES};
+use handbill::statement::MAX_STATEMENT_BYTES;
 use handbill::{preview, spec, Error, Result};
-use render::{Base, Edit, Rendered, Renderer, Slot};
+use render::{Edit, Published, Rendered, Renderer, Slot};
+
+/// The layout file the preview is set as (never written): in `layouts/`,
+/// where the layout is saved, so that what it extends and its logo are
+/// found as they will be once saved.
+const PREVIEW_LAYOUT: &str = "layouts/.studio-preview.toml";
+
+/// The layout an edit starts from.
+#[derive(Debug, Clone)]
+enum Base {
+    /// A layout built into the binary.
+    Shipped(String),
+    /// A layout file inside the folder (canonical path).
+    Local(PathBuf),
+}
 
 const INDEX: &str = include_str!("assets/index.html");
 const SCRIPT: &str = include_str!("assets/app.js");
@@ -43,7 +60,7 @@ pub struct Config {
     pub book: FontBook,
     /// Where the fonts came from.
     pub font_dirs: handbill::fonts::FontSearch,
-    /// A render that runs longer than this is abandoned.
+    /// A render that runs longer than this is stopped.
     pub render_limit: Duration,
 }
 
@@ -61,11 +78,10 @@ struct State {
     any_host_ip: bool,
     port: u16,
     token: String,
-    renderer: Renderer,
+    renderer: Arc<Renderer>,
     latest: Mutex<Option<Arc<Rendered>>>,
     listeners: Mutex<Vec<mpsc::Sender<String>>>,
     generation: AtomicU64,
-    epoch: AtomicU64,
     limit: Duration,
 }
 
@@ -96,32 +112,44 @@ pub fn start(config: Config) -> Result<Started> {
         any_host_ip: addr.ip().is_unspecified(),
         port: addr.port(),
         token: token(),
-        renderer: Renderer {
+        renderer: Arc::new(Renderer {
             slot: Arc::new((Mutex::new(Slot::default()), Condvar::new())),
             book: Arc::new(config.book),
             font_dirs: Arc::new(config.font_dirs),
-        },
+            limit: config.render_limit,
+        }),
         latest: Mutex::new(None),
         listeners: Mutex::new(Vec::new()),
         generation: AtomicU64::new(0),
-        epoch: AtomicU64::new(0),
         limit: config.render_limit,
     });
-    spawn_worker(&state);
-    let watch = Arc::clone(&state);
-    std::thread::spawn(move || watchdog(&watch));
+    let p = Arc::clone(&state);
+    state.renderer.start(Arc::new(move |r| publish(&p, r)));
     let shown =
         if addr.ip().is_unspecified() { format!("127.0.0.1:{}", addr.port()) } else { host };
     Ok(Started { url: format!("http://{shown}/"), server: Arc::new(server), state })
 }
 
 impl Started {
-    /// Answers requests until the process ends, one thread per request.
-    pub fn serve(self) {
-        for req in self.server.incoming_requests() {
-            let state = Arc::clone(&self.state);
-            std::thread::spawn(move || handle(&state, req));
-        }
+    /// Answers requests, one thread per request, until the process is
+    /// told to stop (Ctrl-C: `jobs::stopped`); then ends the renderer.
+    /// The signal that stopped it.
+    pub fn serve(self) -> Option<i32> {
+        let signal = loop {
+            if let Some(signal) = handbill::jobs::stopped() {
+                break Some(signal);
+            }
+            match self.server.recv_timeout(Duration::from_millis(100)) {
+                Ok(Some(req)) => {
+                    let state = Arc::clone(&self.state);
+                    std::thread::spawn(move || handle(&state, req));
+                }
+                Ok(None) => {}
+                Err(_) => break None,
+            }
+        };
+        self.state.renderer.stop();
+        signal
     }
 }
 
@@ -129,57 +157,41 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn spawn_worker(state: &Arc<State>) {
-    let epoch = state.epoch.load(Ordering::SeqCst);
-    let a = Arc::clone(state);
-    let alive = Arc::new(move || a.epoch.load(Ordering::SeqCst) == epoch);
-    let p = Arc::clone(state);
-    let publish = Arc::new(move |r: Rendered| publish(&p, r));
-    state.renderer.spawn_worker(alive, publish);
-}
-
-fn publish(state: &State, r: Rendered) {
-    let event = r.event();
-    // A failed edit keeps the last good pages and PDF on show.
-    if r.error.is_none() {
-        *lock(&state.latest) = Some(Arc::new(r));
-    }
+fn publish(state: &State, r: Published) {
+    let event = match r {
+        Published::Done(r) => {
+            let event = r.event();
+            // A failed edit keeps the last good pages and PDF on show.
+            if r.error.is_none() {
+                *lock(&state.latest) = Some(Arc::from(r));
+            }
+            event
+        }
+        Published::Stopped(generation) => {
+            let problem = words::plain(
+                &format!(
+                    "this edit took longer than {} s to set, so it was stopped; the preview shows the last one that worked",
+                    state.limit.as_secs_f32()
+                ),
+                "a shorter text, or fewer pages, sets faster",
+            );
+            failed_event(generation, &problem, true)
+        }
+        Published::Failed(generation, problem) => failed_event(generation, &problem, false),
+    };
     lock(&state.listeners).retain(|tx| tx.send(event.clone()).is_ok());
 }
 
-/// Abandons a render that runs past the limit: a new worker takes the
-/// following edits, and the old one's result is dropped when it ends.
-fn watchdog(state: &Arc<State>) {
-    loop {
-        std::thread::sleep(Duration::from_millis(20));
-        let stuck = {
-            let mut s = lock(&state.renderer.slot.0);
-            match s.running {
-                Some((generation, since)) if since.elapsed() > state.limit => {
-                    s.running = None;
-                    Some(generation)
-                }
-                _ => None,
-            }
-        };
-        if let Some(generation) = stuck {
-            state.epoch.fetch_add(1, Ordering::SeqCst);
-            spawn_worker(state);
-            let event = json!({
-                "generation": generation,
-                "error": format!(
-                    "This edit took longer than {} s to set and was stopped; the preview shows the last one that worked. A shorter text, or fewer pages, sets faster.",
-                    state.limit.as_secs_f32()
-                ),
-                "stopped": true,
-                "warnings": [],
-                "pages": 0,
-                "sheets": 0,
-            })
-            .to_string();
-            lock(&state.listeners).retain(|tx| tx.send(event.clone()).is_ok());
-        }
-    }
+fn failed_event(generation: u64, problem: &words::Problem, stopped: bool) -> String {
+    json!({
+        "generation": generation,
+        "error": problem,
+        "stopped": stopped,
+        "warnings": [],
+        "pages": 0,
+        "sheets": 0,
+    })
+    .to_string()
 }
 
 /// A random token for the page: 128 bits from the system's generator.
@@ -254,6 +266,7 @@ fn handle(state: &Arc<State>, mut req: Request) {
             Ok(body) => match p {
                 "/api/render" => submit(state, &body),
                 "/api/save" => save(state, &body),
+                "/api/upload" => upload(state, &url, &body),
                 "/api/selftest" => {
                     // The page's self-test (`?selftest=1`) reports here; the
                     // browser test reads it from standard output.
@@ -309,14 +322,14 @@ fn guarded_body(state: &State, req: &mut Request) -> std::result::Result<Vec<u8>
     }
     let limit = MAX_STATEMENT_BYTES as usize;
     if req.body_length().is_some_and(|n| n > limit) {
-        return Err(text(413, "too large: a statement may be at most 2 MiB"));
+        return Err(text(413, "too large: the studio takes at most 2 MiB at a time"));
     }
     let mut body = Vec::new();
     if req.as_reader().take(limit as u64 + 1).read_to_end(&mut body).is_err() {
         return Err(text(400, "the request could not be read"));
     }
     if body.len() > limit {
-        return Err(text(413, "too large: a statement may be at most 2 MiB"));
+        return Err(text(413, "too large: the studio takes at most 2 MiB at a time"));
     }
     Ok(body)
 }
@@ -347,9 +360,17 @@ fn events(state: &Arc<State>, req: Request) {
 }
 
 fn files_list(state: &State) -> Reply {
-    let (statements, layouts) = files::listing(&state.root);
+    let list = files::listing(&state.root);
     let shipped: Vec<&str> = spec::shipped().iter().map(|(id, _)| *id).collect();
-    json_reply(200, &json!({ "statements": statements, "layouts": layouts, "shipped": shipped }))
+    json_reply(
+        200,
+        &json!({
+            "statements": list.statements,
+            "layouts": list.layouts,
+            "images": list.images,
+            "shipped": shipped,
+        }),
+    )
 }
 
 fn read_file(state: &State, url: &str) -> Reply {
@@ -385,6 +406,22 @@ fn base_of(state: &State, name: &str) -> std::result::Result<Base, String> {
     files::existing(&state.root, name).map(Base::Local)
 }
 
+/// The layout file `base` is, as the preview's layout `extends` names it.
+fn extends_of(state: &State, base: &Base) -> String {
+    match base {
+        Base::Shipped(id) => id.clone(),
+        Base::Local(p) => relative_to(&state.root.join("layouts"), p),
+    }
+}
+
+/// The layout picked, as the form starts from it.
+fn base_layout(base: &Base) -> handbill::Result<spec::LayoutSpec> {
+    match base {
+        Base::Shipped(id) => spec::load_str(id, &format!("extends = {id:?}"), &[]),
+        Base::Local(path) => spec::load(&path.to_string_lossy(), &[]),
+    }
+}
+
 /// The current values of the keys the form shows, for the layout picked.
 fn layout_form(state: &State, url: &str) -> Reply {
     let name = files::query(url, "base").unwrap_or_default();
@@ -392,9 +429,12 @@ fn layout_form(state: &State, url: &str) -> Reply {
         Ok(b) => b,
         Err(why) => return text(404, &why),
     };
-    let l = match render::load_layout(&base, &[]) {
+    let l = match base_layout(&base) {
         Ok(l) => l,
-        Err(e) => return json_reply(200, &json!({ "error": e.to_string() })),
+        Err(e) => {
+            let p = words::error(&e, Path::new(""));
+            return json_reply(200, &json!({ "error": p }));
+        }
     };
     let paper = spec::papers()
         .iter()
@@ -409,6 +449,17 @@ fn layout_form(state: &State, url: &str) -> Reply {
         spec::ColorMode::Cmyk => "cmyk",
         spec::ColorMode::Color => "color",
     };
+    // The base's logo, named as the form names files: from the folder.
+    let logo = match (&base, l.masthead.logo.is_empty()) {
+        (Base::Local(p), false) => p
+            .parent()
+            .map(|dir| dir.join(&l.masthead.logo))
+            .and_then(|f| f.canonicalize().ok())
+            .and_then(|f| f.strip_prefix(&state.root).ok().map(Path::to_path_buf))
+            .map(|f| f.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     json_reply(
         200,
         &json!({
@@ -419,23 +470,47 @@ fn layout_form(state: &State, url: &str) -> Reply {
             "paper": paper,
             "papers": spec::papers().iter().map(|p| p.0).collect::<Vec<_>>(),
             "columns": l.page.columns,
-            "body_size": format!("{}pt", (l.body.size * 10.0).round() / 10.0),
+            "body_size": pt(l.body.size),
             "fit_pages": l.fit.pages,
             "color": color,
+            "logo": logo,
+            "logo_size": pt(l.masthead.logo_size),
+            "logo_side": match l.masthead.logo_side {
+                spec::LogoSide::Left => "left",
+                spec::LogoSide::Right => "right",
+            },
         }),
     )
 }
 
-/// Reads the page's edit: `{statement, format, base, sets, toml}`.
-fn edit_of(state: &State, body: &[u8]) -> std::result::Result<(Edit, Value), String> {
+/// A length as the form shows it: "10pt", "10.5pt".
+fn pt(points: f32) -> String {
+    format!("{}pt", (points * 10.0).round() / 10.0)
+}
+
+/// The pictures a logo may be.
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "svg"];
+
+/// The `layouts/` folder, made if missing: the preview's layout is read as
+/// if it were there, and a path from it to a file beside it needs it.
+fn layouts_dir(state: &State) -> std::result::Result<PathBuf, String> {
+    let dir = state.root.join("layouts");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make the layouts folder: {e}"))?;
+    let real = dir.canonicalize().map_err(|e| format!("cannot open the layouts folder: {e}"))?;
+    if !real.starts_with(&state.root) {
+        return Err("the layouts folder leads out of the studio's folder".to_string());
+    }
+    Ok(real)
+}
+
+/// Reads the page's edit: `{statement, format, base, sets, toml, title,
+/// logo}`. `logo` names a picture in the folder ("" for none, absent to
+/// keep the layout's); it becomes `masthead.logo`, relative to `layouts/`.
+fn edit_of(state: &State, body: &[u8]) -> std::result::Result<(Edit, Base, Value), String> {
     let v: Value =
         serde_json::from_slice(body).map_err(|e| format!("not a studio request: {e}"))?;
     let statement = v["statement"].as_str().unwrap_or("").to_string();
-    let format = match v["format"].as_str() {
-        Some("markdown") => Some(Format::Markdown),
-        Some("text") => Some(Format::Text),
-        _ => None,
-    };
+    let format = v["format"].as_str().filter(|f| matches!(*f, "markdown" | "text"));
     let base = base_of(state, v["base"].as_str().unwrap_or(""))?;
     let mut sets: Vec<String> = v["sets"]
         .as_array()
@@ -448,8 +523,57 @@ fn edit_of(state: &State, body: &[u8]) -> std::result::Result<(Edit, Value), Str
     let mut all = Vec::new();
     flatten(&table, "", &mut all);
     all.append(&mut sets);
+    // `layouts/` is made only when the preview's layout names a file from
+    // it (a path through it needs it to exist).
+    let logo = v["logo"].as_str();
+    let layouts = if matches!(base, Base::Local(_)) || logo.is_some_and(|l| !l.is_empty()) {
+        layouts_dir(state)?
+    } else {
+        state.root.join("layouts")
+    };
+    // A base layout's own logos are named from its folder; the preview's
+    // layout (and the saved one) sits in `layouts/`: name them from there.
+    if let Base::Local(p) = &base {
+        let dir = p.parent().unwrap_or(&state.root);
+        if dir != layouts {
+            if let Ok(l) = base_layout(&base) {
+                for (key, name) in
+                    [("masthead.logo", &l.masthead.logo), ("footer.logo", &l.footer.logo)]
+                {
+                    let Ok(file) = dir.join(name).canonicalize() else { continue };
+                    if !name.is_empty() && !name.contains('{') {
+                        let value = toml::Value::String(relative_to(&layouts, &file));
+                        all.insert(0, format!("{key}={value}"));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(logo) = logo {
+        let value = if logo.is_empty() {
+            String::new()
+        } else {
+            let file = files::existing(&state.root, logo)?;
+            let ext = file.extension().and_then(|x| x.to_str()).unwrap_or("").to_lowercase();
+            if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+                return Err(format!("{logo} is not a picture (PNG, JPEG, GIF, WebP or SVG)"));
+            }
+            relative_to(&layouts, &file)
+        };
+        all.push(format!("masthead.logo={}", toml::Value::String(value)));
+    }
     let generation = state.generation.fetch_add(1, Ordering::SeqCst) + 1;
-    Ok((Edit { generation, statement, format, base, sets: all }, v))
+    let edit = Edit {
+        generation,
+        statement,
+        format: format.map(String::from),
+        title: v["title"].as_str().unwrap_or("").to_string(),
+        statement_path: state.root.join("statement.md"),
+        layout_path: state.root.join(PREVIEW_LAYOUT),
+        extends: extends_of(state, &base),
+        sets: all,
+    };
+    Ok((edit, base, v))
 }
 
 /// `[a] b = 1` as `a.b=1`, the form `--set` takes.
@@ -465,35 +589,62 @@ fn flatten(t: &toml::Table, prefix: &str, out: &mut Vec<String>) {
 
 fn submit(state: &State, body: &[u8]) -> Reply {
     match edit_of(state, body) {
-        Ok((edit, _)) => {
+        Ok((edit, _, _)) => {
             let generation = edit.generation;
             state.renderer.submit(edit);
             json_reply(202, &json!({ "generation": generation }))
         }
-        Err(why) => json_reply(400, &json!({ "error": why })),
+        Err(why) => {
+            json_reply(400, &json!({ "error": words::plain(&why, "correct it and try again") }))
+        }
     }
 }
 
 /// Writes the statement as `NAME.md` and the layout as
 /// `layouts/NAME.toml`, which `extends` the layout picked.
 fn save(state: &State, body: &[u8]) -> Reply {
-    let (edit, v) = match edit_of(state, body) {
+    let refuse = |status: u16, why: &str, fix: &str| {
+        json_reply(status, &json!({ "error": words::plain(why, fix) }))
+    };
+    let (edit, base, v) = match edit_of(state, body) {
         Ok(x) => x,
-        Err(why) => return json_reply(400, &json!({ "error": why })),
+        Err(why) => return refuse(400, &why, "correct it and save again"),
     };
     let name = match files::plain_name(v["name"].as_str().unwrap_or("")) {
         Ok(n) => n.trim_end_matches(".md").to_string(),
-        Err(why) => return json_reply(400, &json!({ "error": why })),
+        Err(why) => return refuse(400, &why, "choose another name"),
     };
     // The layout must load as it will be read back.
-    if let Err(e) = render::load_layout(&edit.base, &edit.sets) {
-        return json_reply(400, &json!({ "error": e.to_string() }));
+    if let Err(e) = edit.layout() {
+        return json_reply(400, &json!({ "error": words::error(&e, &edit.statement_path) }));
     }
-    let extends = match &edit.base {
-        Base::Shipped(id) => id.clone(),
-        Base::Local(p) => relative_to(&state.root.join("layouts"), p),
+    let statement_rel = format!("{name}.md");
+    let layout_rel = format!("layouts/{name}.toml");
+    if let Err(why) = layouts_dir(state) {
+        return refuse(403, &why, "save into a folder inside the studio's folder");
+    }
+    let layout_path = match files::writable(&state.root, &layout_rel) {
+        Ok(p) => p,
+        Err(why) => return refuse(403, &why, "save into a folder inside the studio's folder"),
     };
     let mut table = toml::Table::new();
+    let extends = match &base {
+        // Saved over the layout it started from: the changes go into it.
+        Base::Local(p) if layout_path.canonicalize().is_ok_and(|t| &t == p) => {
+            match std::fs::read_to_string(p).ok().and_then(|t| t.parse::<toml::Table>().ok()) {
+                Some(t) => table = t,
+                None => {
+                    return refuse(
+                        400,
+                        &format!("{layout_rel} cannot be read"),
+                        "mend it, or save under another name",
+                    )
+                }
+            }
+            None
+        }
+        _ => Some(edit.extends.clone()),
+    };
     for set in &edit.sets {
         let Some((key, value)) = set.split_once('=') else { continue };
         let value = format!("v = {value}")
@@ -503,28 +654,78 @@ fn save(state: &State, body: &[u8]) -> Reply {
             .unwrap_or_else(|| toml::Value::String(value.to_string()));
         insert(&mut table, key, value);
     }
-    let layout_text = format!(
-        "# Saved by handbill studio: {extends} with these changes.\nextends = {}\n\n{}",
-        toml::Value::String(extends.clone()),
-        toml::to_string(&table).unwrap_or_default()
-    );
-    if std::fs::create_dir_all(state.root.join("layouts")).is_err() {
-        return json_reply(500, &json!({ "error": "cannot make the layouts folder" }));
-    }
-    let statement_rel = format!("{name}.md");
-    let layout_rel = format!("layouts/{name}.toml");
+    let layout_text = match &extends {
+        Some(extends) => format!(
+            "# Saved by handbill studio: {extends} with these changes.\nextends = {}\n\n{}",
+            toml::Value::String(extends.clone()),
+            toml::to_string(&table).unwrap_or_default()
+        ),
+        None => toml::to_string(&table).unwrap_or_default(),
+    };
+    let (statement_text, _) = edit.statement_text();
     for (rel, bytes) in
-        [(&statement_rel, edit.statement.as_bytes()), (&layout_rel, layout_text.as_bytes())]
+        [(&statement_rel, statement_text.as_bytes()), (&layout_rel, layout_text.as_bytes())]
     {
         let path = match files::writable(&state.root, rel) {
             Ok(p) => p,
-            Err(why) => return json_reply(403, &json!({ "error": why })),
+            Err(why) => return refuse(403, &why, "save into a folder inside the studio's folder"),
         };
         if let Err(e) = handbill::output::write_atomic(&path, bytes, "saving from the studio") {
-            return json_reply(500, &json!({ "error": e.to_string() }));
+            return json_reply(500, &json!({ "error": words::error(&e, Path::new("")) }));
         }
     }
     json_reply(200, &json!({ "statement": statement_rel, "layout": layout_rel }))
+}
+
+/// Stores a logo sent by the page in `layouts/`, where the layout is
+/// saved, under its own name (or a numbered one if that is taken by
+/// another file): `POST /api/upload?name=logo.png`, the file as the body.
+fn upload(state: &State, url: &str, body: &[u8]) -> Reply {
+    let refuse = |status: u16, why: &str, fix: &str| {
+        json_reply(status, &json!({ "error": words::plain(why, fix) }))
+    };
+    let name = files::query(url, "name").unwrap_or_default();
+    let name = match files::plain_name(&name) {
+        Ok(n) => n.to_string(),
+        Err(why) => return refuse(400, &why, "rename the file and upload it again"),
+    };
+    let path = Path::new(&name);
+    let ext = path.extension().and_then(|x| x.to_str()).unwrap_or("").to_lowercase();
+    if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+        return refuse(
+            415,
+            &format!("{name} is not a picture file"),
+            "upload a PNG, JPEG, GIF, WebP or SVG file",
+        );
+    }
+    // Read as the build will read it: a broken or disguised file is
+    // refused now, with the reason.
+    let at = handbill::Location::file(&name);
+    if let Err(e) = handbill::picture::decode(&name, body.to_vec(), &at) {
+        return json_reply(415, &json!({ "error": words::error(&e, Path::new("")) }));
+    }
+    if let Err(why) = layouts_dir(state) {
+        return refuse(500, &why, "check the folder's permissions");
+    }
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("logo").to_string();
+    for n in 1..100 {
+        let candidate = if n == 1 { name.clone() } else { format!("{stem}-{n}.{ext}") };
+        let rel = format!("layouts/{candidate}");
+        let target = match files::writable(&state.root, &rel) {
+            Ok(p) => p,
+            Err(why) => return refuse(403, &why, "save into a folder inside the studio's folder"),
+        };
+        match std::fs::read(&target) {
+            Ok(old) if old != body => continue,
+            Ok(_) => return json_reply(200, &json!({ "path": rel })),
+            Err(_) => {}
+        }
+        return match handbill::output::write_atomic(&target, body, "saving the logo") {
+            Ok(()) => json_reply(200, &json!({ "path": rel })),
+            Err(e) => json_reply(500, &json!({ "error": words::error(&e, Path::new("")) })),
+        };
+    }
+    refuse(409, &format!("there are too many files named like {name}"), "rename the file")
 }
 
 fn insert(table: &mut toml::Table, key: &str, value: toml::Value) {
@@ -596,7 +797,7 @@ fn preview_png(state: &State, path: &str) -> Reply {
     }
 }
 
-/// The newest leaflet as a PDF, or a page drawn larger to share.
+/// The newest leaflet as a PDF, or one of its images to share.
 fn download(state: &State, path: &str) -> Reply {
     let Some(r) = latest(state) else { return text(404, "nothing rendered yet") };
     let name = path.trim_start_matches("/download/");
@@ -604,21 +805,16 @@ fn download(state: &State, path: &str) -> Reply {
         return reply(200, "application/pdf", r.pdf.clone())
             .with_header(header("Content-Disposition", "attachment; filename=\"leaflet.pdf\""));
     }
-    let page = name
-        .strip_prefix("page-")
-        .and_then(|s| s.strip_suffix(".png"))
-        .and_then(|s| s.parse::<usize>().ok())
-        .and_then(|n| n.checked_sub(1));
-    let (Some(page), Some(doc)) = (page, r.document.as_ref()) else {
+    if !r.share.iter().any(|s| s == name) {
         return text(404, "not found");
-    };
-    match preview::render_page(doc, page, &state.renderer.book, render::SHARE_DPI)
-        .and_then(|img| img.to_png())
-    {
-        Ok(png) => reply(200, "image/png", png).with_header(header(
+    }
+    let fonts = &state.renderer;
+    match render::share_image(&r.edit, &fonts.book, &fonts.font_dirs, name) {
+        Ok(Some(png)) => reply(200, "image/png", png).with_header(header(
             "Content-Disposition",
-            &format!("attachment; filename=\"leaflet-{}.png\"", page + 1),
+            &format!("attachment; filename=\"{name}\""),
         )),
-        Err(e) => text(404, &e.to_string()),
+        Ok(None) => text(404, "not found"),
+        Err(e) => text(500, &words::error(&e, Path::new("")).text),
     }
 }

@@ -127,6 +127,9 @@ const PACKAGES: &[(&str, &str)] = &[
     ("gs", "ghostscript"),
 ];
 
+/// The external tools that come from PyPI rather than Debian.
+const PIP_PACKAGES: &[(&str, &str)] = &[("pdfua", "pdfua")];
+
 /// Whether the tests run under continuous integration (`CI=true`, as set by
 /// GitHub Actions, GitLab CI and most others).
 pub fn under_ci() -> bool {
@@ -149,8 +152,15 @@ pub fn tool_check(name: &str, ci: bool) -> bool {
     if Command::new(name).arg("--version").output().is_ok() {
         return true;
     }
-    let package = PACKAGES.iter().find(|(t, _)| *t == name).map_or(name, |(_, p)| p);
-    let what = format!("`{name}` is not installed: install {package} (apt-get install {package})");
+    let what = match PIP_PACKAGES.iter().find(|(t, _)| *t == name) {
+        Some((_, package)) => {
+            format!("`{name}` is not installed: install {package} (pip install {package})")
+        }
+        None => {
+            let package = PACKAGES.iter().find(|(t, _)| *t == name).map_or(name, |(_, p)| p);
+            format!("`{name}` is not installed: install {package} (apt-get install {package})")
+        }
+    };
     assert!(!ci, "{what}; it is required when CI=true");
     eprintln!("skipped (not under CI): {what}");
     false

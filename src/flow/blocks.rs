@@ -81,12 +81,26 @@ fn ragged_loose(items: &[Item], params: &Params, looseness: i32) -> Option<Vec<l
 /// [`Flow::set_paragraph_loose`] makes of a paragraph depends on the
 /// paragraph, these and the looseness alone: paragraphs kept between builds
 /// are found by them (`reuse.rs`).
-pub(super) fn break_params(p: &Paragraph, first_width: f32, width: f32, mode: Mode) -> Params {
-    Params::new(first_width, width, mode)
+/// With `even`, the even breaking ([`Params::with_even`]); without, the
+/// plain costs a document over the even breaking's budget is set with
+/// (see `flow_with`).
+pub(super) fn break_params(
+    p: &Paragraph,
+    first_width: f32,
+    width: f32,
+    mode: Mode,
+    even: bool,
+) -> Params {
+    let params = Params::new(first_width, width, mode)
         .with_em(p.max_size)
         .with_loose_demerits(linebreak::LOOSE_DEMERITS)
         .with_tight_demerits(linebreak::TIGHT_DEMERITS, crate::shape::TIGHT_RATIO)
-        .with_endings()
+        .with_endings();
+    if even {
+        params.with_even(crate::shape::WORD_STRETCH)
+    } else {
+        params
+    }
 }
 
 impl<'a, 'b> Flow<'a, 'b> {
@@ -208,7 +222,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         mode: Mode,
         looseness: i32,
     ) -> Vec<SetLine> {
-        let params = break_params(p, first_width, width, mode);
+        let params = break_params(p, first_width, width, mode, self.even);
         let loosen = |looseness: i32| match mode {
             Mode::Justify => linebreak::linebreak_loose(&p.items, &params, looseness),
             Mode::Ragged => ragged_loose(&p.items, &params, looseness),
@@ -222,7 +236,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                 let measure = if k == 0 { first_width } else { width };
                 let last = k + 1 == n || linebreak::ends_filled(&p.items, b.index);
                 let span = LineSpan { start, end: b.index, hyphen: b.hyphen, last };
-                lines.push(set_line(p, span, measure, mode));
+                lines.push(set_line(p, span, measure, mode, params.expansion > 0.0));
                 start = b.index + 1;
             }
             lines
@@ -692,7 +706,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             let src = Location::default();
             let p = self.shaper.paragraph(&[Inline::text(marker)], &style, &src)?;
             let span = LineSpan { start: 0, end: p.items.len() - 1, hyphen: false, last: true };
-            let set = set_line(&p, span, indent, Mode::Ragged);
+            let set = set_line(&p, span, indent, Mode::Ragged, false);
             let first = &mut out[n0];
             let baseline = first.lines.first().map_or(self.body_metrics().baseline, |l| l.y);
             let gapw = size * 0.3;

@@ -82,11 +82,20 @@ pub fn flow_with<'b>(
     spec: &LayoutSpec,
     vars: &Vars,
 ) -> Result<(Document, Vec<Warning>)> {
-    let (made, warnings) = with_flow(shaper, statement, spec, vars, |f| {
+    let run = |f: &mut Flow<'_, 'b>| {
         f.run()?;
         Ok((std::mem::take(&mut f.pages), f.structure()))
-    });
-    let (pages, structure) = made?;
+    };
+    let (made, mut warnings) = with_flow(shaper, statement, spec, vars, true, run);
+    let (mut pages, mut structure) = made?;
+    // The even breaking's budget: a document it sets with more loose or
+    // hyphenated lines than the plain costs allow is set again with those
+    // (one flow more, for the few documents over it).
+    if spec.body.align == crate::spec::Align::Justify && line::over_even_budget(&pages) {
+        let (made, again) = with_flow(shaper, statement, spec, vars, false, run);
+        (pages, structure) = made?;
+        warnings = again;
+    }
     let pages = in_ink_mode(pages, spec);
     let meta = statement.meta.clone();
     Ok((Document { pages, meta, body_size: spec.body.size, structure: vec![structure] }, warnings))
@@ -100,6 +109,7 @@ fn with_flow<'b, T>(
     statement: &Statement,
     spec: &LayoutSpec,
     vars: &Vars,
+    even: bool,
     job: impl FnOnce(&mut Flow<'_, 'b>) -> Result<T>,
 ) -> (Result<T>, Vec<Warning>) {
     let sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
@@ -110,6 +120,7 @@ fn with_flow<'b, T>(
             return (Err(e), Vec::new());
         }
     };
+    f.even = even;
     let result = job(&mut f);
     let mut warnings = std::mem::take(&mut f.warnings);
     warnings.append(&mut f.shaper.warnings);
@@ -256,6 +267,9 @@ struct Flow<'a, 'b> {
     /// Pictures may span the columns (`images.span`): a single
     /// statement's flow in more than one column.
     may_span: bool,
+    /// Justified paragraphs are broken evenly (`Params::with_even`); off
+    /// when a document is set again over that budget (see [`flow_with`]).
+    even: bool,
     /// The pictures set across the columns, in order, each with the text
     /// unit it comes before.
     floats: Vec<span::Float>,
@@ -303,6 +317,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             looseness: HashMap::new(),
             picture_scale: spec.images.scale,
             may_span: false,
+            even: true,
             floats: Vec::new(),
             memo: None,
             column_width: spec.column_width(),
@@ -515,7 +530,7 @@ pub fn flow_pair_with<'b>(
     let mut sides = Vec::with_capacity(2);
     let mut structure = Vec::with_capacity(2);
     for (i, st) in [first, second].into_iter().enumerate() {
-        let (side, mut more) = with_flow(shaper, st, spec, vars, |f| {
+        let (side, mut more) = with_flow(shaper, st, spec, vars, true, |f| {
             f.statement = i as u8;
             Ok((f.side(side_w, inner_w, qr)?, f.structure()))
         });

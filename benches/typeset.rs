@@ -59,20 +59,28 @@ fn breaking(c: &mut Criterion) {
                 .push(shaper.paragraph(&content, &style, &Location::default()).expect("shape"));
         }
     }
-    let params = Params::new(measure, measure, Mode::Justify)
+    // As the flow breaks justified text: the plain costs, and the even
+    // breaking (glyph expansion first, spaces judged alone) it uses.
+    let plain = Params::new(measure, measure, Mode::Justify)
         .with_em(sp.body.size)
-        .with_loose_demerits(linebreak::LOOSE_DEMERITS);
+        .with_loose_demerits(linebreak::LOOSE_DEMERITS)
+        .with_tight_demerits(linebreak::TIGHT_DEMERITS, handbill::shape::TIGHT_RATIO)
+        .with_endings();
+    let even = plain.with_even(handbill::shape::WORD_STRETCH);
     let mut g = c.benchmark_group("linebreak");
     g.sample_size(50).measurement_time(Duration::from_secs(5));
-    g.bench_function(format!("five statements ({} paragraphs)", paragraphs.len()), |b| {
-        b.iter(|| {
-            let mut lines = 0;
-            for p in &paragraphs {
-                lines += linebreak::linebreak(black_box(&p.items), &params).len();
-            }
-            black_box(lines)
-        })
-    });
+    for (name, params) in [("plain costs", &plain), ("even", &even)] {
+        let id = format!("five statements ({} paragraphs), {name}", paragraphs.len());
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                let mut lines = 0;
+                for p in &paragraphs {
+                    lines += linebreak::linebreak(black_box(&p.items), params).len();
+                }
+                black_box(lines)
+            })
+        });
+    }
     g.finish();
 }
 

@@ -10,9 +10,9 @@
 set -euo pipefail
 out=${1:-/tmp/handbill-even}
 bin=${HANDBILL:-target/debug/handbill}
-seeds=${SEEDS:-/work/shared/seeds}
-ref=${REF:-/work/shared/ref}
-tools=${TOOLS:-/work/shared/tools}
+seeds=${SEEDS:-../shared/seeds}
+ref=${REF:-../shared/ref}
+tools=${TOOLS:-../shared/tools}
 mkdir -p "$out"
 # shellcheck disable=SC2086 # SETS holds several words on purpose
 "$bin" build "$seeds"/*.txt --layout "$ref/ref-letter.toml" --out "$out" ${SETS:-} >/dev/null 2>&1

@@ -121,8 +121,10 @@ fn masthead_faults(name: &str, doc: &Document) -> Vec<String> {
 /// `linebreak::ending_demerits`): where every other way sets a loose line
 /// or one hyphen too many, the ending stays. At most this share of the
 /// paragraphs (of three lines or more) end so; with the paper's costs
-/// alone 1.25 % did (8 of 638), with the ending costs 0.63 %.
-const ENDING_FAULTS_MAX: f64 = 0.0075;
+/// alone 1.25 % did (8 of 638), with the ending costs 0.63 %, with the
+/// even breaking's dearer endings 0.31 % (2 of 638: a word's end in a
+/// ragged Russian column, a short word in a6-4up's narrow one).
+const ENDING_FAULTS_MAX: f64 = 0.004;
 
 #[test]
 fn the_statements_and_fixtures_are_set_as_a_typesetter_would() {

@@ -118,6 +118,11 @@ impl Face {
     pub fn index(&self) -> u32 {
         self.index
     }
+
+    /// The font file's bytes for krilla, shared, not copied.
+    pub(crate) fn data(&self) -> krilla::Data {
+        self.bytes.data()
+    }
 }
 
 /// Scripts and a few letters each that a font must have to count as
@@ -147,6 +152,16 @@ pub const SCRIPTS: &[(&str, &[char])] = &[
 enum Bytes {
     Static(&'static [u8]),
     Shared(Arc<Vec<u8>>),
+}
+
+impl Bytes {
+    /// The bytes for krilla, shared, not copied.
+    fn data(&self) -> krilla::Data {
+        match self {
+            Bytes::Static(b) => (*b).into(),
+            Bytes::Shared(b) => b.clone().into(),
+        }
+    }
 }
 
 impl AsRef<[u8]> for Bytes {
@@ -639,10 +654,7 @@ fn info_of(font: &ModelFont, path: &Path, origin: Origin) -> Option<FaceInfo> {
 /// Parses a face for shaping, metrics and PDF embedding.
 fn parse(info: &FaceInfo, bytes: Bytes, index: u32) -> Option<Face> {
     let font = model_font(&bytes, index)?;
-    let pdf = match &bytes {
-        Bytes::Static(b) => krilla::text::Font::new((*b).into(), index)?,
-        Bytes::Shared(b) => krilla::text::Font::new(b.clone().into(), index)?,
-    };
+    let pdf = krilla::text::Font::new(bytes.data(), index)?;
     let metrics = font.metrics();
     let upem = f32::from(metrics.units_per_em.max(1));
     let line = metrics.typo_line.or(metrics.hhea_line);

@@ -220,8 +220,7 @@ impl Copies {
         self.fonts
             .entry((face, k))
             .or_insert_with(|| {
-                let data = krilla::Data::from(f.bytes().to_vec());
-                Font::new_variable(data, f.index(), &[(Tag::new(b"HBcp"), k as f32)])
+                Font::new_variable(f.data(), f.index(), &[(Tag::new(b"HBcp"), k as f32)])
                     .unwrap_or_else(|| f.pdf.clone())
             })
             .clone()

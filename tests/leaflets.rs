@@ -497,6 +497,22 @@ struct Figures {
     shortest: (f32, String),
 }
 
+impl Figures {
+    /// The figures as one line, for the test's output.
+    fn summary(&self) -> String {
+        format!(
+            "p95 {:.3} max {:.3} loose {:.1} % tight {:.1} % jump {:.3} hyphenated {:.1} % ladder {}",
+            self.p95,
+            self.max,
+            100.0 * self.loose,
+            100.0 * self.tight,
+            self.jump,
+            100.0 * self.hyphenated,
+            self.ladder
+        )
+    }
+}
+
 fn figures(
     doc: &handbill::pages::Document,
     st: &handbill::statement::Statement,
@@ -599,17 +615,7 @@ fn justification_figures_on_the_reference_layout() {
         let (doc, _) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect("typesets");
         let f = figures(&doc, &st, true);
         let name = &st.name;
-        eprintln!(
-            "{name}: p95 {:.3} max {:.3} loose {:.2} % tight {:.2} % jump {:.3} \
-             hyphenated {:.2} % ladder {}",
-            f.p95,
-            f.max,
-            100.0 * f.loose,
-            100.0 * f.tight,
-            f.jump,
-            100.0 * f.hyphenated,
-            f.ladder
-        );
+        eprintln!("{name}: {}", f.summary());
         assert!(f.justified > 20, "{name}: {f:?}");
         assert!(f.p95 <= P95 && f.max <= MAX_GAP, "{name}: gaps p95 {} max {}", f.p95, f.max);
         assert!(f.loose <= LOOSE, "{name}: {:.2} % loose lines", 100.0 * f.loose);
@@ -636,18 +642,7 @@ fn typesetting_figures_on_every_layout() {
             let (doc, _) = handbill::typeset(&st, &sp, book(), &Vars::new()).expect(&case);
             let justified = sp.body.align == handbill::spec::Align::Justify;
             let f = figures(&doc, &st, justified);
-            eprintln!(
-                "{case}: p95 {:.3} max {:.3} loose {:.1} % tight {:.1} % jump {:.3} \
-                 hyphenated {:.1} % ladder {} shortest line {:.0} %",
-                f.p95,
-                f.max,
-                100.0 * f.loose,
-                100.0 * f.tight,
-                f.jump,
-                100.0 * f.hyphenated,
-                f.ladder,
-                100.0 * f.shortest.0
-            );
+            eprintln!("{case}: {} shortest line {:.0} %", f.summary(), 100.0 * f.shortest.0);
             let mut fail = |what: String| failures.push(format!("{case}: {what}"));
             if f.hyphenated > HYPHENATED {
                 fail(format!("{:.2} % hyphenated", 100.0 * f.hyphenated));

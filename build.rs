@@ -1,9 +1,10 @@
 //! Build script: puts the bundled fonts and their licenses inside the
 //! binary, and records the git commit for `handbill --version`.
 //!
-//! The fonts are listed into `$OUT_DIR/bundled_fonts.rs` as `include_bytes!`
-//! of each file under `fonts/`, so an installed or copied `handbill` needs
-//! nothing next to it; `fonts/` stays the source, with the licenses.
+//! The fonts are joined into `$OUT_DIR/fonts.bin`, included whole, and
+//! listed with their names in `$OUT_DIR/bundled_fonts.rs`, so an installed
+//! or copied `handbill` needs nothing next to it; `fonts/` stays the
+//! source, with the licenses.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -16,14 +17,22 @@ fn main() {
     commit(&root);
 }
 
-/// Lists every font and license file under `dir`, sorted by path.
+/// Lists every font and license file under `dir`, sorted by path. The
+/// fonts go into one file, `$OUT_DIR/fonts.bin`, included whole: in the
+/// program they lie together, so that reading the faces a leaflet uses
+/// does not also map in pieces of the others (the system maps a file's
+/// pages in blocks of 64 KiB around each one read, and 18 fonts strewn
+/// among the program's other data cost a run 1 MiB of memory that way).
+/// The families leaflets use most come first, side by side.
 fn bundle_fonts(dir: &Path, dest: &Path) {
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files = Vec::new();
     walk(dir, &mut files);
     files.sort();
+    let mut blob: Vec<u8> = Vec::new();
     let mut fonts = String::new();
     let mut licenses = String::new();
+    let mut font_files = Vec::new();
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let rel = file.strip_prefix(dir).expect("under the folder");
@@ -34,20 +43,98 @@ fn bundle_fonts(dir: &Path, dest: &Path) {
         let name = file.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
         let abs = file.display().to_string();
         if name.ends_with(".ttf") || name.ends_with(".otf") {
-            let _ = writeln!(fonts, "    ({rel:?}, include_bytes!({abs:?})),");
+            font_files.push((rel, file));
         } else if name.starts_with("license") || name.starts_with("ofl") {
             let _ = writeln!(licenses, "    ({rel:?}, include_str!({abs:?})),");
         }
     }
+    let first = |rel: &str| FIRST.iter().position(|f| rel.starts_with(f)).unwrap_or(FIRST.len());
+    let mut in_blob: Vec<usize> = (0..font_files.len()).collect();
+    in_blob.sort_by_key(|&i| first(&font_files[i].0));
+    let mut at = vec![(0, 0); font_files.len()];
+    for &i in &in_blob {
+        let data = std::fs::read(font_files[i].1).expect("read a bundled font");
+        at[i] = (blob.len(), data.len());
+        blob.extend_from_slice(&data);
+    }
+    for (i, (rel, file)) in font_files.iter().enumerate() {
+        let (start, len) = at[i];
+        let data = &blob[start..start + len];
+        let (family, style, weight, italic) = face_names(data)
+            .unwrap_or_else(|| panic!("{}: no family name in its `name` table", file.display()));
+        let _ = writeln!(
+            fonts,
+            "    Bundled {{ path: {rel:?}, start: {start}, len: {len}, family: {family:?}, \
+             style: {style:?}, weight: {weight}, italic: {italic} }},"
+        );
+    }
+    let bin = dest.with_file_name("fonts.bin");
+    if std::fs::read(&bin).ok().as_deref() != Some(blob.as_slice()) {
+        std::fs::write(&bin, &blob).expect("write the fonts");
+    }
     let code = format!(
-        "/// The bundled font files: path under `fonts/`, bytes.\n\
-         pub static FONTS: &[(&str, &[u8])] = &[\n{fonts}];\n\
+        "/// The bundled font files, one after another.\n\
+         static BLOB: &[u8] = include_bytes!({bin:?});\n\
+         /// The bundled fonts, with their names read here.\n\
+         pub static FONTS: &[Bundled] = &[\n{fonts}];\n\
          /// The bundled fonts' license files: path under `fonts/`, text.\n\
-         pub static LICENSES: &[(&str, &str)] = &[\n{licenses}];\n"
+         pub static LICENSES: &[(&str, &str)] = &[\n{licenses}];\n",
+        bin = bin.display().to_string()
     );
     if std::fs::read_to_string(dest).ok().as_deref() != Some(code.as_str()) {
         std::fs::write(dest, code).expect("write the font list");
     }
+}
+
+/// Folders under `fonts/` whose faces go first in the program, in this
+/// order: the shipped layouts' text and heading families.
+const FIRST: [&str; 5] =
+    ["source-serif-4/", "oswald/", "source-sans-3/", "anton/", "source-code-pro/"];
+
+/// A font's family, style, weight and slant, read from its `name` and
+/// `OS/2` tables as the program reads a font file (typographic names
+/// first, English names first): the program then knows the bundled
+/// families without touching their bytes, which would map some 1.3 MiB of
+/// fonts a leaflet never uses into its memory. The test
+/// `bundled_names_are_those_of_the_files` holds the two readings together.
+fn face_names(font: &[u8]) -> Option<(String, String, u16, bool)> {
+    let be16 = |b: &[u8], at: usize| Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?));
+    let be32 = |b: &[u8], at: usize| Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?));
+    let count = usize::from(be16(font, 4)?);
+    let table = |tag: &[u8]| -> Option<&[u8]> {
+        let r = (0..count).map(|i| 12 + 16 * i).find(|&r| font.get(r..r + 4) == Some(tag))?;
+        let (at, len) = (be32(font, r + 8)? as usize, be32(font, r + 12)? as usize);
+        font.get(at..at + len)
+    };
+    let name = table(b"name")?;
+    let (n, strings) = (usize::from(be16(name, 2)?), usize::from(be16(name, 4)?));
+    let get = |id: u16| -> Option<String> {
+        let records = (0..n).map(|i| 6 + 12 * i).filter(|&r| be16(name, r + 6) == Some(id));
+        let english = |&r: &usize| {
+            matches!(
+                (be16(name, r), be16(name, r + 4)),
+                (Some(3), Some(0x409)) | (Some(1), Some(0)) | (Some(0), _)
+            )
+        };
+        let r = records.clone().find(english).or_else(|| records.clone().next())?;
+        let (len, at) = (usize::from(be16(name, r + 8)?), usize::from(be16(name, r + 10)?));
+        let bytes = name.get(strings + at..strings + at + len)?;
+        let s: String = if be16(name, r) == Some(1) {
+            bytes.iter().map(|&b| char::from(b)).collect()
+        } else {
+            let units: Vec<u16> =
+                bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            String::from_utf16_lossy(&units)
+        };
+        (!s.trim().is_empty()).then(|| s.trim().to_string())
+    };
+    let family = get(16).or_else(|| get(1))?;
+    let style = get(17).or_else(|| get(2)).unwrap_or_else(|| "Regular".into());
+    let os2 = table(b"OS/2");
+    let weight = os2.and_then(|t| be16(t, 4)).unwrap_or(400).clamp(1, 1000);
+    // fsSelection: ITALIC (bit 0) or OBLIQUE (bit 9).
+    let italic = os2.and_then(|t| be16(t, 62)).is_some_and(|f| f & 0x201 != 0);
+    Some((family, style, weight, italic))
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

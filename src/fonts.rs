@@ -22,7 +22,27 @@ use read_fonts::{FontData, FontRead};
 use crate::error::{Error, Result};
 
 mod bundled {
+    /// A font inside the program, with the names the build read from it.
+    pub struct Bundled {
+        /// Path under `fonts/`.
+        pub path: &'static str,
+        /// Where its bytes are in the program's one block of fonts.
+        pub start: usize,
+        pub len: usize,
+        pub family: &'static str,
+        pub style: &'static str,
+        pub weight: u16,
+        pub italic: bool,
+    }
+
     include!(concat!(env!("OUT_DIR"), "/bundled_fonts.rs"));
+
+    impl Bundled {
+        /// The font file's bytes.
+        pub fn data(&self) -> &'static [u8] {
+            &BLOB[self.start..self.start + self.len]
+        }
+    }
 }
 
 /// Index of a face in a [`FontBook`].
@@ -380,20 +400,25 @@ impl FontBook {
     /// Adds the bundled fonts; a file a folder already gave (same name and
     /// size) is not added twice.
     fn add_bundled(&mut self) {
-        for &(rel, data) in bundled::FONTS {
-            let name = Path::new(rel).file_name();
+        for b in bundled::FONTS {
+            let name = Path::new(b.path).file_name();
             if self.entries.iter().any(|e| {
                 e.info.path.file_name() == name
-                    && e.bytes.as_ref().is_some_and(|b| b.as_ref().len() == data.len())
+                    && e.bytes.as_ref().is_some_and(|x| x.as_ref().len() == b.len)
             }) {
                 continue;
             }
-            let path = Path::new("fonts").join(rel);
-            // Bundled fonts are known good: the tests parse every one.
-            let bytes = Bytes::Static(data);
-            if let Ok(info) = read_info(&path, &bytes, Origin::Bundled) {
-                self.push(info, 0, Some(bytes));
-            }
+            // Known by the names the build read: the bytes of a face are
+            // first touched when it is used.
+            let info = FaceInfo {
+                family: b.family.to_string(),
+                style: b.style.to_string(),
+                weight: b.weight,
+                italic: b.italic,
+                path: Path::new("fonts").join(b.path),
+                origin: Origin::Bundled,
+            };
+            self.push(info, 0, Some(Bytes::Static(b.data())));
         }
     }
 
@@ -606,9 +631,9 @@ fn not_a_font(path: &Path) -> Error {
 fn is_bundled_copy(file: &Path) -> bool {
     let Some(name) = file.file_name() else { return false };
     let len = || std::fs::metadata(file).map(|m| m.len()).ok();
-    bundled::FONTS.iter().any(|&(rel, data)| {
-        Path::new(rel).file_name() == Some(name) && len() == Some(data.len() as u64)
-    })
+    bundled::FONTS
+        .iter()
+        .any(|b| Path::new(b.path).file_name() == Some(name) && len() == Some(b.len as u64))
 }
 
 /// Reads a font's names, weight and slant (cheap: the font's caches are

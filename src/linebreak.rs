@@ -456,6 +456,19 @@ const LOOSENESS_STEPS: [f64; 8] = [300.0, 1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6];
 /// lines. Only the tolerance passes count (no emergency stretch), so the
 /// lines stay within tolerance; `None` if no such paragraph was found.
 pub fn linebreak_loose(items: &[Item], params: &Params, looseness: i32) -> Option<Vec<Break>> {
+    linebreak_loose_from(items, params, looseness, || linebreak(items, params).len())
+}
+
+/// [`linebreak_loose`] for a caller that knows how many lines
+/// [`linebreak`] gives the paragraph (`lines`, asked only when needed):
+/// the searches that try paragraph after paragraph a line tighter or
+/// looser keep each paragraph's breaking instead of repeating it.
+pub fn linebreak_loose_from(
+    items: &[Item],
+    params: &Params,
+    looseness: i32,
+    lines: impl FnOnce() -> usize,
+) -> Option<Vec<Break>> {
     let ends_forced = matches!(
         items.last(),
         Some(Item::Penalty { penalty, .. }) if *penalty <= -INFINITY
@@ -463,7 +476,7 @@ pub fn linebreak_loose(items: &[Item], params: &Params, looseness: i32) -> Optio
     if looseness == 0 || !ends_forced || params.mode != Mode::Justify {
         return None;
     }
-    let target = linebreak(items, params).len() as i64 + i64::from(looseness);
+    let target = lines() as i64 + i64::from(looseness);
     let plain = params.plain();
     let params = &plain;
     let mut breaker = Breaker::new(items, params);

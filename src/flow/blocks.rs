@@ -60,11 +60,16 @@ const SPAN_GAIN: f32 = 1.5;
 /// at a measure up to [`RAGGED_NARROWING`] narrower (its lines are still
 /// set at the full one, the rag a little deeper). A line fewer would need
 /// a wider measure: `None`, as when no narrower measure gives a line more.
-fn ragged_loose(items: &[Item], params: &Params, looseness: i32) -> Option<Vec<linebreak::Break>> {
+fn ragged_loose(
+    items: &[Item],
+    params: &Params,
+    looseness: i32,
+    lines: impl FnOnce() -> usize,
+) -> Option<Vec<linebreak::Break>> {
     if looseness != 1 {
         return None;
     }
-    let n = linebreak::linebreak(items, params).len();
+    let n = lines();
     for step in 1..=5 {
         let k = 1.0 - RAGGED_NARROWING * step as f32 / 5.0;
         let narrower =
@@ -223,11 +228,28 @@ impl<'a, 'b> Flow<'a, 'b> {
         looseness: i32,
     ) -> Vec<SetLine> {
         let params = break_params(p, first_width, width, mode, self.even);
+        let normal = std::cell::OnceCell::new();
+        let normal = || normal.get_or_init(|| linebreak::linebreak(&p.items, &params)).as_slice();
+        self.set_paragraph_from(p, &params, looseness, normal)
+    }
+
+    /// [`Flow::set_paragraph_loose`] with the paragraph's breaking at
+    /// `params` (looseness 0) given by `normal`, which is asked only when
+    /// needed.
+    fn set_paragraph_from<'n>(
+        &self,
+        p: &Paragraph,
+        params: &Params,
+        looseness: i32,
+        normal: impl Fn() -> &'n [linebreak::Break],
+    ) -> Vec<SetLine> {
+        let (first_width, width, mode) = (params.first_width, params.width, params.mode);
+        let lines = || normal().len();
         let loosen = |looseness: i32| match mode {
-            Mode::Justify => linebreak::linebreak_loose(&p.items, &params, looseness),
-            Mode::Ragged => ragged_loose(&p.items, &params, looseness),
+            Mode::Justify => linebreak::linebreak_loose_from(&p.items, params, looseness, lines),
+            Mode::Ragged => ragged_loose(&p.items, params, looseness, lines),
         };
-        let breaks = loosen(looseness).unwrap_or_else(|| linebreak::linebreak(&p.items, &params));
+        let breaks = loosen(looseness).unwrap_or_else(|| normal().to_vec());
         let set = |breaks: &[linebreak::Break]| {
             let mut lines = Vec::with_capacity(breaks.len());
             let mut start = 0;
@@ -256,6 +278,28 @@ impl<'a, 'b> Flow<'a, 'b> {
             }
         }
         lines
+    }
+
+    /// A body paragraph set with `looseness`, its breaking at looseness 0
+    /// kept in the memo by `key` while the searches try it again and again.
+    fn set_paragraph_kept(
+        &mut self,
+        key: (usize, u32),
+        p: &Paragraph,
+        width: f32,
+        mode: Mode,
+        looseness: i32,
+    ) -> Vec<SetLine> {
+        let params = break_params(p, width, width, mode, self.even);
+        let Some(memo) = self.memo.as_mut() else {
+            return self.set_paragraph_loose(p, width, width, mode, looseness);
+        };
+        let normal = Rc::clone(
+            memo.breaks
+                .entry(key)
+                .or_insert_with(|| Rc::from(linebreak::linebreak(&p.items, &params))),
+        );
+        self.set_paragraph_from(p, &params, looseness, || &normal)
     }
 
     /// Paragraph `paragraph_no` shaped with `style`. A paragraph the
@@ -327,7 +371,8 @@ impl<'a, 'b> Flow<'a, 'b> {
                     self.set_kept(content, &style, &src, w, w, mode, loose)?
                 } else {
                     let p = self.shaped(content, &style, line, w)?;
-                    std::sync::Arc::new(self.set_paragraph_loose(&p, w, w, mode, loose))
+                    let key = (self.paragraph_no, w.to_bits());
+                    std::sync::Arc::new(self.set_paragraph_kept(key, &p, w, mode, loose))
                 };
                 self.remember(key, lines)
             }
@@ -1050,12 +1095,15 @@ mod tests {
         let params = Params::new(20.0, 20.0, Mode::Ragged);
         assert_eq!(linebreak::linebreak(&items, &params).len(), 3);
         // 10 % narrower takes a word off each line: four lines.
-        let longer = ragged_loose(&items, &params, 1).expect("a line more");
+        let loose = |p: &Params, looseness| {
+            ragged_loose(&items, p, looseness, || linebreak::linebreak(&items, p).len())
+        };
+        let longer = loose(&params, 1).expect("a line more");
         assert_eq!(longer.len(), 4);
         // A wider measure would overflow the column: no line fewer.
-        assert_eq!(ragged_loose(&items, &params, -1), None);
+        assert_eq!(loose(&params, -1), None);
         // Where 10 % is not enough, nothing.
         let roomy = Params::new(23.0, 23.0, Mode::Ragged);
-        assert_eq!(ragged_loose(&items, &roomy, 1), None);
+        assert_eq!(loose(&roomy, 1), None);
     }
 }

@@ -139,6 +139,9 @@ struct Memo {
     /// Shaped body paragraphs the searches tried, by number and measure: a
     /// paragraph tried a line tighter, then looser, is shaped once.
     shaped: HashMap<(usize, u32), std::rc::Rc<crate::shape::Paragraph>>,
+    /// Body paragraphs' breaking at looseness 0, by number and measure: a
+    /// try a line tighter or looser starts from its line count.
+    breaks: HashMap<(usize, u32), std::rc::Rc<[crate::linebreak::Break]>>,
     /// Set while the body is set only to be measured (a try of the
     /// searches): paragraphs and headings then give their units without
     /// what they draw, which the searches never read; the body chosen is

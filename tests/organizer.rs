@@ -421,7 +421,8 @@ fn the_byline_date_follows_language_and_region() {
 fn messages_suggest_what_was_meant() {
     let dir = organizer();
     write(dir.path(), "lincoln.toml", EVENT_LAYOUT);
-    write(dir.path(), "bad-font.toml", "extends = \"letter-2col\"\n\n[body]\nfont = \"Lato\"\n");
+    // A family no machine has (Lato, used before, comes with TeX Live).
+    write(dir.path(), "bad-font.toml", "extends = \"letter-2col\"\n\n[body]\nfont = \"Nonesuch Serif\"\n");
     let cases: [(&[&str], &str); 5] = [
         (&["build", "closure.md", "--layout", "letter-2column"], "did you mean `letter-2col`?"),
         (&["build", "closure.md", "--layout", "lincon.toml"], "did you mean lincoln.toml?"),
@@ -429,7 +430,7 @@ fn messages_suggest_what_was_meant() {
         (&["build", "closure.md", "--layout", "letter-2col", "--set", "body.size=10 pts"], "write \"10pt\""),
         (
             &["build", "closure.md", "--layout", "bad-font.toml"],
-            "bad-font.toml:4:1: `body.font` names the font family `Lato`, which is not installed — use one of:",
+            "bad-font.toml:4:1: `body.font` names the font family `Nonesuch Serif`, which is not installed — use one of:",
         ),
     ];
     for (args, want) in cases {

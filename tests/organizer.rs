@@ -422,7 +422,11 @@ fn messages_suggest_what_was_meant() {
     let dir = organizer();
     write(dir.path(), "lincoln.toml", EVENT_LAYOUT);
     // A family no machine has (Lato, used before, comes with TeX Live).
-    write(dir.path(), "bad-font.toml", "extends = \"letter-2col\"\n\n[body]\nfont = \"Nonesuch Serif\"\n");
+    write(
+        dir.path(),
+        "bad-font.toml",
+        "extends = \"letter-2col\"\n\n[body]\nfont = \"Nonesuch Serif\"\n",
+    );
     let cases: [(&[&str], &str); 5] = [
         (&["build", "closure.md", "--layout", "letter-2column"], "did you mean `letter-2col`?"),
         (&["build", "closure.md", "--layout", "lincon.toml"], "did you mean lincoln.toml?"),

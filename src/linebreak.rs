@@ -480,19 +480,40 @@ pub fn linebreak_loose_from(
     let plain = params.plain();
     let params = &plain;
     let mut breaker = Breaker::new(items, params);
-    for step in LOOSENESS_STEPS {
+    // Whether a tolerance finds a paragraph does not depend on the step:
+    // the first search finds the tolerance, the others use it.
+    let mut tolerance = None;
+    let mut run = |step: f64| {
         breaker.line_demerits = if looseness > 0 { -step } else { step };
-        let breaks = TOLERANCES.iter().find_map(|&t| breaker.run(Pass::Tolerance(t)))?;
-        let n = breaks.len() as i64;
-        if n == target {
-            return Some(breaks);
+        match tolerance {
+            Some(t) => breaker.run(Pass::Tolerance(t)),
+            None => TOLERANCES.iter().find_map(|&t| {
+                let breaks = breaker.run(Pass::Tolerance(t))?;
+                tolerance = Some(t);
+                Some(breaks)
+            }),
         }
-        // Overshot: a larger step moves further away.
-        if (n - target) * i64::from(looseness.signum()) > 0 {
-            return None;
+    };
+    // A cost per line added to every line's demerits moves the best
+    // paragraph's line count one way only as it grows (demerits + step ×
+    // lines), so the smallest step that reaches the target or passes it
+    // is found by halving: 3 searches instead of up to 8. Reaching it
+    // there gives the paragraph; passing it, none (a larger step moves
+    // further away).
+    let reached = |n: i64| (n - target) * i64::from(looseness.signum()) >= 0;
+    let (mut lo, mut hi) = (0, LOOSENESS_STEPS.len());
+    let mut found: Option<Vec<Break>> = None;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let breaks = run(LOOSENESS_STEPS[mid])?;
+        if reached(breaks.len() as i64) {
+            hi = mid;
+            found = Some(breaks);
+        } else {
+            lo = mid + 1;
         }
     }
-    None
+    found.filter(|b| b.len() as i64 == target)
 }
 
 /// How permissive one run of the total-fit search is.
@@ -1462,6 +1483,43 @@ mod tests {
         // Fixed-width words shrink too little to lose a line; a line more
         // is often within tolerance.
         assert!(more > 0, "{more} {fewer}");
+    }
+
+    /// The smallest step that reaches the line count, tried in order, as
+    /// `linebreak_loose_from` finds it by halving.
+    fn loose_step_by_step(items: &[Item], params: &Params, looseness: i32) -> Option<Vec<Break>> {
+        let target = linebreak(items, params).len() as i64 + i64::from(looseness);
+        let plain = params.plain();
+        let mut breaker = Breaker::new(items, &plain);
+        for step in LOOSENESS_STEPS {
+            breaker.line_demerits = if looseness > 0 { -step } else { step };
+            let breaks = TOLERANCES.iter().find_map(|&t| breaker.run(Pass::Tolerance(t)))?;
+            let n = breaks.len() as i64;
+            if n == target {
+                return Some(breaks);
+            }
+            if (n - target) * i64::from(looseness.signum()) > 0 {
+                return None;
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn halving_the_steps_finds_what_trying_each_finds() {
+        let (p, q) = (para(TEXT, false), para_expanding(TEXT, 0.02));
+        let mut found = 0;
+        for m in 16..60 {
+            let m = m as f32;
+            for (p, params) in [(&p, justify(m)), (&q, justify(m).with_even(0.02))] {
+                for looseness in [1, -1] {
+                    let got = linebreak_loose(&p.items, &params, looseness);
+                    assert_eq!(got, loose_step_by_step(&p.items, &params, looseness), "{m}");
+                    found += usize::from(got.is_some());
+                }
+            }
+        }
+        assert!(found > 10, "{found}");
     }
 
     #[test]

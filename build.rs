@@ -1,6 +1,7 @@
 //! Build script: puts the bundled fonts and their licenses inside the
-//! binary, records the git commit for `handbill --version`, and packs the
-//! program's relocations where the system allows.
+//! binary, records the git commit for `handbill --version`, and, where the
+//! system and linker allow, packs the program's relocations and links the
+//! functions a build runs side by side.
 //!
 //! The fonts are joined into `$OUT_DIR/fonts.bin`, included whole, and
 //! listed with their names in `$OUT_DIR/bundled_fonts.rs`, so an installed

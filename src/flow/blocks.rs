@@ -87,8 +87,8 @@ fn ragged_loose(
 /// paragraph, these and the looseness alone: paragraphs kept between builds
 /// are found by them (`reuse.rs`).
 /// With `even`, the even breaking ([`Params::with_even`]); without, the
-/// plain costs a document over the even breaking's budget is set with
-/// (see `flow_with`).
+/// plain costs a document over the even breaking's budget sets some
+/// paragraphs or all with (see `flow_with`).
 pub(super) fn break_params(
     p: &Paragraph,
     first_width: f32,
@@ -227,7 +227,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         mode: Mode,
         looseness: i32,
     ) -> Vec<SetLine> {
-        let params = break_params(p, first_width, width, mode, self.even);
+        let params = break_params(p, first_width, width, mode, self.even());
         let normal = std::cell::OnceCell::new();
         let normal = || normal.get_or_init(|| linebreak::linebreak(&p.items, &params)).as_slice();
         self.set_paragraph_from(p, &params, looseness, normal)
@@ -290,7 +290,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         mode: Mode,
         looseness: i32,
     ) -> Vec<SetLine> {
-        let params = break_params(p, width, width, mode, self.even);
+        let params = break_params(p, width, width, mode, self.even());
         let Some(memo) = self.memo.as_mut() else {
             return self.set_paragraph_loose(p, width, width, mode, looseness);
         };

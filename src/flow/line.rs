@@ -2,6 +2,8 @@
 //! goes, how the line's slack is shared between word spaces and glyph
 //! expansion, and the order in which a PDF reader meets right-to-left text.
 
+use std::collections::BTreeSet;
+
 use crate::linebreak::{Item, Mode};
 use crate::pages::{Ink, TextRun};
 use crate::shape::{Decor, Paragraph, Piece, Run, WORD_SHRINK, WORD_STRETCH};
@@ -42,43 +44,142 @@ const EVEN_LOOSE_BUDGET: f32 = 0.045;
 /// Share of hyphenated lines likewise (the limit is 15 %).
 const EVEN_HYPHEN_BUDGET: f32 = 0.145;
 
-/// Tells whether `pages` set evenly exceed the even breaking's budget:
-/// loose lines (the mean space of an inner justified line of three words
-/// or more above 1.6 times the median space, as `pdfmetrics.py` measures)
-/// or hyphenated lines over their shares.
-pub(super) fn over_even_budget(pages: &[crate::pages::Page]) -> bool {
-    use crate::pages::{Element, LineKind};
-    let (mut lines, mut hyphens) = (0usize, 0usize);
-    let (mut gaps, mut means) = (Vec::new(), Vec::new());
-    for page in pages {
-        for l in
-            page.lines.iter().filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
-        {
-            lines += 1;
-            hyphens += usize::from(l.hyphen);
-            if l.kind != LineKind::Body || l.index + 1 >= l.count || l.text.split(' ').count() < 3 {
-                continue;
-            }
-            let mut g = Vec::new();
-            for e in &page.elements {
-                let Element::Text(r) = e else { continue };
-                if (r.y - l.y).abs() >= 0.01 || r.x < l.x - 6.0 || r.x >= l.x + l.width {
+/// What the even breaking's budget counts of a document: its lines and
+/// hyphenated lines, its measured lines (inner justified lines of three
+/// words or more) and the loose ones among them (mean space above 1.6
+/// times the median space, as `pdfmetrics.py` measures), and by paragraph
+/// also the tight ones (mean space under 0.7 times the median).
+#[derive(Debug, Default)]
+pub(super) struct Budget {
+    lines: usize,
+    hyphens: usize,
+    measured: usize,
+    loose: usize,
+    /// Hyphenated, loose and tight lines by paragraph number.
+    paragraphs: std::collections::BTreeMap<usize, Counts>,
+}
+
+/// Hyphenated, loose and tight lines of one paragraph.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    hyphens: usize,
+    loose: usize,
+    tight: usize,
+}
+
+impl Budget {
+    /// Counts the lines of `pages`.
+    pub(super) fn of(pages: &[crate::pages::Page]) -> Self {
+        use crate::pages::{Element, LineKind};
+        let mut b = Budget::default();
+        let mut gaps = Vec::new();
+        let mut means = Vec::new();
+        for page in pages {
+            for l in page
+                .lines
+                .iter()
+                .filter(|l| !matches!(l.kind, LineKind::Masthead | LineKind::Footer))
+            {
+                b.lines += 1;
+                if l.hyphen {
+                    b.hyphens += 1;
+                    b.paragraphs.entry(l.paragraph).or_default().hyphens += 1;
+                }
+                if l.kind != LineKind::Body
+                    || l.index + 1 >= l.count
+                    || l.text.split(' ').count() < 3
+                {
                     continue;
                 }
-                let spaces = r.glyphs.iter().filter(|gl| r.text.get(gl.text.clone()) == Some(" "));
-                g.extend(spaces.map(|gl| gl.advance / r.size));
-            }
-            if !g.is_empty() {
-                means.push(g.iter().sum::<f32>() / g.len() as f32);
-                gaps.extend(g);
+                let mut g = Vec::new();
+                for e in &page.elements {
+                    let Element::Text(r) = e else { continue };
+                    if (r.y - l.y).abs() >= 0.01 || r.x < l.x - 6.0 || r.x >= l.x + l.width {
+                        continue;
+                    }
+                    let spaces =
+                        r.glyphs.iter().filter(|gl| r.text.get(gl.text.clone()) == Some(" "));
+                    g.extend(spaces.map(|gl| gl.advance / r.size));
+                }
+                if !g.is_empty() {
+                    means.push((l.paragraph, g.iter().sum::<f32>() / g.len() as f32));
+                    gaps.extend(g);
+                }
             }
         }
+        gaps.sort_by(f32::total_cmp);
+        let median = gaps.get(gaps.len().saturating_sub(1) / 2).copied().unwrap_or(0.0);
+        b.measured = means.len();
+        for (paragraph, mean) in means {
+            let c = b.paragraphs.entry(paragraph).or_default();
+            if mean > 1.6 * median {
+                b.loose += 1;
+                c.loose += 1;
+            } else if mean < 0.7 * median {
+                c.tight += 1;
+            }
+        }
+        b
     }
-    gaps.sort_by(f32::total_cmp);
-    let median = gaps.get(gaps.len().saturating_sub(1) / 2).copied().unwrap_or(0.0);
-    let loose = means.iter().filter(|&&m| m > 1.6 * median).count();
-    loose as f32 > EVEN_LOOSE_BUDGET * means.len() as f32
-        || hyphens as f32 > EVEN_HYPHEN_BUDGET * lines as f32
+
+    /// Hyphenated and loose lines over the budget (negative: how many
+    /// more it allows).
+    fn excess(&self) -> (i64, i64) {
+        let hyphens = (EVEN_HYPHEN_BUDGET * self.lines as f32).floor() as i64;
+        let loose = (EVEN_LOOSE_BUDGET * self.measured as f32).floor() as i64;
+        (self.hyphens as i64 - hyphens, self.loose as i64 - loose)
+    }
+
+    /// Tells whether the document exceeds the budget.
+    pub(super) fn over(&self) -> bool {
+        let (hyphens, loose) = self.excess();
+        hyphens > 0 || loose > 0
+    }
+
+    /// The paragraphs to set with the plain costs, the rest evenly, so
+    /// that a document these counts (set evenly) put over the budget comes
+    /// within it, judged by `plain`, the counts of the document set with
+    /// the plain costs throughout: each time the paragraph that takes the
+    /// most hyphenated or loose lines off the excess without adding to
+    /// either beyond the budget, and of those, the one the plain costs set
+    /// with the fewest tight lines more. None if they cannot bring it
+    /// within the budget.
+    pub(super) fn plain_paragraphs(&self, plain: &Budget) -> Option<BTreeSet<usize>> {
+        let (mut hyphens, mut loose) = self.excess();
+        let mut chosen = BTreeSet::new();
+        while hyphens > 0 || loose > 0 {
+            // (paragraph, lines taken off the excess, tight lines added,
+            // change of hyphenated and of loose lines)
+            let mut best: Option<(usize, i64, usize, i64, i64)> = None;
+            for (&n, even) in &self.paragraphs {
+                if chosen.contains(&n) {
+                    continue;
+                }
+                let p = plain.paragraphs.get(&n).copied().unwrap_or_default();
+                let dh = p.hyphens as i64 - even.hyphens as i64;
+                let dl = p.loose as i64 - even.loose as i64;
+                let (h, l) = (hyphens + dh, loose + dl);
+                // Nothing may grow past the budget, or further over it.
+                if (dh > 0 && h > 0) || (dl > 0 && l > 0) {
+                    continue;
+                }
+                let taken = (hyphens.max(0) - h.max(0)) + (loose.max(0) - l.max(0));
+                let tight = p.tight.saturating_sub(even.tight);
+                let better = match best {
+                    None => taken > 0,
+                    Some((_, t, added, ..)) => taken > t || (taken == t && tight < added),
+                };
+                if better {
+                    best = Some((n, taken, tight, dh, dl));
+                }
+            }
+            let (n, _, _, dh, dl) = best?;
+            hyphens += dh;
+            loose += dl;
+            chosen.insert(n);
+        }
+        Some(chosen)
+    }
 }
 
 /// Sets one line of `p` at `measure`: trims what the breaks leave at its
@@ -648,6 +749,44 @@ mod tests {
     const SPACE: (f32, f32, f32) = (5.0, 3.0, 2.0);
     /// Width of an added hyphen.
     const HYPHEN: f32 = 4.0;
+
+    /// Counts of a document of `lines` lines, all measured, with its
+    /// paragraphs' (hyphenated, loose, tight) lines.
+    fn budget(lines: usize, paragraphs: &[(usize, (usize, usize, usize))]) -> Budget {
+        let paragraphs: std::collections::BTreeMap<_, _> = paragraphs
+            .iter()
+            .map(|&(n, (hyphens, loose, tight))| (n, Counts { hyphens, loose, tight }))
+            .collect();
+        Budget {
+            lines,
+            hyphens: paragraphs.values().map(|c| c.hyphens).sum(),
+            measured: lines,
+            loose: paragraphs.values().map(|c| c.loose).sum(),
+            paragraphs,
+        }
+    }
+
+    #[test]
+    fn a_document_over_the_budget_sets_the_fewest_paragraphs_plainly() {
+        // 100 lines allow 14 hyphenated and 4 loose: 17 are 3 too many.
+        let even = budget(100, &[(1, (3, 0, 0)), (2, (2, 0, 0)), (3, (2, 0, 0)), (4, (10, 0, 0))]);
+        assert!(even.over());
+        // Plainly, 1 and 2 each save two hyphens, 1 with two tight lines
+        // more; 3 saves one; 4 saves one but adds five loose lines.
+        let plain = budget(100, &[(1, (1, 0, 2)), (2, (0, 0, 0)), (3, (1, 0, 0)), (4, (9, 5, 0))]);
+        assert_eq!(even.plain_paragraphs(&plain), Some([2, 3].into()));
+        // Within the budget: nothing to set plainly.
+        let within = budget(100, &[(1, (14, 4, 0))]);
+        assert!(!within.over());
+        assert_eq!(within.plain_paragraphs(&plain), Some(BTreeSet::new()));
+        // Loose lines over, and a paragraph that would take them off but
+        // put the hyphens over instead: not taken.
+        let loose = budget(100, &[(1, (14, 3, 0)), (2, (0, 3, 0))]);
+        let trade = budget(100, &[(1, (14, 0, 0)), (2, (2, 0, 0))]);
+        assert_eq!(loose.plain_paragraphs(&trade), Some([1].into()));
+        let worse = budget(100, &[(1, (15, 0, 0)), (2, (2, 0, 0))]);
+        assert_eq!(loose.plain_paragraphs(&worse), None);
+    }
 
     fn run(glyphs: Vec<Glyph>) -> Run {
         Run { face: 0, size: 10.0, decor: Decor::default(), level: 0, glyphs }

@@ -26,7 +26,7 @@
 //! - [`fit`]: the body size that fills a page count, found by flowing the
 //!   text again at other sizes (the shaper's cache makes that cheap).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::error::{Error, Location, Result, Warning};
 use crate::fonts::FontBook;
@@ -86,15 +86,26 @@ pub fn flow_with<'b>(
         f.run()?;
         Ok((std::mem::take(&mut f.pages), f.structure()))
     };
-    let (made, mut warnings) = with_flow(shaper, statement, spec, vars, true, run);
+    let (made, mut warnings) = with_flow(shaper, statement, spec, vars, Costs::even(), run);
     let (mut pages, mut structure) = made?;
     // The even breaking's budget: a document it sets with more loose or
-    // hyphenated lines than the plain costs allow is set again with those
-    // (one flow more, for the few documents over it).
-    if spec.body.align == crate::spec::Align::Justify && line::over_even_budget(&pages) {
-        let (made, again) = with_flow(shaper, statement, spec, vars, false, run);
+    // hyphenated lines than the plain costs allow is set again with those,
+    // then, where the plain costs would bring it within the budget with
+    // fewer paragraphs, once more with those paragraphs alone set so (one
+    // or two flows more, for the few documents over it).
+    let budget = line::Budget::of(&pages);
+    if spec.body.align == crate::spec::Align::Justify && budget.over() {
+        let (made, again) = with_flow(shaper, statement, spec, vars, Costs::Plain, run);
         (pages, structure) = made?;
         warnings = again;
+        let fewer = budget.plain_paragraphs(&line::Budget::of(&pages));
+        if let Some(plain) = fewer {
+            let (made, again) = with_flow(shaper, statement, spec, vars, Costs::Even(plain), run);
+            let (mixed, s) = made?;
+            if !line::Budget::of(&mixed).over() {
+                (pages, structure, warnings) = (mixed, s, again);
+            }
+        }
     }
     let pages = in_ink_mode(pages, spec);
     let meta = statement.meta.clone();
@@ -109,7 +120,7 @@ fn with_flow<'b, T>(
     statement: &Statement,
     spec: &LayoutSpec,
     vars: &Vars,
-    even: bool,
+    costs: Costs,
     job: impl FnOnce(&mut Flow<'_, 'b>) -> Result<T>,
 ) -> (Result<T>, Vec<Warning>) {
     let sh = std::mem::replace(shaper, Shaper::new(shaper.book()));
@@ -120,12 +131,29 @@ fn with_flow<'b, T>(
             return (Err(e), Vec::new());
         }
     };
-    f.even = even;
+    f.costs = costs;
     let result = job(&mut f);
     let mut warnings = std::mem::take(&mut f.warnings);
     warnings.append(&mut f.shaper.warnings);
     *shaper = f.shaper;
     (result, warnings)
+}
+
+/// How a flow breaks justified paragraphs.
+#[derive(Debug, Clone)]
+enum Costs {
+    /// Evenly ([`crate::linebreak::Params::with_even`]), but for these
+    /// paragraphs, by number, set with the plain costs.
+    Even(BTreeSet<usize>),
+    /// With the plain costs throughout.
+    Plain,
+}
+
+impl Costs {
+    /// Every paragraph evenly.
+    fn even() -> Self {
+        Costs::Even(BTreeSet::new())
+    }
 }
 
 /// What one statement's flow keeps while it sets the body again and again
@@ -270,9 +298,10 @@ struct Flow<'a, 'b> {
     /// Pictures may span the columns (`images.span`): a single
     /// statement's flow in more than one column.
     may_span: bool,
-    /// Justified paragraphs are broken evenly (`Params::with_even`); off
-    /// when a document is set again over that budget (see [`flow_with`]).
-    even: bool,
+    /// How justified paragraphs are broken: evenly (`Params::with_even`),
+    /// or where a document is over that budget, with the plain costs in
+    /// some paragraphs or all (see [`flow_with`]).
+    costs: Costs,
     /// The pictures set across the columns, in order, each with the text
     /// unit it comes before.
     floats: Vec<span::Float>,
@@ -320,7 +349,7 @@ impl<'a, 'b> Flow<'a, 'b> {
             looseness: HashMap::new(),
             picture_scale: spec.images.scale,
             may_span: false,
-            even: true,
+            costs: Costs::even(),
             floats: Vec::new(),
             memo: None,
             column_width: spec.column_width(),
@@ -330,6 +359,14 @@ impl<'a, 'b> Flow<'a, 'b> {
             roles: Vec::new(),
             next_role: None,
         })
+    }
+
+    /// Whether the paragraph being set is broken evenly.
+    fn even(&self) -> bool {
+        match &self.costs {
+            Costs::Even(plain) => !plain.contains(&self.paragraph_no),
+            Costs::Plain => false,
+        }
     }
 
     /// The statement's structure as set so far.
@@ -533,7 +570,7 @@ pub fn flow_pair_with<'b>(
     let mut sides = Vec::with_capacity(2);
     let mut structure = Vec::with_capacity(2);
     for (i, st) in [first, second].into_iter().enumerate() {
-        let (side, mut more) = with_flow(shaper, st, spec, vars, true, |f| {
+        let (side, mut more) = with_flow(shaper, st, spec, vars, Costs::even(), |f| {
             f.statement = i as u8;
             Ok((f.side(side_w, inner_w, qr)?, f.structure()))
         });
@@ -663,4 +700,48 @@ pub fn statement_words(st: &Statement) -> Vec<String> {
     let mut s = String::new();
     walk(&st.blocks, &mut s);
     s.split_whitespace().map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::{LineKind, Page};
+
+    /// How many body lines of `a` are also lines of `b`, word for word.
+    fn shared_lines(a: &[Page], b: &[Page]) -> usize {
+        let lines = |pages: &[Page]| -> Vec<String> {
+            let all = pages.iter().flat_map(|p| &p.lines);
+            all.filter(|l| l.kind == LineKind::Body).map(|l| l.text.clone()).collect()
+        };
+        let b: std::collections::HashSet<String> = lines(b).into_iter().collect();
+        lines(a).iter().filter(|l| b.contains(*l)).count()
+    }
+
+    #[test]
+    fn a_document_over_the_even_budget_keeps_the_rest_of_its_paragraphs_even() {
+        let book = FontBook::load(&[crate::fonts::shipped_dir()]).unwrap();
+        let spec = crate::spec::load("a4-2col", &[]).unwrap();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("statements/2026-01-24-stop-ice-murders-and-repression.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let st = crate::statement::parse(&path, &text).unwrap();
+        let vars = Vars::new();
+        let mut shaper = Shaper::new(&book);
+        let mut pages = |costs: Costs| {
+            let run = |f: &mut Flow| {
+                f.run()?;
+                Ok(std::mem::take(&mut f.pages))
+            };
+            with_flow(&mut shaper, &st, &spec, &vars, costs, run).0.unwrap()
+        };
+        // Set evenly throughout, it has too many hyphens.
+        let even = pages(Costs::even());
+        assert!(line::Budget::of(&even).over(), "pick a statement over the budget");
+        let plain = pages(Costs::Plain);
+        let (doc, _) = flow_with(&mut shaper, &st, &spec, &vars).unwrap();
+        assert!(!line::Budget::of(&doc.pages).over());
+        // Within it, with more of the even lines than the plain costs keep.
+        let (kept, plainly) = (shared_lines(&doc.pages, &even), shared_lines(&plain, &even));
+        assert!(kept > plainly, "{kept} lines as set evenly, {plainly} plainly");
+    }
 }

@@ -172,7 +172,7 @@ impl Flow<'_, '_> {
                 p
             }
         };
-        let params = break_params(&paragraph, first_width, width, mode, self.even);
+        let params = break_params(&paragraph, first_width, width, mode, self.even());
         if let Some(s) = self.shaper.set_paragraphs.entry(key, &paragraph) {
             if let Some(l) =
                 s.set.iter_mut().find(|l| l.params == params && l.looseness == looseness)

@@ -122,9 +122,15 @@ fn first_missing(want: &[String], have: &[String]) -> Option<usize> {
     None
 }
 
-/// Reads `(MediaBox, TrimBox)` of page 1 from `pdfinfo -box`.
+/// Reads `(MediaBox, TrimBox)` of page 1 from `pdfinfo -box`, which must
+/// say nothing else of the file (poppler reports what it finds wrong on
+/// standard error, which anyone checking a leaflet with it reads).
 fn boxes(pdf: &Path) -> ([f32; 4], [f32; 4]) {
-    let info = run("pdfinfo", &["-box", pdf.to_str().unwrap()]);
+    let o = Command::new("pdfinfo").args(["-box", pdf.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "pdfinfo {}", pdf.display());
+    let complaints = String::from_utf8_lossy(&o.stderr);
+    assert!(complaints.is_empty(), "pdfinfo on {}: {complaints}", pdf.display());
+    let info = String::from_utf8_lossy(&o.stdout);
     let get = |name: &str| -> [f32; 4] {
         let line = info.lines().find(|l| l.starts_with(name)).expect(name);
         let v: Vec<f32> =

@@ -9,7 +9,8 @@
 //! the caller asks, and writes a new cross-reference table.
 //!
 //! The same pass asks viewers to show the document's title in their
-//! window (`/DisplayDocTitle`), which krilla writes only for PDF/UA.
+//! window (`/DisplayDocTitle`), which krilla writes only for PDF/UA, and
+//! leaves out the catalog's `/Suspects false` (see [`SUSPECTS`]).
 //!
 //! It relies on the shape of krilla's output (pdf-writer's: objects in
 //! order of offset, one classic cross-reference section, `/Length` as a
@@ -24,7 +25,7 @@ use flate2::Compression;
 /// leaves them as they are (`None`); with `show_title`, asks viewers to
 /// show the title rather than the file name.
 pub(crate) fn deflate_streams(pdf: Vec<u8>, level: Option<u32>, show_title: bool) -> Vec<u8> {
-    if level.is_none() && !show_title {
+    if level.is_none() && !show_title && find(&pdf, SUSPECTS).is_none() {
         return pdf;
     }
     match rewrite(&pdf, level, show_title) {
@@ -35,6 +36,12 @@ pub(crate) fn deflate_streams(pdf: Vec<u8>, level: Option<u32>, show_title: bool
 
 /// The catalog's opening, as pdf-writer writes it (not pretty-printed).
 const CATALOG: &[u8] = b"<</Type/Catalog";
+
+/// What krilla writes in a tagged document's `/MarkInfo`. Valid, and the
+/// default, but poppler up to 25.11 reports it on every file it opens as
+/// "Syntax Error: Suspects object is wrong type (boolean)": left out, so
+/// that `pdfinfo` or `pdftoppm` at a print shop says nothing of a good file.
+const SUSPECTS: &[u8] = b"/Suspects false";
 
 /// One in-use object of the cross-reference table.
 struct Entry {
@@ -98,13 +105,17 @@ fn rewrite(pdf: &[u8], level: Option<u32>, show_title: bool) -> Option<Vec<u8>> 
         }
         offsets[e.index] = Some(out.len());
         let head = object.iter().position(|&b| b == b'\n').map_or(0, |n| n + 1);
-        if show_title
-            && object[head..].starts_with(CATALOG)
-            && find(object, b"/ViewerPreferences").is_none()
-        {
-            out.extend_from_slice(&object[..head + CATALOG.len()]);
-            out.extend_from_slice(b"/ViewerPreferences<</DisplayDocTitle true>>");
-            out.extend_from_slice(&object[head + CATALOG.len()..]);
+        if object[head..].starts_with(CATALOG) {
+            let mut catalog = object.to_vec();
+            if let Some(at) = find(&catalog, SUSPECTS) {
+                catalog.drain(at..at + SUSPECTS.len());
+            }
+            if show_title && find(&catalog, b"/ViewerPreferences").is_none() {
+                let at = head + CATALOG.len();
+                catalog
+                    .splice(at..at, b"/ViewerPreferences<</DisplayDocTitle true>>".iter().copied());
+            }
+            out.extend_from_slice(&catalog);
             continue;
         }
         match plain_stream(object).filter(|_| level.is_some()) {
@@ -348,5 +359,21 @@ mod tests {
         let own = pdf(&[b"<</Type/Catalog/ViewerPreferences<</Direction/R2L>>>>"]);
         assert_eq!(deflate_streams(own.clone(), None, true), own);
         assert_eq!(deflate_streams(input.clone(), None, false), input);
+    }
+
+    #[test]
+    fn the_catalog_leaves_out_suspects_false() {
+        let tagged = pdf(&[b"<</Type/Catalog/MarkInfo<</Marked true/Suspects false>>/Lang(en)>>"]);
+        for (level, title) in [(None, false), (None, true), (Some(2), false)] {
+            let out = deflate_streams(tagged.clone(), level, title);
+            check_xref(&out);
+            assert!(find(&out, b"/MarkInfo<</Marked true>>/Lang(en)>>").is_some());
+            assert!(find(&out, SUSPECTS).is_none(), "{}", String::from_utf8_lossy(&out));
+        }
+        // Only the catalog's: the same words elsewhere stay.
+        let content = b"(/Suspects false) Tj\n";
+        let text = stream(&format!("/Length {}", content.len()), content);
+        let input = pdf(&[b"<</Type/Catalog/Pages 2 0 R>>", &text]);
+        assert_eq!(stream_data(&deflate_streams(input, None, false), 2).1, content);
     }
 }

@@ -93,8 +93,9 @@ pub fn flow_with<'b>(
     // then, where the plain costs would bring it within the budget with
     // fewer paragraphs, once more with those paragraphs alone set so (one
     // or two flows more, for the few documents over it).
-    let budget = line::Budget::of(&pages);
-    if spec.body.align == crate::spec::Align::Justify && budget.over() {
+    let justified = spec.body.align == crate::spec::Align::Justify;
+    let budget = justified.then(|| line::Budget::of(&pages)).filter(line::Budget::over);
+    if let Some(budget) = budget {
         let (made, again) = with_flow(shaper, statement, spec, vars, Costs::Plain, run);
         (pages, structure) = made?;
         warnings = again;

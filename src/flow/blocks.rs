@@ -15,7 +15,7 @@ use crate::shape::Paragraph;
 use crate::spec::{Align, ImageSpan};
 use crate::statement::{plain_text, Block, Inline};
 
-use super::line::{set_line, LineSpan, SetLine};
+use super::line::{set_line, set_line_as, LineSpan, SetLine};
 use super::{Flow, Frame, Keep, LineMetrics, Unit, EPS};
 
 /// The fewest lines of a block a column may end with (orphans) or start
@@ -230,18 +230,19 @@ impl<'a, 'b> Flow<'a, 'b> {
         let params = break_params(p, first_width, width, mode, self.even());
         let normal = std::cell::OnceCell::new();
         let normal = || normal.get_or_init(|| linebreak::linebreak(&p.items, &params)).as_slice();
-        self.set_paragraph_from(p, &params, looseness, normal)
+        self.set_paragraph_from(p, &params, looseness, normal, true)
     }
 
     /// [`Flow::set_paragraph_loose`] with the paragraph's breaking at
     /// `params` (looseness 0) given by `normal`, which is asked only when
-    /// needed.
+    /// needed; with `draw` false only measured (see [`set_line_as`]).
     fn set_paragraph_from<'n>(
         &self,
         p: &Paragraph,
         params: &Params,
         looseness: i32,
         normal: impl Fn() -> &'n [linebreak::Break],
+        draw: bool,
     ) -> Vec<SetLine> {
         let (first_width, width, mode) = (params.first_width, params.width, params.mode);
         let lines = || normal().len();
@@ -258,7 +259,7 @@ impl<'a, 'b> Flow<'a, 'b> {
                 let measure = if k == 0 { first_width } else { width };
                 let last = k + 1 == n || linebreak::ends_filled(&p.items, b.index);
                 let span = LineSpan { start, end: b.index, hyphen: b.hyphen, last };
-                lines.push(set_line(p, span, measure, mode, params.expansion > 0.0));
+                lines.push(set_line_as(p, span, measure, mode, params.expansion > 0.0, draw));
                 start = b.index + 1;
             }
             lines
@@ -299,7 +300,9 @@ impl<'a, 'b> Flow<'a, 'b> {
                 .entry(key)
                 .or_insert_with(|| Rc::from(linebreak::linebreak(&p.items, &params))),
         );
-        self.set_paragraph_from(p, &params, looseness, || &normal)
+        // A try of the searches only measures its lines (see `Memo::hollow`).
+        let draw = !memo.hollow;
+        self.set_paragraph_from(p, &params, looseness, || &normal, draw)
     }
 
     /// Paragraph `paragraph_no` shaped with `style`. A paragraph the
@@ -327,20 +330,34 @@ impl<'a, 'b> Flow<'a, 'b> {
 
     /// Lines kept under `key` while the searches set the body again and
     /// again (see [`super::Memo`]), as a setting pushes them.
-    fn remembered(&self, key: (usize, u32, i32)) -> Option<Vec<SetLine>> {
-        self.memo.as_ref().and_then(|m| Some(m.lines_for(m.lines.get(&key)?)))
+    fn remembered(&mut self, key: (usize, u32, i32)) -> Option<Vec<SetLine>> {
+        let m = self.memo.as_mut()?;
+        if m.hollow {
+            let lines = m.lines.get(&key).or_else(|| m.measured.get(&key))?;
+            return Some(m.lines_for(lines));
+        }
+        if m.last {
+            return m.lines.remove(&key).map(std::sync::Arc::unwrap_or_clone);
+        }
+        m.lines.get(&key).map(|lines| m.lines_for(lines))
     }
 
     /// Keeps `lines` under `key` when the flow keeps lines, and gives them
-    /// as a setting pushes them.
+    /// as a setting pushes them: lines a try set (only measured, or drawn
+    /// but asked for while measuring) are kept apart, for tries alone.
     fn remember(&mut self, key: (usize, u32, i32), lines: super::SharedLines) -> Vec<SetLine> {
         match self.memo.as_mut() {
-            Some(m) => {
+            Some(m) if m.hollow => {
+                let out = m.lines_for(&lines);
+                m.measured.insert(key, lines);
+                out
+            }
+            Some(m) if !m.last => {
                 let out = m.lines_for(&lines);
                 m.lines.insert(key, lines);
                 out
             }
-            None => std::sync::Arc::unwrap_or_clone(lines),
+            _ => std::sync::Arc::unwrap_or_clone(lines),
         }
     }
 

@@ -194,6 +194,20 @@ pub(super) fn set_line(
     mode: Mode,
     even: bool,
 ) -> SetLine {
+    set_line_as(p, span, measure, mode, even, true)
+}
+
+/// [`set_line`], or with `draw` false only measured: the line's facts
+/// (ratio, natural width, hyphen, text) the same, no runs, links or
+/// strikes. The searches' tries read no more, and most are thrown away.
+pub(super) fn set_line_as(
+    p: &Paragraph,
+    span: LineSpan,
+    measure: f32,
+    mode: Mode,
+    even: bool,
+    draw: bool,
+) -> SetLine {
     let (s, e) = trim(p, span.start, span.end);
     let mut widths = Widths::of(p, s, e);
     let hyphen = added_hyphen(p, span);
@@ -210,6 +224,7 @@ pub(super) fn set_line(
     let adjust = Adjust::share(&widths, ratio, hyphen, even);
 
     let mut pen = Pen::new(p, adjust.expand, widths.glyphs + (e - s) + 1);
+    pen.measure_only = !draw;
     // Right-to-left lines are set from 0 and moved right at the end.
     pen.x = if p.rtl { 0.0 } else { -hang_start };
     for slot in visual_order(p, s, e, hyphen.is_some()) {
@@ -487,11 +502,22 @@ struct Pen<'p> {
     runs: Vec<PendingRun>,
     links: Vec<(f32, f32, String)>,
     strikes: Vec<(f32, f32, f32)>,
+    /// Only moves on by what it would draw, to the same position.
+    measure_only: bool,
 }
 
 impl<'p> Pen<'p> {
     fn new(p: &'p Paragraph, expand: f32, room: usize) -> Self {
-        Pen { p, x: 0.0, expand, room, runs: Vec::new(), links: Vec::new(), strikes: Vec::new() }
+        Pen {
+            p,
+            x: 0.0,
+            expand,
+            room,
+            runs: Vec::new(),
+            links: Vec::new(),
+            strikes: Vec::new(),
+            measure_only: false,
+        }
     }
 
     /// Draws `run`'s glyphs, each `glyph_adv` wide if given, scaled by
@@ -504,6 +530,16 @@ impl<'p> Pen<'p> {
         scale: f32,
         tag: Option<&'static str>,
     ) {
+        if self.measure_only {
+            // The same steps as below, so that the line ends where it
+            // would drawn, to the last bit.
+            for g in &run.glyphs {
+                let mut advance = glyph_adv.unwrap_or(g.advance);
+                advance *= scale;
+                self.x += advance;
+            }
+            return;
+        }
         let start_x = self.x;
         let ink = if decor.link.is_some() { LINK_INK } else { Ink::Black };
         // A link's words are a run of their own: in one run with the words

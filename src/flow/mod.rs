@@ -171,11 +171,18 @@ struct Memo {
     /// Body paragraphs' breaking at looseness 0, by number and measure: a
     /// try a line tighter or looser starts from its line count.
     breaks: HashMap<(usize, u32), std::rc::Rc<[crate::linebreak::Break]>>,
+    /// Lines a try set while [`Memo::hollow`]: measured only, so never
+    /// given to a setting that draws.
+    measured: HashMap<(usize, u32, i32), SharedLines>,
     /// Set while the body is set only to be measured (a try of the
     /// searches): paragraphs and headings then give their units without
-    /// what they draw, which the searches never read; the body chosen is
-    /// set whole once they are done.
+    /// what they draw, which the searches never read, and a paragraph
+    /// set anew for a try is only measured; the body chosen is set whole
+    /// once they are done.
     hollow: bool,
+    /// Set for that last setting: the lines kept are handed over, not
+    /// copied, as nothing sets the body after it.
+    last: bool,
 }
 
 impl Memo {
@@ -459,6 +466,9 @@ impl<'a, 'b> Flow<'a, 'b> {
         // they chose it is set once more, whole, on the same heights.
         if !self.looseness.is_empty() {
             let marks = self.warning_marks();
+            if let Some(m) = self.memo.as_mut() {
+                m.last = true;
+            }
             units = self.set_body(&body, &marks)?;
         }
         self.memo = None;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds every statement with every shipped layout (and the bilingual pairs,
-# the UDHR fixtures and the example campaign) and prints one md5 per PDF, so
-# that a change meant to keep every output byte can be checked:
+# the UDHR fixtures, the example campaign and the sample's pictures) and
+# prints one md5 per PDF, so that a change meant to keep every output byte
+# can be checked:
 #   scripts/identical.sh > before.txt; ...; scripts/identical.sh > after.txt
 #   diff before.txt after.txt
 # Set HANDBILL to a built binary to skip the cargo build.
@@ -25,4 +26,11 @@ for l in $single; do args+=(--layout "$l"); done
 "$bin" build tests/fixtures/bilingual/udhr-en.md tests/fixtures/udhr/es.md \
   --layout letter-bilingual --out "$out/pair/udhr.pdf" >/dev/null 2>&1
 "$bin" batch campaigns/example.toml --out "$out/campaign" >/dev/null 2>&1
+# Pictures across the columns (the text set in sections around them).
+for l in letter-2col tabloid-3col; do
+  "$bin" build docs/sample/rent-strike.md --layout "$l" --set images.span=page \
+    --out "$out/pictures/$l.pdf" >/dev/null 2>&1
+done
+"$bin" build docs/sample/rent-strike.md --layout docs/sample/rent-strike.toml \
+  --out "$out/pictures/sample.pdf" >/dev/null 2>&1
 (cd "$out" && find . -name '*.pdf' | sort | xargs md5sum)

@@ -180,6 +180,9 @@ struct Memo {
     /// set anew for a try is only measured; the body chosen is set whole
     /// once they are done.
     hollow: bool,
+    /// Set for the first setting: lines are kept whole here and pushed
+    /// hollow, as the body is set once more at the end, from what is kept.
+    first: bool,
     /// Set for that last setting: the lines kept are handed over, not
     /// copied, as nothing sets the body after it.
     last: bool,
@@ -187,9 +190,9 @@ struct Memo {
 
 impl Memo {
     /// Lines to push for `lines` as kept: themselves, or while
-    /// [`Memo::hollow`], their measures only.
+    /// [`Memo::hollow`] or [`Memo::first`], their measures only.
     fn lines_for(&self, lines: &[SetLine]) -> Vec<SetLine> {
-        if !self.hollow {
+        if !self.hollow && !self.first {
             return lines.to_vec();
         }
         lines
@@ -409,6 +412,19 @@ impl<'a, 'b> Flow<'a, 'b> {
         LineMetrics { leading, baseline: (leading - (asc + desc) * size) / 2.0 + asc * size }
     }
 
+    /// The body as the first setting and the searches left it (their
+    /// units hollow, see [`Memo`]), set once more, whole, on the same
+    /// heights, from the lines they kept; `units` as they are without
+    /// them (one column).
+    fn set_last(&mut self, body: &Body, units: Vec<Unit>) -> Result<Vec<Unit>> {
+        let Some(m) = self.memo.as_mut() else { return Ok(units) };
+        m.last = true;
+        let marks = self.warning_marks();
+        let units = self.set_body(body, &marks);
+        self.memo = None;
+        units
+    }
+
     /// Lays out the statement: units for the footer, masthead and body,
     /// filled into columns page by page, the last page balanced, then
     /// everything placed on the pages.
@@ -429,13 +445,17 @@ impl<'a, 'b> Flow<'a, 'b> {
         let body = Body { blocks: &blocks, frame, first_paragraph: self.paragraph_no };
         let mut units = Vec::new();
         // With columns to level or balance, the body is set again: what
-        // this first setting shapes and sets is kept for that.
+        // this first setting shapes and sets is kept for that, and its
+        // units are hollow (only measured) until the last setting.
         if p.columns > 1 {
-            self.memo.get_or_insert_with(Memo::default);
+            self.memo.get_or_insert_with(Memo::default).first = true;
         }
         self.may_span = p.columns > 1;
         self.floats.clear();
         self.blocks(&blocks, frame, &mut units)?;
+        if let Some(m) = self.memo.as_mut() {
+            m.first = false;
+        }
         let mut masthead_h = place::height(&masthead);
         if spec.body.grid {
             let lead = spec.body.leading;
@@ -453,6 +473,10 @@ impl<'a, 'b> Flow<'a, 'b> {
         let ncol = p.columns.max(1) as usize;
         let sheet = Sheet::new(ncol, &bands);
         if !self.floats.is_empty() {
+            // The last setting meets the same pictures again, and sets
+            // their captions whole.
+            self.floats.clear();
+            let units = self.set_last(&body, units)?;
             let floats = std::mem::take(&mut self.floats);
             self.place_sections(&units, &floats, &masthead, &footer, &bands, &sheet);
             return Ok(());
@@ -462,16 +486,7 @@ impl<'a, 'b> Flow<'a, 'b> {
         if spec.page.balance && ncol > 1 {
             (units, placed) = self.balance_last_page(&body, units, placed, &sheet)?;
         }
-        // The searches' units are hollow (see `Memo::hollow`): the body as
-        // they chose it is set once more, whole, on the same heights.
-        if !self.looseness.is_empty() {
-            let marks = self.warning_marks();
-            if let Some(m) = self.memo.as_mut() {
-                m.last = true;
-            }
-            units = self.set_body(&body, &marks)?;
-        }
-        self.memo = None;
+        let units = self.set_last(&body, units)?;
 
         // Place everything.
         // Right to left, the first column is on the right.

@@ -531,8 +531,8 @@ impl<'p> Pen<'p> {
         tag: Option<&'static str>,
     ) {
         if self.measure_only {
-            // The same steps as below, so that the line ends where it
-            // would drawn, to the last bit.
+            // The same steps as below, so that the line ends where
+            // drawing it would end it, to the last bit.
             for g in &run.glyphs {
                 let mut advance = glyph_adv.unwrap_or(g.advance);
                 advance *= scale;
@@ -952,6 +952,24 @@ mod tests {
         let span = LineSpan { start: 0, end: 3, hyphen: true, last: false };
         let set = set_line(&p, span, 100.0, Mode::Ragged, false);
         assert_eq!((set.natural, set.hyphen), (49.0, true));
+    }
+
+    #[test]
+    fn a_line_only_measured_has_the_facts_of_the_line_drawn() {
+        // Odd widths and an expanded, hyphenated line: the natural width
+        // must come out the same to the bit, not only nearly.
+        let p = paragraph("abc de fgh~ij kl", true);
+        let hyphen = p.items.iter().position(|i| matches!(i, Item::Penalty { flagged: true, .. }));
+        let span = LineSpan { start: 0, end: hyphen.unwrap(), hyphen: true, last: false };
+        for (measure, mode) in [(83.7, Mode::Justify), (79.1, Mode::Justify), (90.3, Mode::Ragged)]
+        {
+            let drawn = set_line_as(&p, span, measure, mode, true, true);
+            let measured = set_line_as(&p, span, measure, mode, true, false);
+            assert!(!drawn.runs.is_empty() && measured.runs.is_empty());
+            assert_eq!(measured.natural.to_bits(), drawn.natural.to_bits(), "{measure} {mode:?}");
+            assert_eq!(measured.ratio.to_bits(), drawn.ratio.to_bits());
+            assert_eq!((measured.hyphen, &measured.text), (drawn.hyphen, &drawn.text));
+        }
     }
 
     #[test]
